@@ -1,0 +1,3 @@
+//! The `mcp` command.
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! The Model Context Protocol SDK.
+
+pub use mcp_types as types;
