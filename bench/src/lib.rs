@@ -1,0 +1,1 @@
+//! Benchmarks of the `mcp` crate against peer implementations.
