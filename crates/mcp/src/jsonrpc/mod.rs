@@ -1,0 +1,21 @@
+//! The JSON-RPC engine: one session core that serves both ends of a connection.
+//!
+//! A [`Session`] reads messages from a [`Transport`](crate::transport::Transport), hands requests
+//! and notifications to a [`Service`], matches responses to the requests sent through its
+//! [`Peer`], and writes everything back through the transport's writer. Incoming requests run
+//! concurrently: a handler that finishes without waiting is answered on the spot, one that waits
+//! moves to a task of its own, where `notifications/cancelled` can stop it. A handler that panics
+//! becomes an internal-error response; the session keeps serving.
+
+pub mod incoming;
+pub mod outgoing;
+mod session;
+
+pub use session::{
+    BoxFuture, HandlerFuture, IncomingNotification, IncomingRequest, Peer, PendingRequest,
+    Progress, ProgressCallback, RequestContext, RequestOptions, Service, Session, SessionOptions,
+    parse_params,
+};
+
+#[cfg(test)]
+mod tests;

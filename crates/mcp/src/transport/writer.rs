@@ -1,0 +1,204 @@
+//! The outgoing half of every byte-stream transport: newline-delimited messages written by one
+//! background task, with whatever queued up while it was writing sent in a single write.
+
+use std::pin::pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::sync::Notify;
+
+use super::{BoxFuture, Outgoing, TransportClosed, TransportWriter};
+
+/// Queued bytes above which the session stops taking new work: 8 MiB.
+const HIGH_WATER: usize = 8 * 1024 * 1024;
+
+/// Writes newline-delimited messages to an [`AsyncWrite`].
+///
+/// [`send`](TransportWriter::send) appends to a buffer and returns at once; a task spawned on the
+/// current tokio runtime writes the buffer out, so messages queued while a write is under way
+/// leave together in the next one.
+#[derive(Debug, Clone)]
+pub struct LineWriter {
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug, Default)]
+struct Shared {
+    state: Mutex<State>,
+    /// Wakes the writing task when bytes arrive or closing starts.
+    work: Notify,
+    /// Wakes whoever waits for the buffer to empty or the writer to finish.
+    progress: Notify,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    buf: Vec<u8>,
+    closing: bool,
+    /// Set once nothing more can be written; the reason when it failed.
+    closed: Option<Option<String>>,
+}
+
+impl LineWriter {
+    /// Starts the writing task on the current tokio runtime.
+    ///
+    /// # Panics
+    /// Outside a tokio runtime.
+    pub fn spawn<W: AsyncWrite + Unpin + Send + 'static>(inner: W) -> Self {
+        let shared = Arc::new(Shared::default());
+        tokio::spawn(write_loop(shared.clone(), inner));
+        Self { shared }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        lock(&self.shared.state)
+    }
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    // A panic while holding the lock leaves the buffer consistent (only appends happen under
+    // it), so a poisoned lock is still usable.
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl TransportWriter for LineWriter {
+    fn send(&self, message: Outgoing) -> Result<(), TransportClosed> {
+        let mut state = self.state();
+        if let Some(reason) = &state.closed {
+            return Err(TransportClosed(reason.clone()));
+        }
+        if state.closing {
+            return Err(TransportClosed(Some("the writer is closing".into())));
+        }
+        let was_empty = state.buf.is_empty();
+        state.buf.extend_from_slice(&message.json);
+        state.buf.push(b'\n');
+        drop(state);
+        if was_empty {
+            self.shared.work.notify_one();
+        }
+        Ok(())
+    }
+
+    fn congested(&self) -> bool {
+        self.state().buf.len() > HIGH_WATER
+    }
+
+    fn drained(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            loop {
+                let mut notified = pin!(self.shared.progress.notified());
+                notified.as_mut().enable();
+                {
+                    let state = self.state();
+                    if state.buf.len() <= HIGH_WATER || state.closed.is_some() {
+                        return;
+                    }
+                }
+                notified.await;
+            }
+        })
+    }
+
+    fn close(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            self.state().closing = true;
+            self.shared.work.notify_one();
+            loop {
+                let mut notified = pin!(self.shared.progress.notified());
+                notified.as_mut().enable();
+                if self.state().closed.is_some() {
+                    return;
+                }
+                notified.await;
+            }
+        })
+    }
+}
+
+async fn write_loop<W: AsyncWrite + Unpin>(shared: Arc<Shared>, mut inner: W) {
+    let mut out = Vec::with_capacity(64 * 1024);
+    let failure = loop {
+        let closing = {
+            let mut state = lock(&shared.state);
+            std::mem::swap(&mut out, &mut state.buf);
+            state.closing
+        };
+        if out.is_empty() {
+            if closing {
+                break None;
+            }
+            shared.work.notified().await;
+            continue;
+        }
+        shared.progress.notify_waiters();
+        let written = async {
+            inner.write_all(&out).await?;
+            inner.flush().await
+        };
+        if let Err(e) = written.await {
+            break Some(e.to_string());
+        }
+        out.clear();
+        // Don't let one burst keep a huge buffer alive.
+        if out.capacity() > 4 * 1024 * 1024 {
+            out = Vec::with_capacity(64 * 1024);
+        }
+    };
+    if failure.is_none() {
+        let _ = inner.shutdown().await;
+    }
+    {
+        let mut state = lock(&shared.state);
+        state.closed = Some(failure);
+        state.buf = Vec::new();
+    }
+    shared.progress.notify_waiters();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::OutgoingKind;
+    use tokio::io::AsyncReadExt;
+
+    fn msg(s: &str) -> Outgoing {
+        Outgoing {
+            json: s.as_bytes().to_vec(),
+            kind: OutgoingKind::Notification,
+            related_request: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn writes_every_message_on_its_own_line_then_closes() {
+        let (a, mut b) = tokio::io::duplex(64);
+        let writer = LineWriter::spawn(a);
+        for i in 0..100 {
+            writer.send(msg(&format!("{{\"n\":{i}}}"))).unwrap();
+        }
+        let reader = tokio::spawn(async move {
+            let mut s = String::new();
+            b.read_to_string(&mut s).await.unwrap();
+            s
+        });
+        writer.close().await;
+        let text = reader.await.unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 100);
+        assert_eq!(lines[99], "{\"n\":99}");
+        assert!(writer.send(msg("{}")).is_err());
+    }
+
+    #[tokio::test]
+    async fn a_broken_pipe_closes_the_writer() {
+        let (a, b) = tokio::io::duplex(64);
+        drop(b);
+        let writer = LineWriter::spawn(a);
+        writer.send(msg("{}")).unwrap();
+        writer.close().await;
+        assert!(writer.send(msg("{}")).is_err());
+    }
+}
