@@ -244,6 +244,17 @@ pub struct JsonRpcResultResponse<R = Value> {
     pub result: R,
 }
 
+impl<R> JsonRpcResultResponse<R> {
+    /// The response to request `id`.
+    pub fn new(id: RequestId, result: R) -> Self {
+        Self {
+            jsonrpc: JsonRpcVersion,
+            id,
+            result,
+        }
+    }
+}
+
 /// An error response (the schema's `JSONRPCErrorResponse`).
 ///
 /// The id is absent (serialized as `null`) when the request's id could not be read.
@@ -255,6 +266,17 @@ pub struct JsonRpcErrorResponse {
     pub id: Option<RequestId>,
     /// What went wrong.
     pub error: ErrorData,
+}
+
+impl JsonRpcErrorResponse {
+    /// The error response to request `id` (`None` when the id could not be read).
+    pub fn new(id: Option<RequestId>, error: ErrorData) -> Self {
+        Self {
+            jsonrpc: JsonRpcVersion,
+            id,
+            error,
+        }
+    }
 }
 
 /// Any JSON-RPC message, with parameters and results left as JSON values.

@@ -131,7 +131,9 @@ pub use prompts::{
     GetPromptRequest, GetPromptRequestParams, GetPromptResult, ListPromptsRequest,
     ListPromptsResult, Prompt, PromptArgument, PromptListChangedNotification, PromptMessage,
 };
-pub use request::{EmptyRequestParams, Notification, NotificationParams, Request, RequestParams};
+pub use request::{
+    EmptyRequestParams, Notification, NotificationParams, ParseMessageError, Request, RequestParams,
+};
 pub use resources::{
     BlobResourceContents, ListResourceTemplatesRequest, ListResourceTemplatesResult,
     ListResourcesRequest, ListResourcesResult, ReadResourceRequest, ReadResourceRequestParams,

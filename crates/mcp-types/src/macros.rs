@@ -77,6 +77,9 @@ macro_rules! notification_kind {
             fn params(&self) -> &$params {
                 &self.params
             }
+            fn params_mut(&mut self) -> &mut $params {
+                &mut self.params
+            }
             fn into_params(self) -> $params {
                 self.params
             }
@@ -176,6 +179,15 @@ macro_rules! message_union {
                 match self {
                     $( Self::$variant(_) => <$kind as $crate::request::$trait>::METHOD, )*
                 }
+            }
+
+            /// Reads the message with this method and params, as taken apart from a JSON-RPC
+            /// message; the error tells an unknown method (`-32601`) from bad params (`-32602`).
+            pub fn from_parts(
+                method: &str,
+                params: Option<::serde_json::Value>,
+            ) -> Result<Self, $crate::request::ParseMessageError> {
+                $crate::request::from_parts(Self::METHODS, method, params)
             }
         }
 

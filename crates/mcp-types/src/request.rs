@@ -26,7 +26,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-use crate::jsonrpc::{JsonRpcNotification, JsonRpcRequest, JsonRpcVersion, RequestId};
+use crate::jsonrpc::{ErrorData, JsonRpcNotification, JsonRpcRequest, JsonRpcVersion, RequestId};
 use crate::meta::{Meta, RequestMeta};
 use crate::progress::ProgressToken;
 use crate::result::ResultFields;
@@ -95,6 +95,8 @@ pub trait Notification: Serialize + DeserializeOwned + Send + 'static {
     fn from_params(params: Self::Params) -> Self;
     /// The notification's params.
     fn params(&self) -> &Self::Params;
+    /// The notification's params, for editing.
+    fn params_mut(&mut self) -> &mut Self::Params;
     /// The notification's params, by value.
     fn into_params(self) -> Self::Params;
 
@@ -156,6 +158,76 @@ impl NotificationParams {
 
 request_params!(EmptyRequestParams);
 
+/// Why a method and its params could not be read as one of the messages of a union
+/// ([`crate::ClientRequest::from_parts`] and the like).
+#[derive(Debug)]
+pub enum ParseMessageError {
+    /// No message of the union has this method: answer `-32601`.
+    UnknownMethod(String),
+    /// The params do not fit the method: answer `-32602`.
+    InvalidParams {
+        /// The method.
+        method: String,
+        /// What is wrong with the params.
+        error: serde_json::Error,
+    },
+}
+
+impl ParseMessageError {
+    /// The JSON-RPC error to answer a request with.
+    pub fn to_error_data(&self) -> ErrorData {
+        match self {
+            Self::UnknownMethod(method) => ErrorData::method_not_found(method),
+            Self::InvalidParams { method, error } => {
+                ErrorData::invalid_params(format!("Invalid params for {method}: {error}"))
+            }
+        }
+    }
+}
+
+impl fmt::Display for ParseMessageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownMethod(method) => write!(f, "unknown method `{method}`"),
+            Self::InvalidParams { method, error } => {
+                write!(f, "invalid params for `{method}`: {error}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ParseMessageError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::UnknownMethod(_) => None,
+            Self::InvalidParams { error, .. } => Some(error),
+        }
+    }
+}
+
+impl From<ParseMessageError> for ErrorData {
+    fn from(e: ParseMessageError) -> Self {
+        e.to_error_data()
+    }
+}
+
+/// Reads the message of union `T` with this method and params.
+pub(crate) fn from_parts<T: MethodDispatch>(
+    methods: &[&str],
+    method: &str,
+    params: Option<Value>,
+) -> Result<T, ParseMessageError> {
+    if !methods.contains(&method) {
+        return Err(ParseMessageError::UnknownMethod(method.to_owned()));
+    }
+    T::dispatch(method, Buffered::<serde_json::Error>::new(params)).map_err(|error| {
+        ParseMessageError::InvalidParams {
+            method: method.to_owned(),
+            error,
+        }
+    })
+}
+
 /// Writes `{"method": method, "params": params}`, leaving `params` out when `None`.
 pub(crate) fn serialize_message<S: Serializer, P: Serialize>(
     serializer: S,
@@ -197,9 +269,18 @@ impl<'de, A: MapAccess<'de>> ParamsDecoder for FromMap<'_, 'de, A> {
 }
 
 /// Params that were buffered because they came before `method`, or that are absent.
-struct Buffered<E> {
+pub(crate) struct Buffered<E> {
     value: Option<Value>,
     error: PhantomData<E>,
+}
+
+impl<E> Buffered<E> {
+    pub(crate) fn new(value: Option<Value>) -> Self {
+        Self {
+            value,
+            error: PhantomData,
+        }
+    }
 }
 
 impl<E: de::Error> ParamsDecoder for Buffered<E> {
@@ -279,13 +360,7 @@ impl<'de, T: MethodDispatch> Visitor<'de> for MethodVisitor<T> {
         let method = method.ok_or_else(|| de::Error::missing_field("method"))?;
         match decoded {
             Some(message) => Ok(message),
-            None => T::dispatch(
-                &method,
-                Buffered {
-                    value: buffered,
-                    error: PhantomData,
-                },
-            ),
+            None => T::dispatch(&method, Buffered::new(buffered)),
         }
     }
 }
@@ -389,6 +464,23 @@ mod tests {
         assert!(
             serde_json::from_str::<PingRequest>(r#"{"method":"ping","method":"ping"}"#).is_err()
         );
+    }
+
+    #[test]
+    fn unions_read_method_and_params_apart() {
+        use crate::ErrorCode;
+        let call = ClientRequest::from_parts("tools/call", Some(json!({"name": "add"}))).unwrap();
+        assert_eq!(call.method(), "tools/call");
+        let ping = ClientRequest::from_parts("ping", None).unwrap();
+        assert_eq!(ping.method(), "ping");
+        let unknown = ClientRequest::from_parts("tools/frobnicate", None).unwrap_err();
+        assert_eq!(unknown.to_error_data().code, ErrorCode::METHOD_NOT_FOUND);
+        let invalid =
+            ClientRequest::from_parts("tools/call", Some(json!({"nom": "add"}))).unwrap_err();
+        assert_eq!(invalid.to_error_data().code, ErrorCode::INVALID_PARAMS);
+        assert!(invalid.to_string().contains("name"), "{invalid}");
+        let missing = ClientRequest::from_parts("tools/call", None).unwrap_err();
+        assert!(matches!(missing, ParseMessageError::InvalidParams { .. }));
     }
 
     #[test]

@@ -27,7 +27,7 @@ use crate::tasks::TaskMetadata;
 /// assert_eq!(tool.name, "add");
 /// assert_eq!(Tool::without_input("now").input_schema["type"], "object");
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tool {
     /// The programmatic name.
@@ -57,6 +57,25 @@ pub struct Tool {
     pub meta: Option<Meta>,
 }
 
+/// An unnamed tool without arguments: its input schema is `{"type": "object"}`.
+impl Default for Tool {
+    fn default() -> Self {
+        let mut input_schema = JsonObject::new();
+        input_schema.insert("type".to_owned(), Value::from("object"));
+        Self {
+            name: String::new(),
+            title: None,
+            description: None,
+            input_schema,
+            output_schema: None,
+            annotations: None,
+            execution: None,
+            icons: None,
+            meta: None,
+        }
+    }
+}
+
 impl Tool {
     /// A tool with the given name and input schema.
     pub fn new(name: impl Into<String>, input_schema: JsonObject) -> Self {
@@ -69,9 +88,10 @@ impl Tool {
 
     /// A tool that takes no arguments (its input schema is `{"type": "object"}`).
     pub fn without_input(name: impl Into<String>) -> Self {
-        let mut schema = JsonObject::new();
-        schema.insert("type".to_owned(), Value::from("object"));
-        Self::new(name, schema)
+        Self {
+            name: name.into(),
+            ..Self::default()
+        }
     }
 
     /// The same tool with a description.

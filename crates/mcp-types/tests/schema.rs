@@ -926,19 +926,11 @@ impl Build {
     }
 
     fn response<R: Serialize>(&self, result: R) -> JsonRpcResultResponse<R> {
-        JsonRpcResultResponse {
-            jsonrpc: JsonRpcVersion,
-            id: RequestId::from("req-7"),
-            result,
-        }
+        JsonRpcResultResponse::new(RequestId::from("req-7"), result)
     }
 
     fn error_response(&self, error: ErrorData) -> JsonRpcErrorResponse {
-        JsonRpcErrorResponse {
-            jsonrpc: JsonRpcVersion,
-            id: Some(RequestId::Number(7)),
-            error,
-        }
+        JsonRpcErrorResponse::new(Some(RequestId::Number(7)), error)
     }
 }
 
