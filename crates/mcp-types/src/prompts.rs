@@ -274,3 +274,13 @@ notification_kind! {
 request_params!(GetPromptRequestParams);
 result_fields!(ListPromptsResult, GetPromptResult);
 cacheable!(ListPromptsResult);
+
+impl ListPromptsResult {
+    /// A single page holding these prompts.
+    pub fn new(prompts: Vec<Prompt>) -> Self {
+        Self {
+            prompts,
+            ..Self::default()
+        }
+    }
+}

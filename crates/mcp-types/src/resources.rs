@@ -441,3 +441,23 @@ cacheable!(
     ListResourceTemplatesResult,
     ReadResourceResult
 );
+
+impl ListResourcesResult {
+    /// A single page holding these resources.
+    pub fn new(resources: Vec<Resource>) -> Self {
+        Self {
+            resources,
+            ..Self::default()
+        }
+    }
+}
+
+impl ListResourceTemplatesResult {
+    /// A single page holding these templates.
+    pub fn new(resource_templates: Vec<ResourceTemplate>) -> Self {
+        Self {
+            resource_templates,
+            ..Self::default()
+        }
+    }
+}

@@ -17,9 +17,24 @@ const HIGH_WATER: usize = 8 * 1024 * 1024;
 /// [`send`](TransportWriter::send) appends to a buffer and returns at once; a task spawned on the
 /// current tokio runtime writes the buffer out, so messages queued while a write is under way
 /// leave together in the next one.
+///
+/// When the last clone is dropped the writer closes: what is queued is still written, then the
+/// underlying stream is shut down.
 #[derive(Debug, Clone)]
 pub struct LineWriter {
     shared: Arc<Shared>,
+    _close_on_drop: Arc<CloseOnDrop>,
+}
+
+/// Starts closing the writer when the last [`LineWriter`] handle goes away.
+#[derive(Debug)]
+struct CloseOnDrop(Arc<Shared>);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        lock(&self.0.state).closing = true;
+        self.0.work.notify_one();
+    }
 }
 
 #[derive(Debug, Default)]
@@ -47,7 +62,10 @@ impl LineWriter {
     pub fn spawn<W: AsyncWrite + Unpin + Send + 'static>(inner: W) -> Self {
         let shared = Arc::new(Shared::default());
         tokio::spawn(write_loop(shared.clone(), inner));
-        Self { shared }
+        Self {
+            _close_on_drop: Arc::new(CloseOnDrop(shared.clone())),
+            shared,
+        }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -190,6 +208,18 @@ mod tests {
         assert_eq!(lines.len(), 100);
         assert_eq!(lines[99], "{\"n\":99}");
         assert!(writer.send(msg("{}")).is_err());
+    }
+
+    #[tokio::test]
+    async fn dropping_the_last_handle_flushes_and_closes() {
+        let (a, mut b) = tokio::io::duplex(64);
+        let writer = LineWriter::spawn(a);
+        writer.send(msg("{\"last\":true}")).unwrap();
+        drop(writer.clone());
+        drop(writer);
+        let mut s = String::new();
+        b.read_to_string(&mut s).await.unwrap();
+        assert_eq!(s, "{\"last\":true}\n");
     }
 
     #[tokio::test]

@@ -1,0 +1,842 @@
+//! The client side: a [`Client`] session with a typed method for every request, speaking the
+//! newest protocol version the server offers (or the one it is pinned to).
+//!
+//! ```no_run
+//! use mcp::client::Client;
+//! use mcp::transport::stdio::StdioServerParameters;
+//!
+//! # async fn run() -> mcp::Result<()> {
+//! let client = Client::builder()
+//!     .on_sampling(|params| async move {
+//!         Ok(mcp::types::CreateMessageResult::text("gpt-3.5-turbo", "Hello, world! from model"))
+//!     })
+//!     .connect_stdio(StdioServerParameters::new("python").args(["example_server.py"]))
+//!     .await?;
+//! let tools = client.list_all_tools().await?;
+//! let result = client.call_tool("tool-name", serde_json::json!({"arg1": "value"})).await?;
+//! client.close().await;
+//! # Ok(()) }
+//! ```
+
+mod handler;
+mod negotiate;
+mod subscription;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+pub use self::handler::{
+    Callbacks, ElicitationCallback, LoggingCallback, NotificationCallback, RootsCallback,
+    SamplingCallback,
+};
+pub use self::subscription::Subscription;
+
+use self::handler::ClientService;
+use crate::error::{Error, Result};
+use crate::jsonrpc::{Peer, Progress, ProgressCallback, RequestOptions, Session, SessionOptions};
+use crate::transport::Transport;
+use crate::transport::stdio::{ChildProcess, ChildProcessTransport, StdioServerParameters};
+use crate::types::{
+    CallToolRequest, CallToolRequestParams, CallToolResult, ClientCapabilities, CompleteRequest,
+    CompleteRequestParams, CompleteResult, CreateMessageRequestParams, CreateMessageResult,
+    ElicitRequestParams, ElicitResult, EmptyRequestParams, EmptyResult, ErrorData,
+    GetPromptRequest, GetPromptRequestParams, GetPromptResult, Implementation, InputRequiredResult,
+    InputResponses, ListPromptsRequest, ListPromptsResult, ListResourceTemplatesRequest,
+    ListResourceTemplatesResult, ListResourcesRequest, ListResourcesResult, ListRootsResult,
+    ListToolsRequest, ListToolsResult, LoggingLevel, LoggingMessageNotificationParams,
+    PaginatedRequestParams, ProgressToken, Prompt, ProtocolVersion, ReadResourceRequest,
+    ReadResourceRequestParams, ReadResourceResult, Request, RequestId, RequestParams, Resource,
+    ResourceTemplate, ResultType, ServerCapabilities, ServerNotification, SetLevelRequestParams,
+    SubscribeRequestParams, Tool, UnsubscribeRequestParams,
+};
+
+/// How many `input_required` rounds one request may take before the client gives up.
+const DEFAULT_MAX_INPUT_ROUNDS: usize = 10;
+
+/// How the client picks its protocol version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VersionChoice {
+    /// The newest version the server offers: probe with `server/discover`, fall back to the
+    /// `initialize` handshake.
+    #[default]
+    Auto,
+    /// Exactly this version; connecting fails if the server does not speak it.
+    Pinned(ProtocolVersion),
+}
+
+/// Builds a [`Client`]: identity, callbacks, version choice, timeouts.
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    info: Implementation,
+    callbacks: Callbacks,
+    capabilities: Option<ClientCapabilities>,
+    version: VersionChoice,
+    probe_timeout: Duration,
+    session_options: SessionOptions,
+    log_level: Option<LoggingLevel>,
+    max_input_rounds: usize,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            info: Implementation::new("mcp-rust-client", env!("CARGO_PKG_VERSION")),
+            callbacks: Callbacks::default(),
+            capabilities: None,
+            version: VersionChoice::Auto,
+            probe_timeout: Duration::from_secs(5),
+            session_options: SessionOptions::default(),
+            log_level: None,
+            max_input_rounds: DEFAULT_MAX_INPUT_ROUNDS,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The client's name and version, sent to servers.
+    pub fn info(mut self, info: Implementation) -> Self {
+        self.info = info;
+        self
+    }
+
+    /// Answers the server's sampling requests (and declares the `sampling` capability).
+    pub fn on_sampling<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(CreateMessageRequestParams) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<CreateMessageResult, ErrorData>> + Send + 'static,
+    {
+        self.callbacks.sampling = Some(handler::sampling(f));
+        self
+    }
+
+    /// Answers the server's elicitation requests (and declares the `elicitation` capability).
+    pub fn on_elicitation<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(ElicitRequestParams) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<ElicitResult, ErrorData>> + Send + 'static,
+    {
+        self.callbacks.elicitation = Some(handler::elicitation(f));
+        self
+    }
+
+    /// Answers the server's requests for roots (and declares the `roots` capability).
+    pub fn on_roots<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<ListRootsResult, ErrorData>> + Send + 'static,
+    {
+        self.callbacks.roots = Some(handler::roots(f));
+        self
+    }
+
+    /// Receives the server's log messages. In the stateless era the server only sends them for
+    /// requests that ask, so this also sets the level asked for to `debug` unless
+    /// [`log_level`](Self::log_level) says otherwise.
+    pub fn on_logging(
+        mut self,
+        f: impl Fn(LoggingMessageNotificationParams) + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.logging = Some(Arc::new(f));
+        self.log_level.get_or_insert(LoggingLevel::Debug);
+        self
+    }
+
+    /// Receives every other notification (list changes, resource updates, progress not tied to
+    /// a call of ours).
+    pub fn on_notification(
+        mut self,
+        f: impl Fn(ServerNotification) + Send + Sync + 'static,
+    ) -> Self {
+        self.callbacks.notification = Some(Arc::new(f));
+        self
+    }
+
+    /// The lowest log level wanted from the server: sent with every stateless-era request, and
+    /// with `logging/setLevel` after a handshake.
+    pub fn log_level(mut self, level: LoggingLevel) -> Self {
+        self.log_level = Some(level);
+        self
+    }
+
+    /// Declares these capabilities instead of the ones derived from the callbacks.
+    pub fn capabilities(mut self, capabilities: ClientCapabilities) -> Self {
+        self.capabilities = Some(capabilities);
+        self
+    }
+
+    /// Speaks exactly `version`.
+    pub fn protocol_version(mut self, version: ProtocolVersion) -> Self {
+        self.version = VersionChoice::Pinned(version);
+        self
+    }
+
+    /// How long to wait for the answer to the `server/discover` probe before assuming a
+    /// handshake-era server (default 5 s).
+    pub fn probe_timeout(mut self, timeout: Duration) -> Self {
+        self.probe_timeout = timeout;
+        self
+    }
+
+    /// The default time limit of requests (default 60 s; `None` waits forever).
+    pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.session_options.request_timeout = timeout;
+        self
+    }
+
+    /// Options of the JSON-RPC session.
+    pub fn session_options(mut self, options: SessionOptions) -> Self {
+        self.session_options = options;
+        self
+    }
+
+    /// How many `input_required` rounds one request may take (default 10).
+    pub fn max_input_rounds(mut self, rounds: usize) -> Self {
+        self.max_input_rounds = rounds;
+        self
+    }
+
+    /// Connects over `transport` and agrees on a protocol version.
+    pub async fn connect<T: Transport>(self, transport: T) -> Result<Client> {
+        self.connect_with(transport, None).await
+    }
+
+    /// Spawns a server process and connects to it over its stdin/stdout.
+    pub async fn connect_stdio(self, params: StdioServerParameters) -> Result<Client> {
+        let transport = ChildProcessTransport::spawn(&params)?;
+        let process = transport.process().clone();
+        match self.connect_with(transport, Some(process.clone())).await {
+            Ok(client) => Ok(client),
+            Err(e) => {
+                // The process may have died: say how.
+                let _ = tokio::time::timeout(Duration::from_millis(200), process.wait()).await;
+                match process.describe_exit() {
+                    Some(exit) if !matches!(e, Error::Protocol(_)) => {
+                        Err(Error::ConnectionClosed(Some(exit)))
+                    }
+                    _ => Err(e),
+                }
+            }
+        }
+    }
+
+    async fn connect_with<T: Transport>(
+        self,
+        transport: T,
+        process: Option<ChildProcess>,
+    ) -> Result<Client> {
+        let capabilities = self
+            .capabilities
+            .clone()
+            .unwrap_or_else(|| self.callbacks.capabilities());
+        let service = Arc::new(ClientService::new(self.callbacks.clone()));
+        let session = Session::start(transport, service.clone(), self.session_options.clone());
+        let peer = session.peer().clone();
+        let mut client = Client {
+            inner: Arc::new(ClientInner {
+                peer,
+                service,
+                info: self.info.clone(),
+                capabilities,
+                negotiated: Negotiated::default(),
+                log_level: std::sync::Mutex::new(self.log_level),
+                max_input_rounds: self.max_input_rounds,
+            }),
+            session: Some(session),
+            process,
+        };
+        let negotiated = match negotiate::negotiate(&client, self.version, self.probe_timeout).await
+        {
+            Ok(negotiated) => negotiated,
+            Err(e) => {
+                client.close().await;
+                return Err(e);
+            }
+        };
+        Arc::get_mut(&mut client.inner)
+            .expect("no other handle exists during connect")
+            .negotiated = negotiated;
+        if !client.protocol_version().is_stateless() {
+            if let Some(level) = self.log_level {
+                if client.server_capabilities().logging.is_some() {
+                    client.set_logging_level(level).await?;
+                }
+            }
+        }
+        Ok(client)
+    }
+}
+
+/// What the handshake or discovery established.
+#[derive(Debug, Clone)]
+pub(crate) struct Negotiated {
+    pub version: ProtocolVersion,
+    pub server_info: Option<Implementation>,
+    pub capabilities: ServerCapabilities,
+    pub instructions: Option<String>,
+    pub supported_versions: Vec<String>,
+}
+
+impl Default for Negotiated {
+    fn default() -> Self {
+        Self {
+            version: ProtocolVersion::LATEST_HANDSHAKE,
+            server_info: None,
+            capabilities: ServerCapabilities::default(),
+            instructions: None,
+            supported_versions: Vec::new(),
+        }
+    }
+}
+
+struct ClientInner {
+    peer: Peer,
+    service: Arc<ClientService>,
+    info: Implementation,
+    capabilities: ClientCapabilities,
+    negotiated: Negotiated,
+    log_level: std::sync::Mutex<Option<LoggingLevel>>,
+    max_input_rounds: usize,
+}
+
+/// Per-call options: progress, time limit.
+#[derive(Clone, Default)]
+pub struct CallOptions {
+    /// Called with every progress update of the call (asks the server for progress).
+    pub on_progress: Option<ProgressCallback>,
+    /// Time limit of the call (and of each `input_required` round).
+    pub timeout: Option<Duration>,
+    /// Restart the time limit whenever progress arrives.
+    pub reset_timeout_on_progress: bool,
+}
+
+impl std::fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallOptions")
+            .field("on_progress", &self.on_progress.is_some())
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl CallOptions {
+    /// Options that report progress to `f`.
+    pub fn with_progress(f: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+        Self {
+            on_progress: Some(Arc::new(f)),
+            ..Self::default()
+        }
+    }
+}
+
+/// A client session with one server.
+///
+/// Dropping it without [`close`](Self::close) still ends the session and the server process,
+/// in the background.
+pub struct Client {
+    inner: Arc<ClientInner>,
+    session: Option<Session>,
+    process: Option<ChildProcess>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("version", &self.inner.negotiated.version)
+            .field("server", &self.inner.negotiated.server_info)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Connects over `transport` with the default options.
+    pub async fn connect<T: Transport>(transport: T) -> Result<Self> {
+        ClientBuilder::default().connect(transport).await
+    }
+
+    /// The protocol version in use.
+    pub fn protocol_version(&self) -> ProtocolVersion {
+        self.inner.negotiated.version
+    }
+
+    /// The server's name and version, when it said.
+    pub fn server_info(&self) -> Option<&Implementation> {
+        self.inner.negotiated.server_info.as_ref()
+    }
+
+    /// What the server supports.
+    pub fn server_capabilities(&self) -> &ServerCapabilities {
+        &self.inner.negotiated.capabilities
+    }
+
+    /// The server's instructions for the model, if any.
+    pub fn instructions(&self) -> Option<&str> {
+        self.inner.negotiated.instructions.as_deref()
+    }
+
+    /// The protocol versions the server said it supports (stateless era).
+    pub fn server_versions(&self) -> &[String] {
+        &self.inner.negotiated.supported_versions
+    }
+
+    /// The capabilities this client declares.
+    pub fn capabilities(&self) -> &ClientCapabilities {
+        &self.inner.capabilities
+    }
+
+    /// The session's peer handle, for raw requests and notifications.
+    pub fn peer(&self) -> &Peer {
+        &self.inner.peer
+    }
+
+    /// The server process, for a client that spawned it.
+    pub fn process(&self) -> Option<&ChildProcess> {
+        self.process.as_ref()
+    }
+
+    /// Ends the session: closes the connection and, for a spawned server, waits for the process
+    /// to exit (signalling it if it does not).
+    pub async fn close(mut self) {
+        self.shut_down().await;
+    }
+
+    async fn shut_down(&mut self) {
+        if let Some(session) = self.session.take() {
+            session.close().await;
+        }
+        if let Some(process) = &self.process {
+            process.shut_down().await;
+        }
+    }
+
+    fn stamp<P: RequestParams>(&self, params: &mut P) {
+        let log_level = *self
+            .inner
+            .log_level
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if self.protocol_version().is_stateless() {
+            let meta = params.meta_or_insert();
+            meta.protocol_version = Some(self.protocol_version().as_str().to_owned());
+            meta.client_capabilities = Some(self.inner.capabilities.clone());
+            meta.client_info = Some(self.inner.info.clone());
+            if meta.log_level.is_none() {
+                meta.log_level = log_level;
+            }
+        }
+    }
+
+    /// Sends a request and parses its result, stamping the stateless-era `_meta` on it.
+    pub async fn request<R: Request>(&self, params: R::Params) -> Result<R::Result> {
+        self.request_with::<R>(params, &CallOptions::default())
+            .await
+    }
+
+    /// Sends a request with per-call options.
+    pub async fn request_with<R: Request>(
+        &self,
+        mut params: R::Params,
+        options: &CallOptions,
+    ) -> Result<R::Result> {
+        self.stamp(&mut params);
+        let raw = self.send_raw(R::METHOD, &mut params, options).await?;
+        parse_complete::<R::Result>(R::METHOD, &raw)
+    }
+
+    async fn send_raw<P: RequestParams + serde::Serialize>(
+        &self,
+        method: &str,
+        params: &mut P,
+        options: &CallOptions,
+    ) -> Result<Box<serde_json::value::RawValue>> {
+        let pending = self.inner.peer.start_request(RequestOptions {
+            timeout: options.timeout,
+            reset_timeout_on_progress: options.reset_timeout_on_progress,
+            on_progress: options.on_progress.clone(),
+            ..Default::default()
+        });
+        if let Some(token) = pending.progress_token() {
+            params.meta_or_insert().progress_token = Some(progress_token(token));
+        }
+        pending.send(method, Some(&*params))?.await
+    }
+
+    /// Sends a request that the server may answer with `input_required` (`tools/call`,
+    /// `prompts/get`, `resources/read`): answers its input requests through the callbacks and
+    /// retries until the result is final.
+    async fn request_with_input<R>(
+        &self,
+        mut params: R::Params,
+        options: &CallOptions,
+    ) -> Result<R::Result>
+    where
+        R: Request,
+        R::Params: Clone + InputParams,
+    {
+        self.stamp(&mut params);
+        let mut rounds = 0;
+        loop {
+            let raw = self
+                .send_raw(R::METHOD, &mut params.clone(), options)
+                .await?;
+            match result_type(&raw)? {
+                Some(ResultType::InputRequired) => {
+                    rounds += 1;
+                    if rounds > self.inner.max_input_rounds {
+                        return Err(Error::ProtocolViolation(format!(
+                            "{} still needed input after {} rounds; giving up",
+                            R::METHOD,
+                            self.inner.max_input_rounds
+                        )));
+                    }
+                    let interim: InputRequiredResult = serde_json::from_str(raw.get())?;
+                    let mut answers = InputResponses::new();
+                    for (key, request) in interim.input_requests.unwrap_or_default() {
+                        let answer = self.inner.service.callbacks.fulfil(request).await?;
+                        answers.insert(key, answer);
+                    }
+                    params.set_input(Some(answers), interim.request_state);
+                }
+                _ => return parse_complete::<R::Result>(R::METHOD, &raw),
+            }
+        }
+    }
+
+    /// `ping`: checks that the server answers. In the stateless era, which has no `ping`, a
+    /// `server/discover` does the same job.
+    pub async fn ping(&self) -> Result<()> {
+        if self.protocol_version().is_stateless() {
+            self.discover().await.map(drop)
+        } else {
+            let _: EmptyResult = self
+                .inner
+                .peer
+                .request::<Value, _>("ping", None, RequestOptions::default())
+                .await?;
+            Ok(())
+        }
+    }
+
+    /// `server/discover` (stateless era): the server's versions, capabilities and identity.
+    pub async fn discover(&self) -> Result<crate::types::DiscoverResult> {
+        self.request::<crate::types::DiscoverRequest>(EmptyRequestParams::default())
+            .await
+    }
+
+    /// `tools/list`: one page of tools.
+    pub async fn list_tools(&self, cursor: Option<String>) -> Result<ListToolsResult> {
+        self.request::<ListToolsRequest>(paginated(cursor)).await
+    }
+
+    /// Every tool, following the pagination cursors.
+    pub async fn list_all_tools(&self) -> Result<Vec<Tool>> {
+        self.all_pages(|c| self.list_tools(c), |r| (r.tools, r.next_cursor))
+            .await
+    }
+
+    /// `tools/call` with arguments given as a JSON object.
+    pub async fn call_tool(&self, name: &str, arguments: Value) -> Result<CallToolResult> {
+        let mut params = CallToolRequestParams::new(name);
+        params.arguments = match arguments {
+            Value::Object(map) => Some(map),
+            Value::Null => None,
+            other => {
+                return Err(ErrorData::invalid_params(format!(
+                    "tool arguments must be a JSON object, not {other}"
+                ))
+                .into());
+            }
+        };
+        self.call_tool_with(params, &CallOptions::default()).await
+    }
+
+    /// `tools/call` with full params and per-call options (progress, time limit).
+    pub async fn call_tool_with(
+        &self,
+        params: CallToolRequestParams,
+        options: &CallOptions,
+    ) -> Result<CallToolResult> {
+        self.request_with_input::<CallToolRequest>(params, options)
+            .await
+    }
+
+    /// `resources/list`: one page of resources.
+    pub async fn list_resources(&self, cursor: Option<String>) -> Result<ListResourcesResult> {
+        self.request::<ListResourcesRequest>(paginated(cursor))
+            .await
+    }
+
+    /// Every resource, following the pagination cursors.
+    pub async fn list_all_resources(&self) -> Result<Vec<Resource>> {
+        self.all_pages(|c| self.list_resources(c), |r| (r.resources, r.next_cursor))
+            .await
+    }
+
+    /// `resources/templates/list`: one page of resource templates.
+    pub async fn list_resource_templates(
+        &self,
+        cursor: Option<String>,
+    ) -> Result<ListResourceTemplatesResult> {
+        self.request::<ListResourceTemplatesRequest>(paginated(cursor))
+            .await
+    }
+
+    /// Every resource template, following the pagination cursors.
+    pub async fn list_all_resource_templates(&self) -> Result<Vec<ResourceTemplate>> {
+        self.all_pages(
+            |c| self.list_resource_templates(c),
+            |r| (r.resource_templates, r.next_cursor),
+        )
+        .await
+    }
+
+    /// `resources/read`.
+    pub async fn read_resource(&self, uri: &str) -> Result<ReadResourceResult> {
+        self.read_resource_with(ReadResourceRequestParams::new(uri), &CallOptions::default())
+            .await
+    }
+
+    /// `resources/read` with full params and per-call options.
+    pub async fn read_resource_with(
+        &self,
+        params: ReadResourceRequestParams,
+        options: &CallOptions,
+    ) -> Result<ReadResourceResult> {
+        self.request_with_input::<ReadResourceRequest>(params, options)
+            .await
+    }
+
+    /// `resources/subscribe` (handshake era; the stateless era uses [`listen`](Self::listen)).
+    pub async fn subscribe_resource(&self, uri: &str) -> Result<()> {
+        self.handshake_only("resources/subscribe")?;
+        let params = SubscribeRequestParams {
+            uri: uri.to_owned(),
+            meta: None,
+        };
+        self.request::<crate::types::SubscribeRequest>(params)
+            .await
+            .map(drop)
+    }
+
+    /// `resources/unsubscribe` (handshake era).
+    pub async fn unsubscribe_resource(&self, uri: &str) -> Result<()> {
+        self.handshake_only("resources/unsubscribe")?;
+        let params = UnsubscribeRequestParams {
+            uri: uri.to_owned(),
+            meta: None,
+        };
+        self.request::<crate::types::UnsubscribeRequest>(params)
+            .await
+            .map(drop)
+    }
+
+    /// `prompts/list`: one page of prompts.
+    pub async fn list_prompts(&self, cursor: Option<String>) -> Result<ListPromptsResult> {
+        self.request::<ListPromptsRequest>(paginated(cursor)).await
+    }
+
+    /// Every prompt, following the pagination cursors.
+    pub async fn list_all_prompts(&self) -> Result<Vec<Prompt>> {
+        self.all_pages(|c| self.list_prompts(c), |r| (r.prompts, r.next_cursor))
+            .await
+    }
+
+    /// `prompts/get` with string arguments.
+    pub async fn get_prompt<I, K, V>(&self, name: &str, arguments: I) -> Result<GetPromptResult>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let mut params = GetPromptRequestParams::new(name);
+        let arguments: std::collections::BTreeMap<String, String> = arguments
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        if !arguments.is_empty() {
+            params.arguments = Some(arguments.into_iter().collect());
+        }
+        self.get_prompt_with(params, &CallOptions::default()).await
+    }
+
+    /// `prompts/get` with full params and per-call options.
+    pub async fn get_prompt_with(
+        &self,
+        params: GetPromptRequestParams,
+        options: &CallOptions,
+    ) -> Result<GetPromptResult> {
+        self.request_with_input::<GetPromptRequest>(params, options)
+            .await
+    }
+
+    /// `completion/complete`.
+    pub async fn complete(&self, params: CompleteRequestParams) -> Result<CompleteResult> {
+        self.request::<CompleteRequest>(params).await
+    }
+
+    /// Sets the lowest log level wanted: `logging/setLevel` in the handshake era, the level
+    /// sent with every request in the stateless era.
+    pub async fn set_logging_level(&self, level: LoggingLevel) -> Result<()> {
+        *self
+            .inner
+            .log_level
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(level);
+        if self.protocol_version().is_stateless() {
+            return Ok(());
+        }
+        let params = SetLevelRequestParams { level, meta: None };
+        self.request::<crate::types::SetLevelRequest>(params)
+            .await
+            .map(drop)
+    }
+
+    /// Tells the server the client's roots changed (handshake era).
+    pub fn notify_roots_list_changed(&self) -> Result<()> {
+        self.handshake_only("notifications/roots/list_changed")?;
+        self.inner
+            .peer
+            .notify::<Value>("notifications/roots/list_changed", None)
+    }
+
+    /// `subscriptions/listen` (stateless era): opens a stream of the change notifications in
+    /// `filter`. Dropping the [`Subscription`] cancels it.
+    pub async fn listen(&self, filter: crate::types::SubscriptionFilter) -> Result<Subscription> {
+        if !self.protocol_version().is_stateless() {
+            return Err(ErrorData::method_not_found("subscriptions/listen").into());
+        }
+        let mut params = crate::types::SubscriptionsListenRequestParams {
+            notifications: filter,
+            meta: None,
+        };
+        self.stamp(&mut params);
+        subscription::open(&self.inner.peer, &self.inner.service, params).await
+    }
+
+    fn handshake_only(&self, method: &str) -> Result<()> {
+        if self.protocol_version().is_stateless() {
+            return Err(ErrorData::method_not_found(method)
+                .with_data(Value::String(format!(
+                    "{method} does not exist in {}",
+                    self.protocol_version()
+                )))
+                .into());
+        }
+        Ok(())
+    }
+
+    async fn all_pages<T, R, F, Fut>(
+        &self,
+        mut page: F,
+        split: fn(R) -> (Vec<T>, Option<String>),
+    ) -> Result<Vec<T>>
+    where
+        F: FnMut(Option<String>) -> Fut,
+        Fut: Future<Output = Result<R>>,
+    {
+        let mut items = Vec::new();
+        let mut cursor = None;
+        let mut seen = std::collections::HashSet::new();
+        loop {
+            let (mut batch, next) = split(page(cursor).await?);
+            items.append(&mut batch);
+            match next {
+                Some(next) if seen.insert(next.clone()) => cursor = Some(next),
+                Some(next) => {
+                    return Err(Error::ProtocolViolation(format!(
+                        "the server returned the cursor {next:?} twice; stopping to avoid a loop"
+                    )));
+                }
+                None => return Ok(items),
+            }
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let session = self.session.take();
+        let process = self.process.take();
+        if session.is_none() && process.is_none() {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Some(session) = session {
+                    session.close().await;
+                }
+                if let Some(process) = process {
+                    process.shut_down().await;
+                }
+            });
+        }
+    }
+}
+
+/// Params of requests that can be answered with `input_required`.
+pub trait InputParams {
+    /// Sets the answers and state of a retry.
+    fn set_input(&mut self, responses: Option<InputResponses>, state: Option<String>);
+}
+
+macro_rules! input_params {
+    ($($ty:ty),*) => {$(
+        impl InputParams for $ty {
+            fn set_input(&mut self, responses: Option<InputResponses>, state: Option<String>) {
+                self.input_responses = responses;
+                self.request_state = state;
+            }
+        }
+    )*};
+}
+input_params!(
+    CallToolRequestParams,
+    GetPromptRequestParams,
+    ReadResourceRequestParams
+);
+
+fn paginated(cursor: Option<String>) -> PaginatedRequestParams {
+    PaginatedRequestParams { cursor, meta: None }
+}
+
+fn progress_token(id: &RequestId) -> ProgressToken {
+    match id {
+        RequestId::Number(n) => ProgressToken::from(*n),
+        RequestId::String(s) => ProgressToken::from(s.as_str()),
+    }
+}
+
+/// Reads the `resultType` of a raw result.
+fn result_type(raw: &serde_json::value::RawValue) -> Result<Option<ResultType>> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Probe {
+        result_type: Option<ResultType>,
+    }
+    Ok(serde_json::from_str::<Probe>(raw.get())?.result_type)
+}
+
+/// Parses a final result; an unknown `resultType` is an error, as the spec requires.
+fn parse_complete<T: DeserializeOwned>(
+    method: &str,
+    raw: &serde_json::value::RawValue,
+) -> Result<T> {
+    match result_type(raw)? {
+        None | Some(ResultType::Complete) => serde_json::from_str(raw.get()).map_err(|e| {
+            Error::ProtocolViolation(format!(
+                "the result of {method} does not match the schema: {e}"
+            ))
+        }),
+        Some(other) => Err(Error::ProtocolViolation(format!(
+            "the result of {method} has resultType {other:?}, which this client does not know"
+        ))),
+    }
+}

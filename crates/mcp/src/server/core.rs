@@ -1,0 +1,212 @@
+//! The server core: what every connection of a server shares, and the state of one connection.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::context::ClientFacts;
+use super::lifespan::{AnyState, ErasedLifespan};
+use super::notifier::ServerNotifier;
+use super::request_state::RequestStateKey;
+use crate::error::{Error, Result};
+use crate::jsonrpc::SessionOptions;
+use crate::types::{
+    CacheScope, Implementation, LoggingLevel, ProtocolVersion, RequestId, ServerCapabilities,
+    SubscriptionFilter,
+};
+
+/// How long, and by whom, a cacheable stateless-era result may be cached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheHint {
+    /// Freshness in milliseconds; 0 means stale at once.
+    pub ttl_ms: u64,
+    /// Who may cache it.
+    pub scope: CacheScope,
+}
+
+impl Default for CacheHint {
+    /// Stale at once, private: safe for any server.
+    fn default() -> Self {
+        Self {
+            ttl_ms: 0,
+            scope: CacheScope::Private,
+        }
+    }
+}
+
+/// What every connection of one server shares.
+pub(crate) struct ServerCore {
+    pub info: Implementation,
+    pub info_json: Value,
+    pub instructions: Option<String>,
+    pub capabilities: ServerCapabilities,
+    /// Supported versions, newest first.
+    pub versions: Vec<ProtocolVersion>,
+    pub state_key: RequestStateKey,
+    pub state_ttl: Duration,
+    pub cache_hints: HashMap<String, CacheHint>,
+    pub notifier: ServerNotifier,
+    pub session_options: SessionOptions,
+    lifespan: Option<Box<dyn ErasedLifespan>>,
+    lifespan_state: OnceLock<AnyState>,
+    lifecycle: tokio::sync::Mutex<Lifecycle>,
+}
+
+#[derive(Debug, Default, PartialEq)]
+enum Lifecycle {
+    #[default]
+    Idle,
+    Running(usize),
+}
+
+impl std::fmt::Debug for ServerCore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerCore")
+            .field("info", &self.info)
+            .finish()
+    }
+}
+
+/// The parts of [`ServerCore`] set by the builder.
+pub(crate) struct CoreConfig {
+    pub info: Implementation,
+    pub instructions: Option<String>,
+    pub capabilities: ServerCapabilities,
+    pub versions: Vec<ProtocolVersion>,
+    pub state_key: RequestStateKey,
+    pub state_ttl: Duration,
+    pub cache_hints: HashMap<String, CacheHint>,
+    pub session_options: SessionOptions,
+    pub lifespan: Option<Box<dyn ErasedLifespan>>,
+}
+
+impl ServerCore {
+    pub fn new(config: CoreConfig) -> Self {
+        let mut versions = config.versions;
+        versions.sort_by(|a, b| b.cmp(a));
+        versions.dedup();
+        Self {
+            info_json: serde_json::to_value(&config.info).expect("Implementation serializes"),
+            info: config.info,
+            instructions: config.instructions,
+            capabilities: config.capabilities,
+            versions,
+            state_key: config.state_key,
+            state_ttl: config.state_ttl,
+            cache_hints: config.cache_hints,
+            notifier: ServerNotifier::new(),
+            session_options: config.session_options,
+            lifespan: config.lifespan,
+            lifespan_state: OnceLock::new(),
+            lifecycle: tokio::sync::Mutex::default(),
+        }
+    }
+
+    pub fn lifespan_state(&self) -> Option<&AnyState> {
+        self.lifespan_state.get()
+    }
+
+    pub fn supports(&self, version: ProtocolVersion) -> bool {
+        self.versions.contains(&version)
+    }
+
+    pub fn version_strings(&self) -> Vec<&'static str> {
+        self.versions.iter().map(|v| v.as_str()).collect()
+    }
+
+    pub fn cache_hint(&self, method: &str) -> CacheHint {
+        self.cache_hints.get(method).copied().unwrap_or_default()
+    }
+
+    /// Starts the lifespan when the first user starts serving.
+    pub async fn acquire(&self) -> Result<()> {
+        let mut lifecycle = self.lifecycle.lock().await;
+        match &mut *lifecycle {
+            Lifecycle::Running(users) => *users += 1,
+            Lifecycle::Idle => {
+                if self.lifespan_state.get().is_none() {
+                    if let Some(lifespan) = &self.lifespan {
+                        let state = lifespan.start().await.map_err(Error::Other)?;
+                        let _ = self.lifespan_state.set(state);
+                    }
+                }
+                *lifecycle = Lifecycle::Running(1);
+            }
+        }
+        Ok(())
+    }
+
+    /// Stops the lifespan when the last user stops serving.
+    pub async fn release(&self) {
+        let mut lifecycle = self.lifecycle.lock().await;
+        if let Lifecycle::Running(users) = &mut *lifecycle {
+            *users -= 1;
+            if *users == 0 {
+                *lifecycle = Lifecycle::Idle;
+                if let (Some(lifespan), Some(state)) = (&self.lifespan, self.lifespan_state.get()) {
+                    lifespan.stop(state.clone()).await;
+                }
+            }
+        }
+    }
+}
+
+/// The handshake of a handshake-era connection.
+#[derive(Debug)]
+pub(crate) struct Handshake {
+    pub version: ProtocolVersion,
+    pub client: Arc<ClientFacts>,
+}
+
+/// The state of one connection: its handshake (if the client made one), its log level, its
+/// subscriptions, and its open `subscriptions/listen` streams.
+#[derive(Debug, Default)]
+pub(crate) struct SessionState {
+    pub handshake: OnceLock<Handshake>,
+    log_level: Mutex<Option<LoggingLevel>>,
+    pub subscriptions: Mutex<HashSet<String>>,
+    pub listens: Mutex<HashMap<RequestId, SubscriptionFilter>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl SessionState {
+    pub fn log_level(&self) -> Option<LoggingLevel> {
+        *lock(&self.log_level)
+    }
+
+    pub fn set_log_level(&self, level: LoggingLevel) {
+        *lock(&self.log_level) = Some(level);
+    }
+
+    pub fn subscribe(&self, uri: String) {
+        lock(&self.subscriptions).insert(uri);
+    }
+
+    pub fn unsubscribe(&self, uri: &str) {
+        lock(&self.subscriptions).remove(uri);
+    }
+
+    pub fn is_subscribed(&self, uri: &str) -> bool {
+        lock(&self.subscriptions).contains(uri)
+    }
+
+    pub fn add_listen(&self, id: RequestId, filter: SubscriptionFilter) {
+        lock(&self.listens).insert(id, filter);
+    }
+
+    pub fn remove_listen(&self, id: &RequestId) {
+        lock(&self.listens).remove(id);
+    }
+
+    pub fn listens(&self) -> Vec<(RequestId, SubscriptionFilter)> {
+        lock(&self.listens)
+            .iter()
+            .map(|(id, f)| (id.clone(), f.clone()))
+            .collect()
+    }
+}
