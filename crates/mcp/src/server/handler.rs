@@ -85,14 +85,15 @@ pub trait ServerHandler: Send + Sync + 'static {
         async { Err(unsupported("resources/list")) }
     }
 
-    /// `resources/templates/list`: one page of resource templates.
+    /// `resources/templates/list`: one page of resource templates. The default is an empty
+    /// list, since clients ask for templates of every server that has resources.
     fn list_resource_templates(
         &self,
         params: PaginatedRequestParams,
         cx: RequestContext,
     ) -> impl Future<Output = Result<ListResourceTemplatesResult>> + Send {
         let _ = (params, cx);
-        async { Err(unsupported("resources/templates/list")) }
+        async { Ok(ListResourceTemplatesResult::default()) }
     }
 
     /// `resources/read`: the contents of one resource.
