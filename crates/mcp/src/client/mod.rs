@@ -41,17 +41,20 @@ use crate::jsonrpc::{Peer, Progress, ProgressCallback, RequestOptions, Session, 
 use crate::transport::Transport;
 use crate::transport::stdio::{ChildProcess, ChildProcessTransport, StdioServerParameters};
 use crate::types::{
-    CallToolRequest, CallToolRequestParams, CallToolResult, ClientCapabilities, CompleteRequest,
-    CompleteRequestParams, CompleteResult, CreateMessageRequestParams, CreateMessageResult,
-    ElicitRequestParams, ElicitResult, EmptyRequestParams, EmptyResult, ErrorData,
-    GetPromptRequest, GetPromptRequestParams, GetPromptResult, Implementation, InputRequiredResult,
-    InputResponses, ListPromptsRequest, ListPromptsResult, ListResourceTemplatesRequest,
+    CallToolRequest, CallToolRequestParams, CallToolResult, CancelTaskRequest, CancelTaskResult,
+    ClientCapabilities, CompleteRequest, CompleteRequestParams, CompleteResult,
+    CreateMessageRequestParams, CreateMessageResult, CreateTaskResult, ElicitRequestParams,
+    ElicitResult, EmptyRequestParams, EmptyResult, ErrorData, GetPromptRequest,
+    GetPromptRequestParams, GetPromptResult, GetTaskPayloadRequest, GetTaskPayloadResult,
+    GetTaskRequest, GetTaskResult, Implementation, InputRequiredResult, InputResponses,
+    ListPromptsRequest, ListPromptsResult, ListResourceTemplatesRequest,
     ListResourceTemplatesResult, ListResourcesRequest, ListResourcesResult, ListRootsResult,
-    ListToolsRequest, ListToolsResult, LoggingLevel, LoggingMessageNotificationParams,
-    PaginatedRequestParams, ProgressToken, Prompt, ProtocolVersion, ReadResourceRequest,
-    ReadResourceRequestParams, ReadResourceResult, Request, RequestId, RequestParams, Resource,
-    ResourceTemplate, ResultType, ServerCapabilities, ServerNotification, SetLevelRequestParams,
-    SubscribeRequestParams, Tool, UnsubscribeRequestParams,
+    ListTasksRequest, ListTasksResult, ListToolsRequest, ListToolsResult, LoggingLevel,
+    LoggingMessageNotificationParams, PaginatedRequestParams, ProgressToken, Prompt,
+    ProtocolVersion, ReadResourceRequest, ReadResourceRequestParams, ReadResourceResult, Request,
+    RequestId, RequestParams, Resource, ResourceTemplate, ResultType, ServerCapabilities,
+    ServerNotification, SetLevelRequestParams, SubscribeRequestParams, TaskMetadata,
+    TaskRequestParams, TaskStatus, Tool, UnsubscribeRequestParams,
 };
 
 /// How many `input_required` rounds one request may take before the client gives up.
@@ -568,6 +571,75 @@ impl Client {
             .await
     }
 
+    /// `tools/call` run as a task (2025-11-25 tasks): the server answers at once with the task,
+    /// whose progress [`get_task`](Self::get_task) polls and whose result
+    /// [`task_result`](Self::task_result) fetches; [`call_tool_as_task`](Self::call_tool_as_task)
+    /// does all of it.
+    pub async fn start_tool_task(
+        &self,
+        mut params: CallToolRequestParams,
+        ttl_ms: Option<u64>,
+    ) -> Result<CreateTaskResult> {
+        params.task = Some(TaskMetadata { ttl: ttl_ms });
+        self.stamp(&mut params);
+        let raw = self
+            .send_raw("tools/call", &mut params, &CallOptions::default())
+            .await?;
+        parse_complete::<CreateTaskResult>("tools/call", &raw)
+    }
+
+    /// Runs a tool as a task to the end: starts it, polls its status at the interval the server
+    /// suggests, and returns its result (or the task's failure).
+    pub async fn call_tool_as_task(&self, params: CallToolRequestParams) -> Result<CallToolResult> {
+        let created = self.start_tool_task(params, None).await?;
+        let task_id = created.task.task_id.clone();
+        let mut task = created.task;
+        loop {
+            match task.status {
+                TaskStatus::Completed | TaskStatus::Failed | TaskStatus::InputRequired => break,
+                TaskStatus::Cancelled => {
+                    return Err(Error::ProtocolViolation(format!(
+                        "task {task_id} was cancelled"
+                    )));
+                }
+                TaskStatus::Working => {
+                    let wait =
+                        Duration::from_millis(task.poll_interval.unwrap_or(500).clamp(10, 5_000));
+                    tokio::time::sleep(wait).await;
+                    task = self.get_task(&task_id).await?.task;
+                }
+            }
+        }
+        let payload = self.task_result(&task_id).await?;
+        Ok(serde_json::from_value(Value::Object(payload.payload))?)
+    }
+
+    /// `tasks/get`: a task's status.
+    pub async fn get_task(&self, task_id: &str) -> Result<GetTaskResult> {
+        self.request::<GetTaskRequest>(task_params(task_id)).await
+    }
+
+    /// `tasks/result`: a finished task's result (the server may hold the answer until then).
+    pub async fn task_result(&self, task_id: &str) -> Result<GetTaskPayloadResult> {
+        let options = CallOptions {
+            timeout: Some(Duration::from_secs(3600)),
+            ..CallOptions::default()
+        };
+        self.request_with::<GetTaskPayloadRequest>(task_params(task_id), &options)
+            .await
+    }
+
+    /// `tasks/list`: one page of tasks.
+    pub async fn list_tasks(&self, cursor: Option<String>) -> Result<ListTasksResult> {
+        self.request::<ListTasksRequest>(paginated(cursor)).await
+    }
+
+    /// `tasks/cancel`.
+    pub async fn cancel_task(&self, task_id: &str) -> Result<CancelTaskResult> {
+        self.request::<CancelTaskRequest>(task_params(task_id))
+            .await
+    }
+
     /// `resources/list`: one page of resources.
     pub async fn list_resources(&self, cursor: Option<String>) -> Result<ListResourcesResult> {
         self.request::<ListResourcesRequest>(paginated(cursor))
@@ -802,6 +874,13 @@ input_params!(
     GetPromptRequestParams,
     ReadResourceRequestParams
 );
+
+fn task_params(task_id: &str) -> TaskRequestParams {
+    TaskRequestParams {
+        task_id: task_id.to_owned(),
+        meta: None,
+    }
+}
 
 fn paginated(cursor: Option<String>) -> PaginatedRequestParams {
     PaginatedRequestParams { cursor, meta: None }
