@@ -178,14 +178,13 @@ async fn our_client_drives_server_everything() {
     };
     assert!(text("echo").contains("hello from rust"), "{}", text("echo"));
     assert!(text("get-sum").contains('5'), "{}", text("get-sum"));
-    assert!(matches!(
+    assert!(
         results["get-tiny-image"]
             .0
             .content
             .iter()
-            .find(|c| matches!(c, ContentBlock::Image(_))),
-        Some(_)
-    ));
+            .any(|c| matches!(c, ContentBlock::Image(_)))
+    );
     let structured = results["get-structured-content"]
         .0
         .structured_content
