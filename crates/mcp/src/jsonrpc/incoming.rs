@@ -78,9 +78,14 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::
 /// Invalid JSON becomes `-32700`; valid JSON that is not a JSON-RPC 2.0 message becomes `-32600`,
 /// answered with the message's id when it can be read.
 pub fn parse(data: &[u8]) -> IncomingMessage<'_> {
+    // Only an object is a message: a derived `Deserialize` would also take the envelope written
+    // as an array of its members, such as `["2.0", 1, "ping"]`.
+    if data.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return not_an_envelope(data, None);
+    }
     let envelope: Envelope<'_> = match serde_json::from_slice(data) {
         Ok(envelope) => envelope,
-        Err(e) => return not_an_envelope(data, e),
+        Err(e) => return not_an_envelope(data, Some(e)),
     };
     let id = match envelope.id.map(parse_id) {
         None => None,
@@ -172,23 +177,25 @@ fn parse_id(raw: &RawValue) -> Result<Option<RequestId>, ErrorData> {
         .map_err(|_| ErrorData::invalid_request("a request id must be a string or an integer"))
 }
 
-/// Tells invalid JSON (`-32700`) from JSON of the wrong shape (`-32600`).
-fn not_an_envelope(data: &[u8], error: serde_json::Error) -> IncomingMessage<'_> {
+/// Tells invalid JSON (`-32700`) from JSON of the wrong shape (`-32600`). `error` is that of
+/// reading `data` as an envelope, `None` when it is not an object.
+fn not_an_envelope(data: &[u8], error: Option<serde_json::Error>) -> IncomingMessage<'_> {
     use serde_json::error::Category;
-    let syntax_ok = match error.classify() {
-        Category::Syntax | Category::Eof | Category::Io => false,
-        Category::Data => serde_json::from_slice::<IgnoredAny>(data).is_ok(),
+    let parse_error = |e: serde_json::Error| IncomingMessage::Invalid {
+        id: None,
+        error: ErrorData::parse_error(format!("Parse error: {e}")),
     };
-    if !syntax_ok {
-        return IncomingMessage::Invalid {
-            id: None,
-            error: ErrorData::parse_error(format!("Parse error: {error}")),
-        };
+    let error = match error {
+        Some(e) if e.classify() != Category::Data => return parse_error(e),
+        other => other,
+    };
+    if let Err(e) = serde_json::from_slice::<IgnoredAny>(data) {
+        return parse_error(e);
     }
     let first = data.iter().find(|b| !b.is_ascii_whitespace());
-    let message = match first {
-        Some(b'[') => "batches are not supported: send one JSON-RPC message per line (MCP removed batching in 2025-06-18)".to_owned(),
-        Some(b'{') => format!("malformed JSON-RPC message: {error}"),
+    let message = match (first, error) {
+        (Some(b'['), _) => "batches are not supported: send one JSON-RPC message per line (MCP removed batching in 2025-06-18)".to_owned(),
+        (Some(b'{'), Some(error)) => format!("malformed JSON-RPC message: {error}"),
         _ => "a JSON-RPC message must be a JSON object".to_owned(),
     };
     IncomingMessage::Invalid {
@@ -345,6 +352,11 @@ mod tests {
             (None, ErrorCode::PARSE_ERROR)
         );
         assert_eq!(invalid("42"), (None, ErrorCode::INVALID_REQUEST));
+        assert_eq!(
+            invalid(r#"["2.0",1,"ping"]"#),
+            (None, ErrorCode::INVALID_REQUEST)
+        );
+        assert_eq!(invalid("[1,"), (None, ErrorCode::PARSE_ERROR));
         assert_eq!(
             invalid(r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#),
             (None, ErrorCode::INVALID_REQUEST)

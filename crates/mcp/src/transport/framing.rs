@@ -22,7 +22,7 @@ pub enum Line<'a> {
     TooLarge {
         /// The first bytes of the line, to recover the request id from.
         prefix: &'a [u8],
-        /// How many bytes the line had (at least; counting stops at the limit plus the prefix).
+        /// How many bytes the line had, not counting its line ending.
         size: usize,
         /// The limit it broke.
         limit: usize,
@@ -31,8 +31,10 @@ pub enum Line<'a> {
 
 /// Reads newline-delimited messages from a byte stream.
 ///
-/// Empty lines are skipped, a trailing `\r` is dropped, and a final line without a newline at
-/// end of stream is still yielded, so the caller can answer it (usually with a parse error).
+/// Blank lines (only whitespace, and no longer than the limit) are skipped, a trailing `\r` is
+/// dropped, and a final line without a newline at end of stream is still yielded, so the caller
+/// can answer it (usually with a parse error). What comes out does not depend on how the bytes
+/// were split into reads.
 #[derive(Debug)]
 pub struct LineReader<R> {
     inner: R,
@@ -50,7 +52,10 @@ pub struct LineReader<R> {
 
 #[derive(Debug)]
 struct Discard {
+    /// Bytes of the line so far.
     size: usize,
+    /// Whether the last of them is a `\r`, which is not counted when a `\n` follows it.
+    cr: bool,
 }
 
 impl<R: AsyncRead + Unpin> LineReader<R> {
@@ -101,19 +106,29 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
                 // Skip to the end of the over-size line without keeping it.
                 let pending = &self.buf[self.start..];
                 if let Some(pos) = memchr::memchr(b'\n', pending) {
-                    let size = discard.size + pos;
+                    let cr = match pos {
+                        0 => discard.cr,
+                        _ => pending[pos - 1] == b'\r',
+                    };
+                    let size = discard.size + pos - usize::from(cr);
+                    // The kept start may end in the `\r` of the line ending.
+                    self.prefix.truncate(size);
                     self.start += pos + 1;
                     self.scanned = 0;
                     self.discarding = None;
                     return Some(Found::TooLarge(size));
                 }
+                if let Some(&last) = pending.last() {
+                    discard.cr = last == b'\r';
+                }
                 discard.size += pending.len();
-                let size = discard.size;
+                let size = discard.size - usize::from(discard.cr);
                 self.buf.clear();
                 self.start = 0;
                 self.scanned = 0;
                 if self.eof {
                     self.discarding = None;
+                    self.prefix.truncate(size);
                     return Some(Found::TooLarge(size));
                 }
                 return None;
@@ -127,22 +142,28 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
                 if end > begin && self.buf[end - 1] == b'\r' {
                     end -= 1;
                 }
-                let line = &self.buf[begin..end];
-                if line.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                if line.len() > self.max_size {
+                // The size first: a line too long to be buffered whole is refused before its
+                // contents are seen, so a blank one must be refused here too.
+                if end - begin > self.max_size {
                     self.keep_prefix(begin, end);
                     return Some(Found::TooLarge(end - begin));
+                }
+                if self.buf[begin..end].iter().all(u8::is_ascii_whitespace) {
+                    continue;
                 }
                 return Some(Found::Message(begin, end));
             }
             self.scanned = self.buf.len() - self.start;
-            if self.scanned > self.max_size {
-                // Too long already: keep the start, drop the rest up to the newline.
+            // Too long already (a last `\r` may still turn out to be part of the line ending):
+            // keep the start, drop the rest up to the newline.
+            let cr = self.buf.last() == Some(&b'\r');
+            if self.scanned > self.max_size + usize::from(cr) {
                 let (begin, end) = (self.start, self.buf.len());
                 self.keep_prefix(begin, end);
-                self.discarding = Some(Discard { size: end - begin });
+                self.discarding = Some(Discard {
+                    size: end - begin,
+                    cr,
+                });
                 self.buf.clear();
                 self.start = 0;
                 self.scanned = 0;
