@@ -5,6 +5,7 @@
 //! handshake era and needs a preceding `initialize` on this connection. Both kinds can arrive on
 //! the same connection.
 
+use std::borrow::Cow;
 use std::future::{Future, ready};
 use std::sync::Arc;
 
@@ -196,7 +197,7 @@ impl<H: ServerHandler> Connection<H> {
     fn context(
         &self,
         rcx: EngineContext,
-        method: &str,
+        method: Cow<'static, str>,
         meta: Option<RequestMeta>,
         resolved: Resolved,
         input: Option<InputState>,
@@ -204,7 +205,7 @@ impl<H: ServerHandler> Connection<H> {
         RequestContext {
             inner: Arc::new(ContextInner {
                 id: rcx.id,
-                method: method.to_owned().into(),
+                method,
                 meta,
                 peer: rcx.peer,
                 version: resolved.version,
@@ -219,6 +220,7 @@ impl<H: ServerHandler> Connection<H> {
     /// Serves a request through a handler method.
     fn call<P, T, F, Fut>(
         &self,
+        method: &'static str,
         request: &IncomingRequest<'_>,
         rcx: EngineContext,
         eras: Eras,
@@ -233,17 +235,16 @@ impl<H: ServerHandler> Connection<H> {
     {
         let mut params: P = request.parse_params()?;
         let mut meta = params.meta_mut().take();
-        let resolved = self.resolve(request.method, &mut meta, eras)?;
+        let resolved = self.resolve(method, &mut meta, eras)?;
         let version = resolved.version;
-        let cx = self.context(rcx, request.method, meta, resolved, None);
+        let cx = self.context(rcx, Cow::Borrowed(method), meta, resolved, None);
         let future = handle(self.handler.clone(), params, cx);
         let core = self.core.clone();
-        let method = request.method.to_owned();
         Ok(Box::pin(async move {
             let mut result = future.await.map_err(into_error_data)?;
             if let Some(fill) = cache {
                 if version.is_stateless() {
-                    fill(&mut result, core.cache_hint(&method));
+                    fill(&mut result, core.cache_hint(method));
                 }
             }
             finish(&mut result, version, &core);
@@ -256,6 +257,7 @@ impl<H: ServerHandler> Connection<H> {
     /// `input_required` result.
     fn call_with_input<P, T, F, Fut>(
         &self,
+        method: &'static str,
         request: &IncomingRequest<'_>,
         rcx: EngineContext,
         cache: Option<fn(&mut T, super::CacheHint)>,
@@ -269,10 +271,10 @@ impl<H: ServerHandler> Connection<H> {
     {
         let mut params: P = request.parse_params()?;
         let mut meta = params.meta_mut().take();
-        let resolved = self.resolve(request.method, &mut meta, Eras::Both)?;
+        let resolved = self.resolve(method, &mut meta, Eras::Both)?;
         let version = resolved.version;
         if !version.is_stateless() {
-            let cx = self.context(rcx, request.method, meta, resolved, None);
+            let cx = self.context(rcx, Cow::Borrowed(method), meta, resolved, None);
             let future = handle(self.handler.clone(), params, cx);
             let core = self.core.clone();
             return Ok(Box::pin(async move {
@@ -286,7 +288,7 @@ impl<H: ServerHandler> Connection<H> {
             &serde_json::to_value(&params).map_err(|e| ErrorData::invalid_params(e.to_string()))?,
         ));
         let binding = Binding {
-            method: request.method,
+            method,
             digest: &digest,
             principal: None,
         };
@@ -299,21 +301,20 @@ impl<H: ServerHandler> Connection<H> {
         }
         let cx = self.context(
             rcx,
-            request.method,
+            Cow::Borrowed(method),
             meta,
             resolved,
             Some(InputState::new(answers)),
         );
         let future = handle(self.handler.clone(), params, cx.clone());
         let core = self.core.clone();
-        let method = request.method.to_owned();
         Ok(Box::pin(async move {
             let outcome = future.await;
             let input = cx.inner.input.as_ref().expect("set above");
             let pending = input.take_pending();
             if !pending.is_empty() {
                 let binding = Binding {
-                    method: &method,
+                    method,
                     digest: &digest,
                     principal: None,
                 };
@@ -328,7 +329,7 @@ impl<H: ServerHandler> Connection<H> {
             }
             let mut result = outcome.map_err(into_error_data)?;
             if let Some(fill) = cache {
-                fill(&mut result, core.cache_hint(&method));
+                fill(&mut result, core.cache_hint(method));
             }
             finish(&mut result, version, &core);
             Ok(ServerReply::Result(result.into()))
@@ -400,7 +401,13 @@ impl<H: ServerHandler> Connection<H> {
         let version = resolved.version;
         let id = rcx.id.clone();
         let peer = rcx.peer.clone();
-        let cx = self.context(rcx, request.method, meta, resolved, None);
+        let cx = self.context(
+            rcx,
+            Cow::Borrowed("subscriptions/listen"),
+            meta,
+            resolved,
+            None,
+        );
         let handler = self.handler.clone();
         let core = self.core.clone();
         let session = self.session.clone();
@@ -484,6 +491,7 @@ impl<H: ServerHandler> Connection<H> {
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let session = self.session.clone();
         self.call(
+            "resources/subscribe",
             request,
             rcx,
             Eras::HandshakeOnly,
@@ -506,6 +514,7 @@ impl<H: ServerHandler> Connection<H> {
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let session = self.session.clone();
         self.call(
+            "resources/unsubscribe",
             request,
             rcx,
             Eras::HandshakeOnly,
@@ -539,7 +548,7 @@ impl<H: ServerHandler> Connection<H> {
         let resolved = self.resolve(request.method, &mut meta, Eras::Both)?;
         let version = resolved.version;
         let method = request.method.to_owned();
-        let cx = self.context(rcx, request.method, meta, resolved, None);
+        let cx = self.context(rcx, Cow::Owned(method.clone()), meta, resolved, None);
         let handler = self.handler.clone();
         let core = self.core.clone();
         let params = (request.params.is_some()).then_some(params);
@@ -579,18 +588,22 @@ impl<H: ServerHandler> Connection<H> {
             "resources/subscribe" => self.subscribe(r, rcx),
             "resources/unsubscribe" => self.unsubscribe(r, rcx),
             "tools/list" => self.call(
+                "tools/list",
                 r,
                 rcx,
                 Eras::Both,
                 Some(fill_cache),
                 |h, p: PaginatedRequestParams, cx| async move { h.list_tools(p, cx).await },
             ),
-            "tools/call" => {
-                self.call_with_input(r, rcx, None, |h, p: CallToolRequestParams, cx| async move {
-                    h.call_tool(p, cx).await
-                })
-            }
+            "tools/call" => self.call_with_input(
+                "tools/call",
+                r,
+                rcx,
+                None,
+                |h, p: CallToolRequestParams, cx| async move { h.call_tool(p, cx).await },
+            ),
             "resources/list" => self.call(
+                "resources/list",
                 r,
                 rcx,
                 Eras::Both,
@@ -599,6 +612,7 @@ impl<H: ServerHandler> Connection<H> {
             ),
             "resources/templates/list" => {
                 self.call(
+                    "resources/templates/list",
                     r,
                     rcx,
                     Eras::Both,
@@ -609,12 +623,14 @@ impl<H: ServerHandler> Connection<H> {
                 )
             }
             "resources/read" => self.call_with_input(
+                "resources/read",
                 r,
                 rcx,
                 Some(fill_cache),
                 |h, p: ReadResourceRequestParams, cx| async move { h.read_resource(p, cx).await },
             ),
             "prompts/list" => self.call(
+                "prompts/list",
                 r,
                 rcx,
                 Eras::Both,
@@ -622,14 +638,20 @@ impl<H: ServerHandler> Connection<H> {
                 |h, p: PaginatedRequestParams, cx| async move { h.list_prompts(p, cx).await },
             ),
             "prompts/get" => self.call_with_input(
+                "prompts/get",
                 r,
                 rcx,
                 None,
                 |h, p: GetPromptRequestParams, cx| async move { h.get_prompt(p, cx).await },
             ),
-            "completion/complete" => self.call(r, rcx, Eras::Both, None, |h, p, cx| async move {
-                h.complete(p, cx).await
-            }),
+            "completion/complete" => self.call(
+                "completion/complete",
+                r,
+                rcx,
+                Eras::Both,
+                None,
+                |h, p, cx| async move { h.complete(p, cx).await },
+            ),
             method if is_spec_method(method) => Err(ErrorData::method_not_found(method)),
             _ => self.custom(r, rcx),
         }
