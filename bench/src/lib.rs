@@ -1,1 +1,32 @@
 //! Benchmarks of the `mcp` crate against peer implementations.
+//!
+//! # The stdio echo benchmark
+//!
+//! `cargo bench -p mcp-bench --bench stdio` starts each server of a list as a
+//! child process, talks MCP to it over its stdin/stdout like a client would,
+//! keeps K `tools/call` requests of an `echo` tool in flight (K = 1 and 32 by
+//! default) and reports, per server and K, requests per second, p50/p99
+//! latency, the server's peak RSS and CPU per request, plus the ratios between
+//! servers measured in the same run. See `bench/README.md` for how to run it,
+//! its settings and figures.
+//!
+//! - [`stdio_driver`]: the driver (one server, one K, one measurement); no MCP
+//!   library, hand-written framing, one or two threads.
+//! - [`report`]: the table, the ratios and the JSON report.
+//! - [`process`]: child process guard, binary lookup, `/proc` figures.
+//! - The servers are binaries of this crate: `raw-echo` (no MCP library, the
+//!   floor), `rmcp-echo stdio|pipes` (the official Rust SDK).
+//!
+//! # Adding a server
+//!
+//! Write a binary in `bench/src/bin/` (or use any executable) that serves MCP
+//! over stdio with one tool `echo(message: string)` answering
+//! `{"content":[{"type":"text","text":<message>}]}` and exits on EOF, then add
+//! one [`stdio_driver::ServerSpec`] line to `servers()` in
+//! `bench/benches/stdio.rs`, at the place marked for the `mcp` crate's own
+//! servers, locating the binary with [`process::locate_binary`] and
+//! `option_env!("CARGO_BIN_EXE_<name>")`.
+
+pub mod process;
+pub mod report;
+pub mod stdio_driver;

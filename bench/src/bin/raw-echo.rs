@@ -1,0 +1,245 @@
+//! `raw-echo`: the floor of the stdio benchmark.
+//!
+//! A hand-written MCP server with no MCP library at all, serving one tool,
+//! `echo(message: string)`, over newline-delimited JSON on stdin/stdout. It is
+//! as fast as plain `std` reasonably allows, so that the other servers can be
+//! compared against the cost of the pipe and of parsing JSON alone:
+//!
+//! - one thread, blocking I/O on the raw stdin/stdout descriptors (no `Stdin`
+//!   or `Stdout` locks, no `LineWriter`), 1 MiB buffers;
+//! - every complete line in a read is answered into one output buffer, which is
+//!   written with a single `write` once the input read so far is used up, so a
+//!   burst of pipelined requests costs one read and one write;
+//! - each line is parsed by `serde_json` into borrowed structs that keep only
+//!   the `id` (verbatim), the `method` and the fields the answer needs.
+//!
+//! It answers `initialize` (with a minimal, valid `InitializeResult`), `ping`,
+//! `tools/list` and `tools/call`; notifications and responses are ignored and
+//! other requests get a JSON-RPC "method not found" error. It exits on EOF.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::os::fd::AsFd;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+/// Protocol versions this server speaks; the newest is offered when the
+/// client asks for one it does not know.
+const PROTOCOL_VERSIONS: [&str; 4] = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
+
+/// Buffer sizes for input and output.
+const BUFFER: usize = 1 << 20;
+
+/// One incoming JSON-RPC message, as much of it as this server needs.
+#[derive(Deserialize)]
+struct Message<'a> {
+    #[serde(borrow, default)]
+    id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    method: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    params: Option<Params<'a>>,
+}
+
+/// The fields of `initialize` and `tools/call` params that matter here.
+#[derive(Deserialize)]
+struct Params<'a> {
+    #[serde(borrow, default, rename = "protocolVersion")]
+    protocol_version: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    arguments: Option<Arguments<'a>>,
+}
+
+/// The arguments of a `tools/call` of `echo`.
+#[derive(Deserialize)]
+struct Arguments<'a> {
+    #[serde(borrow, default)]
+    message: Option<Cow<'a, str>>,
+}
+
+/// Just the id, to answer a message that the full parse rejected.
+#[derive(Deserialize)]
+struct IdOnly<'a> {
+    #[serde(borrow, default)]
+    id: Option<&'a RawValue>,
+}
+
+fn main() {
+    if let Err(error) = serve() {
+        // A closed stdout means the client is gone: nothing left to do.
+        if error.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("raw-echo: {error}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn serve() -> io::Result<()> {
+    // Own descriptors (dups of 0 and 1) so that reads and writes go straight to
+    // the pipes, without std's stdin buffer, locks or line buffering.
+    let mut input = File::from(io::stdin().as_fd().try_clone_to_owned()?);
+    let mut output = File::from(io::stdout().as_fd().try_clone_to_owned()?);
+
+    let mut buf = vec![0u8; BUFFER];
+    let mut out = Vec::with_capacity(BUFFER);
+    // Unconsumed input is buf[start..end].
+    let mut start = 0;
+    let mut end = 0;
+    loop {
+        if start > 0 {
+            buf.copy_within(start..end, 0);
+            end -= start;
+            start = 0;
+        }
+        if end == buf.len() {
+            // One line longer than the buffer: grow it.
+            buf.resize(buf.len() * 2, 0);
+        }
+        let read = match input.read(&mut buf[end..]) {
+            Ok(read) => read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if read == 0 {
+            // EOF: a last line without a newline still counts.
+            if start < end {
+                handle(&buf[start..end], &mut out);
+            }
+            if !out.is_empty() {
+                output.write_all(&out)?;
+            }
+            return Ok(());
+        }
+        // Only the new bytes can hold the next newline.
+        let mut scan = end;
+        end += read;
+        while let Some(offset) = memchr::memchr(b'\n', &buf[scan..end]) {
+            let line_end = scan + offset;
+            handle(&buf[start..line_end], &mut out);
+            start = line_end + 1;
+            scan = start;
+        }
+        if !out.is_empty() {
+            output.write_all(&out)?;
+            out.clear();
+        }
+    }
+}
+
+/// Answers one line into `out`.
+fn handle(line: &[u8], out: &mut Vec<u8>) {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return;
+    }
+    let message: Message = match serde_json::from_slice(line) {
+        Ok(message) => message,
+        Err(_) => {
+            match serde_json::from_slice::<IdOnly>(line) {
+                // Well-formed JSON of the wrong shape.
+                Ok(IdOnly { id: Some(id) }) => error(out, id.get(), -32600, "Invalid request"),
+                Ok(IdOnly { id: None }) => {}
+                // Not JSON at all: answer once, with a null id.
+                Err(_) => error(out, "null", -32700, "Parse error"),
+            }
+            return;
+        }
+    };
+    // Notifications (no id) and responses (no method) need no answer.
+    let (Some(id), Some(method)) = (message.id, message.method) else {
+        return;
+    };
+    let id = id.get();
+    match &*method {
+        "tools/call" => {
+            let params = message.params;
+            let (Some(name), Some(message)) = (
+                params.as_ref().and_then(|p| p.name.as_deref()),
+                params
+                    .as_ref()
+                    .and_then(|p| p.arguments.as_ref())
+                    .and_then(|a| a.message.as_ref()),
+            ) else {
+                error(
+                    out,
+                    id,
+                    -32602,
+                    "Invalid params: expected name and arguments.message",
+                );
+                return;
+            };
+            if name != "echo" {
+                error(out, id, -32602, "Unknown tool");
+                return;
+            }
+            start_result(out, id);
+            out.extend_from_slice(br#"{"content":[{"type":"text","text":"#);
+            json_string(out, message);
+            out.extend_from_slice(b"}]}}\n");
+        }
+        "initialize" => {
+            let requested = message
+                .params
+                .as_ref()
+                .and_then(|p| p.protocol_version.as_deref());
+            let version = PROTOCOL_VERSIONS
+                .iter()
+                .find(|v| Some(**v) == requested)
+                .unwrap_or(&PROTOCOL_VERSIONS[0]);
+            start_result(out, id);
+            out.extend_from_slice(br#"{"protocolVersion":""#);
+            out.extend_from_slice(version.as_bytes());
+            out.extend_from_slice(
+                br#"","capabilities":{"tools":{}},"serverInfo":{"name":"raw-echo","version":"0.1.0"}}}"#,
+            );
+            out.push(b'\n');
+        }
+        "ping" => {
+            start_result(out, id);
+            out.extend_from_slice(b"{}}\n");
+        }
+        "tools/list" => {
+            start_result(out, id);
+            out.extend_from_slice(
+                br#"{"tools":[{"name":"echo","description":"Echo the message back","inputSchema":{"type":"object","properties":{"message":{"type":"string"}},"required":["message"]}}]}}"#,
+            );
+            out.push(b'\n');
+        }
+        _ => error(out, id, -32601, "Method not found"),
+    }
+}
+
+/// Writes `{"jsonrpc":"2.0","id":<id>,"result":` into `out`.
+fn start_result(out: &mut Vec<u8>, id: &str) {
+    out.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
+    out.extend_from_slice(id.as_bytes());
+    out.extend_from_slice(br#","result":"#);
+}
+
+/// Writes a whole JSON-RPC error response line into `out`.
+fn error(out: &mut Vec<u8>, id: &str, code: i32, message: &str) {
+    out.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
+    out.extend_from_slice(id.as_bytes());
+    out.extend_from_slice(br#","error":{"code":"#);
+    out.extend_from_slice(code.to_string().as_bytes());
+    out.extend_from_slice(br#","message":"#);
+    json_string(out, message);
+    out.extend_from_slice(b"}}\n");
+}
+
+/// Writes `value` as a JSON string.
+fn json_string(out: &mut Vec<u8>, value: &str) {
+    if value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        // The common case (and every string that arrived without escapes):
+        // the bytes are already a valid JSON string body.
+        out.push(b'"');
+        out.extend_from_slice(value.as_bytes());
+        out.push(b'"');
+    } else {
+        serde_json::to_writer(&mut *out, value).expect("writing to a Vec cannot fail");
+    }
+}
