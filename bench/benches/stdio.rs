@@ -39,13 +39,15 @@ fn servers() -> Vec<ServerSpec> {
     let raw_echo = locate_binary("raw-echo", option_env!("CARGO_BIN_EXE_raw-echo"));
     vec![
         // --- Servers built on our own `mcp` crate go here, first. ---
-        // e.g., once crates/mcp has a stdio server and bench/src/bin/mcp-echo.rs exists:
-        // ServerSpec::new(
-        //     "mcp-stdio",
-        //     locate_binary("mcp-echo", option_env!("CARGO_BIN_EXE_mcp-echo")),
-        //     &["stdio"],
-        // )
-        // .describe("the mcp crate's stdio server"),
+        ServerSpec::new(
+            "mcp-lowlevel",
+            locate_binary("mcp-echo", option_env!("CARGO_BIN_EXE_mcp-echo")),
+            &[],
+        )
+        .describe(
+            "the mcp crate's low-level ServerHandler, #[tokio::main], \
+             transport::stdio::stdio() (non-blocking pipes on fds 0/1)",
+        ),
         // --- Peers. ---
         ServerSpec::new("rmcp-stdio", &rmcp_echo, &["stdio"]).describe(
             "rmcp 3.11.0, #[tool_router(server_handler)], #[tokio::main], \
@@ -54,6 +56,10 @@ fn servers() -> Vec<ServerSpec> {
         ServerSpec::new("rmcp-pipes", &rmcp_echo, &["pipes"]).describe(
             "rmcp 3.11.0, same server, transport::stdio_pipes() \
              (non-blocking tokio pipes on fds 0/1, driven by the IO reactor)",
+        ),
+        ServerSpec::new("tokio-floor", &raw_echo, &["--tokio"]).describe(
+            "the raw-echo loop on tokio: #[tokio::main]-style multi-thread runtime, \
+             non-blocking pipes on fds 0/1; the floor of an async server",
         ),
         ServerSpec::new("raw-echo", &raw_echo, &[]).describe(
             "no MCP library: single thread, blocking std I/O, serde_json on borrowed \

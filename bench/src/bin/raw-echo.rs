@@ -13,6 +13,10 @@
 //! - each line is parsed by `serde_json` into borrowed structs that keep only
 //!   the `id` (verbatim), the `method` and the fields the answer needs.
 //!
+//! With `--tokio` the same loop runs on tokio instead (the default multi-thread runtime, stdin
+//! and stdout as non-blocking pipes driven by the reactor, as an async MCP server does): the
+//! floor of an async server, which pays for readiness polling and the scheduler.
+//!
 //! It answers `initialize` (with a minimal, valid `InitializeResult`), `ping`,
 //! `tools/list` and `tools/call`; notifications and responses are ignored and
 //! other requests get a JSON-RPC "method not found" error. It exits on EOF.
@@ -69,7 +73,12 @@ struct IdOnly<'a> {
 }
 
 fn main() {
-    if let Err(error) = serve() {
+    let result = if std::env::args().nth(1).as_deref() == Some("--tokio") {
+        serve_tokio()
+    } else {
+        serve()
+    };
+    if let Err(error) = result {
         // A closed stdout means the client is gone: nothing left to do.
         if error.kind() != io::ErrorKind::BrokenPipe {
             eprintln!("raw-echo: {error}");
@@ -126,6 +135,62 @@ fn serve() -> io::Result<()> {
         if !out.is_empty() {
             output.write_all(&out)?;
             out.clear();
+        }
+    }
+}
+
+/// The same loop on tokio: non-blocking pipes on the multi-thread runtime, in a task of its
+/// own (on a worker thread next to the reactor, not on the thread that blocks on the runtime).
+fn serve_tokio() -> io::Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(async { tokio::spawn(echo_loop_tokio()).await? })
+}
+
+async fn echo_loop_tokio() -> io::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::unix::pipe;
+    {
+        {
+            let mut input =
+                pipe::Receiver::from_file(File::from(io::stdin().as_fd().try_clone_to_owned()?))?;
+            let mut output =
+                pipe::Sender::from_file(File::from(io::stdout().as_fd().try_clone_to_owned()?))?;
+            let mut buf = vec![0u8; BUFFER];
+            let mut out = Vec::with_capacity(BUFFER);
+            let mut start = 0;
+            let mut end = 0;
+            loop {
+                if start > 0 {
+                    buf.copy_within(start..end, 0);
+                    end -= start;
+                    start = 0;
+                }
+                if end == buf.len() {
+                    buf.resize(buf.len() * 2, 0);
+                }
+                let read = input.read(&mut buf[end..]).await?;
+                if read == 0 {
+                    if start < end {
+                        handle(&buf[start..end], &mut out);
+                    }
+                    output.write_all(&out).await?;
+                    return Ok(());
+                }
+                let mut scan = end;
+                end += read;
+                while let Some(offset) = memchr::memchr(b'\n', &buf[scan..end]) {
+                    let line_end = scan + offset;
+                    handle(&buf[start..line_end], &mut out);
+                    start = line_end + 1;
+                    scan = start;
+                }
+                if !out.is_empty() {
+                    output.write_all(&out).await?;
+                    out.clear();
+                }
+            }
         }
     }
 }

@@ -73,20 +73,21 @@ pub struct RequestMeta {
         skip_serializing_if = "Option::is_none"
     )]
     pub protocol_version: Option<String>,
-    /// The client's name and version (stateless era).
+    /// The client's name and version (stateless era). Boxed, like the capabilities, to keep
+    /// request params small to move.
     #[serde(
         rename = "io.modelcontextprotocol/clientInfo",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub client_info: Option<Implementation>,
+    pub client_info: Option<Box<Implementation>>,
     /// The client capabilities that apply to this request (required in the stateless era).
     #[serde(
         rename = "io.modelcontextprotocol/clientCapabilities",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub client_capabilities: Option<ClientCapabilities>,
+    pub client_capabilities: Option<Box<ClientCapabilities>>,
     /// The lowest log level the server may send `notifications/message` at for this request
     /// (stateless era); without it the server sends none.
     #[serde(
@@ -110,8 +111,8 @@ impl RequestMeta {
     ) -> Self {
         Self {
             protocol_version: Some(version.as_str().to_owned()),
-            client_capabilities: Some(capabilities),
-            client_info,
+            client_capabilities: Some(Box::new(capabilities)),
+            client_info: client_info.map(Box::new),
             ..Self::default()
         }
     }
@@ -124,7 +125,7 @@ impl RequestMeta {
 
     /// The same metadata with the client's identity.
     pub fn with_client_info(mut self, client_info: Implementation) -> Self {
-        self.client_info = Some(client_info);
+        self.client_info = Some(Box::new(client_info));
         self
     }
 

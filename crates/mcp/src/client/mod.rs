@@ -429,8 +429,8 @@ impl Client {
         if self.protocol_version().is_stateless() {
             let meta = params.meta_or_insert();
             meta.protocol_version = Some(self.protocol_version().as_str().to_owned());
-            meta.client_capabilities = Some(self.inner.capabilities.clone());
-            meta.client_info = Some(self.inner.info.clone());
+            meta.client_capabilities = Some(Box::new(self.inner.capabilities.clone()));
+            meta.client_info = Some(Box::new(self.inner.info.clone()));
             if meta.log_level.is_none() {
                 meta.log_level = log_level;
             }

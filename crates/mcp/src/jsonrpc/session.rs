@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
+use std::pin::{Pin, pin};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
@@ -522,14 +522,39 @@ async fn run<R: TransportReader, S: Service>(mut reader: R, service: Arc<S>, pee
         tracker: tracker.clone(),
         notes: notes_tx,
     };
+    // While messages arrive back to back the writer stays corked, so their answers leave in one
+    // write; it is uncorked (written out) whenever the next message is not there yet.
+    let writer = peer.inner.writer.clone();
+    let mut corked = false;
     let reason = loop {
-        if peer.inner.writer.congested() {
-            peer.inner.writer.drained().await;
+        if writer.congested() {
+            if corked {
+                writer.uncork().await;
+                corked = false;
+            }
+            writer.drained().await;
         }
         if peer.is_closed() {
             break None;
         }
-        let incoming = reader.recv().await;
+        let incoming = {
+            let mut recv = pin!(reader.recv());
+            let first = recv.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+            match first {
+                Poll::Ready(incoming) => incoming,
+                Poll::Pending => {
+                    if corked {
+                        writer.uncork().await;
+                        corked = false;
+                    }
+                    recv.await
+                }
+            }
+        };
+        if !corked {
+            writer.cork();
+            corked = true;
+        }
         match incoming {
             None => break None,
             Some(Err(e)) => break Some(e.to_string()),
@@ -543,6 +568,9 @@ async fn run<R: TransportReader, S: Service>(mut reader: R, service: Arc<S>, pee
             Some(Ok(Incoming::TooLarge { prefix, size, .. })) => engine.too_large(prefix, size),
         }
     };
+    if corked {
+        writer.uncork().await;
+    }
     drop(engine.notes);
     // No more input: fail our pending requests, let in-flight handlers finish, then flush.
     fail_pending(&peer, reason.clone());

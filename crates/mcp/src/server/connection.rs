@@ -162,8 +162,8 @@ impl<H: ServerHandler> Connection<H> {
                     return Ok(Resolved {
                         version,
                         client: Arc::new(ClientFacts {
-                            capabilities,
-                            info: meta.client_info.take(),
+                            capabilities: *capabilities,
+                            info: meta.client_info.take().map(|info| *info),
                         }),
                         log: LogGate::Request(meta.log_level),
                     });

@@ -95,6 +95,17 @@ pub trait TransportWriter: Send + Sync + 'static {
     /// Queues a message without waiting. Fails only once the transport has closed.
     fn send(&self, message: Outgoing) -> Result<(), TransportClosed>;
 
+    /// The session is about to send a burst (the answers to a batch of requests that arrived
+    /// together): hold the messages until [`uncork`](TransportWriter::uncork) so they can leave
+    /// together.
+    fn cork(&self) {}
+
+    /// Ends a [`cork`](TransportWriter::cork): writes what was held, on the caller's task when
+    /// the transport can.
+    fn uncork(&self) -> BoxFuture<'_, ()> {
+        Box::pin(std::future::ready(()))
+    }
+
     /// Whether so much is queued that the session should stop taking new work until
     /// [`drained`](TransportWriter::drained) resolves.
     fn congested(&self) -> bool {

@@ -1,7 +1,7 @@
 //! The outgoing half of every byte-stream transport: newline-delimited messages written by one
 //! background task, with whatever queued up while it was writing sent in a single write.
 
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::io::{AsyncWrite, AsyncWriteExt};
@@ -12,11 +12,21 @@ use super::{BoxFuture, Outgoing, TransportClosed, TransportWriter};
 /// Queued bytes above which the session stops taking new work: 8 MiB.
 const HIGH_WATER: usize = 8 * 1024 * 1024;
 
+/// The stream and the buffer being written to it, owned by whoever writes.
+struct Output {
+    stream: Pin<Box<dyn AsyncWrite + Send>>,
+    /// Swapped with the queue, so both keep their capacity across writes.
+    spare: Vec<u8>,
+}
+
 /// Writes newline-delimited messages to an [`AsyncWrite`].
 ///
 /// [`send`](TransportWriter::send) appends to a buffer and returns at once; a task spawned on the
 /// current tokio runtime writes the buffer out, so messages queued while a write is under way
-/// leave together in the next one.
+/// leave together in the next one. While the session has the writer
+/// [corked](TransportWriter::cork) (it is answering a burst of requests) nothing wakes that
+/// task: [`uncork`](TransportWriter::uncork) writes the burst itself, in one write and without a
+/// hand-over between tasks.
 ///
 /// When the last clone is dropped the writer closes: what is queued is still written, then the
 /// underlying stream is shut down.
@@ -37,18 +47,29 @@ impl Drop for CloseOnDrop {
     }
 }
 
-#[derive(Debug, Default)]
 struct Shared {
     state: Mutex<State>,
+    /// The stream; whoever writes holds it (the writing task, or an uncorking session).
+    out: tokio::sync::Mutex<Output>,
     /// Wakes the writing task when bytes arrive or closing starts.
     work: Notify,
     /// Wakes whoever waits for the buffer to empty or the writer to finish.
     progress: Notify,
 }
 
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("state", &self.state)
+            .finish()
+    }
+}
+
 #[derive(Debug, Default)]
 struct State {
     buf: Vec<u8>,
+    /// How many corks are in place; while any is, `send` does not wake the writing task.
+    corked: usize,
     closing: bool,
     /// Set once nothing more can be written; the reason when it failed.
     closed: Option<Option<String>>,
@@ -59,9 +80,17 @@ impl LineWriter {
     ///
     /// # Panics
     /// Outside a tokio runtime.
-    pub fn spawn<W: AsyncWrite + Unpin + Send + 'static>(inner: W) -> Self {
-        let shared = Arc::new(Shared::default());
-        tokio::spawn(write_loop(shared.clone(), inner));
+    pub fn spawn<W: AsyncWrite + Send + 'static>(inner: W) -> Self {
+        let shared = Arc::new(Shared {
+            state: Mutex::default(),
+            out: tokio::sync::Mutex::new(Output {
+                stream: Box::pin(inner),
+                spare: Vec::with_capacity(64 * 1024),
+            }),
+            work: Notify::new(),
+            progress: Notify::new(),
+        });
+        tokio::spawn(write_loop(shared.clone()));
         Self {
             _close_on_drop: Arc::new(CloseOnDrop(shared.clone())),
             shared,
@@ -90,14 +119,38 @@ impl TransportWriter for LineWriter {
         if state.closing {
             return Err(TransportClosed(Some("the writer is closing".into())));
         }
-        let was_empty = state.buf.is_empty();
+        let wake = state.buf.is_empty() && state.corked == 0;
         state.buf.extend_from_slice(&message.json);
         state.buf.push(b'\n');
         drop(state);
-        if was_empty {
+        if wake {
             self.shared.work.notify_one();
         }
         Ok(())
+    }
+
+    fn cork(&self) {
+        self.state().corked += 1;
+    }
+
+    fn uncork(&self) -> BoxFuture<'_, ()> {
+        let pending = {
+            let mut state = self.state();
+            state.corked = state.corked.saturating_sub(1);
+            state.corked == 0 && !state.buf.is_empty()
+        };
+        Box::pin(async move {
+            if !pending {
+                return;
+            }
+            // When the writing task holds the stream it is at work, and looks at the queue
+            // again before it sleeps; otherwise write the burst here and now.
+            if let Ok(mut out) = self.shared.out.try_lock() {
+                if let Err(failure) = write_pending(&self.shared, &mut out).await {
+                    mark_closed(&self.shared, Some(failure));
+                }
+            }
+        })
     }
 
     fn congested(&self) -> bool {
@@ -136,44 +189,65 @@ impl TransportWriter for LineWriter {
     }
 }
 
-async fn write_loop<W: AsyncWrite + Unpin>(shared: Arc<Shared>, mut inner: W) {
-    let mut out = Vec::with_capacity(64 * 1024);
-    let failure = loop {
-        let closing = {
+/// Writes whatever is queued until the queue is empty; the caller holds the stream.
+async fn write_pending(shared: &Shared, out: &mut Output) -> Result<(), String> {
+    loop {
+        {
             let mut state = lock(&shared.state);
-            std::mem::swap(&mut out, &mut state.buf);
-            state.closing
-        };
-        if out.is_empty() {
-            if closing {
-                break None;
+            if state.closed.is_some() || state.buf.is_empty() {
+                return Ok(());
             }
-            shared.work.notified().await;
-            continue;
+            std::mem::swap(&mut out.spare, &mut state.buf);
         }
         shared.progress.notify_waiters();
+        let Output { stream, spare } = out;
         let written = async {
-            inner.write_all(&out).await?;
-            inner.flush().await
+            stream.write_all(spare).await?;
+            stream.flush().await
         };
-        if let Err(e) = written.await {
-            break Some(e.to_string());
-        }
-        out.clear();
+        written.await.map_err(|e| e.to_string())?;
+        spare.clear();
         // Don't let one burst keep a huge buffer alive.
-        if out.capacity() > 4 * 1024 * 1024 {
-            out = Vec::with_capacity(64 * 1024);
+        if spare.capacity() > 4 * 1024 * 1024 {
+            *spare = Vec::with_capacity(64 * 1024);
         }
-    };
-    if failure.is_none() {
-        let _ = inner.shutdown().await;
     }
+}
+
+fn mark_closed(shared: &Shared, failure: Option<String>) {
     {
         let mut state = lock(&shared.state);
-        state.closed = Some(failure);
+        if state.closed.is_none() {
+            state.closed = Some(failure);
+        }
         state.buf = Vec::new();
     }
     shared.progress.notify_waiters();
+}
+
+async fn write_loop(shared: Arc<Shared>) {
+    let failure = loop {
+        let (empty, closing, closed) = {
+            let state = lock(&shared.state);
+            (state.buf.is_empty(), state.closing, state.closed.is_some())
+        };
+        if closed {
+            return;
+        }
+        if empty && !closing {
+            shared.work.notified().await;
+            continue;
+        }
+        let mut out = shared.out.lock().await;
+        if let Err(failure) = write_pending(&shared, &mut out).await {
+            break Some(failure);
+        }
+        if closing && lock(&shared.state).buf.is_empty() {
+            let _ = out.stream.shutdown().await;
+            break None;
+        }
+    };
+    mark_closed(&shared, failure);
 }
 
 #[cfg(test)]
