@@ -247,6 +247,9 @@ async fn write_loop(shared: Arc<Shared>) {
             break None;
         }
     };
+    // Drop the stream now, not when the last handle goes: for a pipe, that is what tells the
+    // other end that nothing more is coming (shutting a pipe down does not close it).
+    shared.out.lock().await.stream = Box::pin(tokio::io::sink());
     mark_closed(&shared, failure);
 }
 
@@ -294,6 +297,24 @@ mod tests {
         let mut s = String::new();
         b.read_to_string(&mut s).await.unwrap();
         assert_eq!(s, "{\"last\":true}\n");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn closing_closes_a_pipe_while_handles_remain() {
+        let (tx, mut rx) = tokio::net::unix::pipe::pipe().unwrap();
+        let writer = LineWriter::spawn(tx);
+        let kept = writer.clone();
+        writer.send(msg("{}")).unwrap();
+        writer.close().await;
+        let mut s = String::new();
+        // End of stream arrives although `kept` still holds the writer.
+        tokio::time::timeout(std::time::Duration::from_secs(5), rx.read_to_string(&mut s))
+            .await
+            .expect("the pipe was closed")
+            .unwrap();
+        assert_eq!(s, "{}\n");
+        drop(kept);
     }
 
     #[tokio::test]
