@@ -83,7 +83,20 @@ pub fn parse(data: &[u8]) -> IncomingMessage<'_> {
     if data.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return not_an_envelope(data, None);
     }
-    let envelope: Envelope<'_> = match serde_json::from_slice(data) {
+    // Checking UTF-8 once for the whole message is cheaper than string by string, and lets the
+    // borrowed `params` be handed on without another check.
+    let text = match std::str::from_utf8(data) {
+        Ok(text) => text,
+        Err(e) => {
+            return IncomingMessage::Invalid {
+                id: None,
+                error: ErrorData::parse_error(format!(
+                    "Parse error: the message is not UTF-8 ({e})"
+                )),
+            };
+        }
+    };
+    let envelope: Envelope<'_> = match serde_json::from_str(text) {
         Ok(envelope) => envelope,
         Err(e) => return not_an_envelope(data, Some(e)),
     };
