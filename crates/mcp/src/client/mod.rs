@@ -238,13 +238,13 @@ impl ClientBuilder {
         let service = Arc::new(ClientService::new(self.callbacks.clone()));
         let session = Session::start(transport, service.clone(), self.session_options.clone());
         let peer = session.peer().clone();
-        let mut client = Client {
+        let client = Client {
             inner: Arc::new(ClientInner {
                 peer,
                 service,
                 info: self.info.clone(),
                 capabilities,
-                negotiated: Negotiated::default(),
+                negotiated: std::sync::OnceLock::new(),
                 log_level: std::sync::Mutex::new(self.log_level),
                 max_input_rounds: self.max_input_rounds,
             }),
@@ -259,9 +259,7 @@ impl ClientBuilder {
                 return Err(e);
             }
         };
-        Arc::get_mut(&mut client.inner)
-            .expect("no other handle exists during connect")
-            .negotiated = negotiated;
+        let _ = client.inner.negotiated.set(negotiated);
         if !client.protocol_version().is_stateless() {
             if let Some(level) = self.log_level {
                 if client.server_capabilities().logging.is_some() {
@@ -300,7 +298,8 @@ struct ClientInner {
     service: Arc<ClientService>,
     info: Implementation,
     capabilities: ClientCapabilities,
-    negotiated: Negotiated,
+    /// Set once the handshake or discovery is done, before the client is handed out.
+    negotiated: std::sync::OnceLock<Negotiated>,
     log_level: std::sync::Mutex<Option<LoggingLevel>>,
     max_input_rounds: usize,
 }
@@ -348,8 +347,8 @@ pub struct Client {
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("version", &self.inner.negotiated.version)
-            .field("server", &self.inner.negotiated.server_info)
+            .field("version", &self.negotiated().version)
+            .field("server", &self.negotiated().server_info)
             .finish()
     }
 }
@@ -365,29 +364,37 @@ impl Client {
         ClientBuilder::default().connect(transport).await
     }
 
+    fn negotiated(&self) -> &Negotiated {
+        static CONNECTING: std::sync::OnceLock<Negotiated> = std::sync::OnceLock::new();
+        self.inner
+            .negotiated
+            .get()
+            .unwrap_or_else(|| CONNECTING.get_or_init(Negotiated::default))
+    }
+
     /// The protocol version in use.
     pub fn protocol_version(&self) -> ProtocolVersion {
-        self.inner.negotiated.version
+        self.negotiated().version
     }
 
     /// The server's name and version, when it said.
     pub fn server_info(&self) -> Option<&Implementation> {
-        self.inner.negotiated.server_info.as_ref()
+        self.negotiated().server_info.as_ref()
     }
 
     /// What the server supports.
     pub fn server_capabilities(&self) -> &ServerCapabilities {
-        &self.inner.negotiated.capabilities
+        &self.negotiated().capabilities
     }
 
     /// The server's instructions for the model, if any.
     pub fn instructions(&self) -> Option<&str> {
-        self.inner.negotiated.instructions.as_deref()
+        self.negotiated().instructions.as_deref()
     }
 
     /// The protocol versions the server said it supports (stateless era).
     pub fn server_versions(&self) -> &[String] {
-        &self.inner.negotiated.supported_versions
+        &self.negotiated().supported_versions
     }
 
     /// The capabilities this client declares.
