@@ -14,8 +14,16 @@
 //!   library, hand-written framing, one or two threads.
 //! - [`report`]: the table, the ratios and the JSON report.
 //! - [`process`]: child process guard, binary lookup, `/proc` figures.
-//! - The servers are binaries of this crate: `raw-echo` (no MCP library, the
-//!   floor), `rmcp-echo stdio|pipes` (the official Rust SDK).
+//! - The servers are binaries of this crate: `mcp-echo` (this SDK's low-level
+//!   server), `raw-echo` (no MCP library, the floor; `--tokio` runs the same
+//!   loop on tokio, the floor of an async server), `rmcp-echo stdio|pipes` (the
+//!   official Rust SDK).
+//!
+//! # Memory per idle session
+//!
+//! `cargo bench -p mcp-bench --bench sessions` opens 2000 idle sessions over
+//! in-memory pipes, in a fresh process per implementation, and reports the
+//! resident memory each one adds.
 //!
 //! # Adding a server
 //!
