@@ -87,51 +87,75 @@ fn main() {
     }
 }
 
+/// The input buffer: unconsumed bytes are `buf[start..end]`.
+struct Lines {
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+}
+
+impl Lines {
+    fn new() -> Self {
+        Self {
+            buf: vec![0u8; BUFFER],
+            start: 0,
+            end: 0,
+        }
+    }
+
+    /// Room for the next read, after moving the unconsumed bytes to the front.
+    fn space(&mut self) -> &mut [u8] {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            // One line longer than the buffer: grow it.
+            self.buf.resize(self.buf.len() * 2, 0);
+        }
+        &mut self.buf[self.end..]
+    }
+
+    /// Answers every line completed by the `read` new bytes.
+    fn answer(&mut self, read: usize, out: &mut Vec<u8>) {
+        // Only the new bytes can hold the next newline.
+        let mut scan = self.end;
+        self.end += read;
+        while let Some(offset) = memchr::memchr(b'\n', &self.buf[scan..self.end]) {
+            let line_end = scan + offset;
+            handle(&self.buf[self.start..line_end], out);
+            self.start = line_end + 1;
+            scan = self.start;
+        }
+    }
+
+    /// At end of input: a last line without a newline still counts.
+    fn finish(&mut self, out: &mut Vec<u8>) {
+        if self.start < self.end {
+            handle(&self.buf[self.start..self.end], out);
+        }
+    }
+}
+
 fn serve() -> io::Result<()> {
     // Own descriptors (dups of 0 and 1) so that reads and writes go straight to
     // the pipes, without std's stdin buffer, locks or line buffering.
     let mut input = File::from(io::stdin().as_fd().try_clone_to_owned()?);
     let mut output = File::from(io::stdout().as_fd().try_clone_to_owned()?);
-
-    let mut buf = vec![0u8; BUFFER];
+    let mut lines = Lines::new();
     let mut out = Vec::with_capacity(BUFFER);
-    // Unconsumed input is buf[start..end].
-    let mut start = 0;
-    let mut end = 0;
     loop {
-        if start > 0 {
-            buf.copy_within(start..end, 0);
-            end -= start;
-            start = 0;
-        }
-        if end == buf.len() {
-            // One line longer than the buffer: grow it.
-            buf.resize(buf.len() * 2, 0);
-        }
-        let read = match input.read(&mut buf[end..]) {
+        let read = match input.read(lines.space()) {
             Ok(read) => read,
             Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
             Err(error) => return Err(error),
         };
         if read == 0 {
-            // EOF: a last line without a newline still counts.
-            if start < end {
-                handle(&buf[start..end], &mut out);
-            }
-            if !out.is_empty() {
-                output.write_all(&out)?;
-            }
-            return Ok(());
+            lines.finish(&mut out);
+            return output.write_all(&out);
         }
-        // Only the new bytes can hold the next newline.
-        let mut scan = end;
-        end += read;
-        while let Some(offset) = memchr::memchr(b'\n', &buf[scan..end]) {
-            let line_end = scan + offset;
-            handle(&buf[start..line_end], &mut out);
-            start = line_end + 1;
-            scan = start;
-        }
+        lines.answer(read, &mut out);
         if !out.is_empty() {
             output.write_all(&out)?;
             out.clear();
@@ -151,46 +175,23 @@ fn serve_tokio() -> io::Result<()> {
 async fn echo_loop_tokio() -> io::Result<()> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::unix::pipe;
-    {
-        {
-            let mut input =
-                pipe::Receiver::from_file(File::from(io::stdin().as_fd().try_clone_to_owned()?))?;
-            let mut output =
-                pipe::Sender::from_file(File::from(io::stdout().as_fd().try_clone_to_owned()?))?;
-            let mut buf = vec![0u8; BUFFER];
-            let mut out = Vec::with_capacity(BUFFER);
-            let mut start = 0;
-            let mut end = 0;
-            loop {
-                if start > 0 {
-                    buf.copy_within(start..end, 0);
-                    end -= start;
-                    start = 0;
-                }
-                if end == buf.len() {
-                    buf.resize(buf.len() * 2, 0);
-                }
-                let read = input.read(&mut buf[end..]).await?;
-                if read == 0 {
-                    if start < end {
-                        handle(&buf[start..end], &mut out);
-                    }
-                    output.write_all(&out).await?;
-                    return Ok(());
-                }
-                let mut scan = end;
-                end += read;
-                while let Some(offset) = memchr::memchr(b'\n', &buf[scan..end]) {
-                    let line_end = scan + offset;
-                    handle(&buf[start..line_end], &mut out);
-                    start = line_end + 1;
-                    scan = start;
-                }
-                if !out.is_empty() {
-                    output.write_all(&out).await?;
-                    out.clear();
-                }
-            }
+
+    let mut input =
+        pipe::Receiver::from_file(File::from(io::stdin().as_fd().try_clone_to_owned()?))?;
+    let mut output =
+        pipe::Sender::from_file(File::from(io::stdout().as_fd().try_clone_to_owned()?))?;
+    let mut lines = Lines::new();
+    let mut out = Vec::with_capacity(BUFFER);
+    loop {
+        let read = input.read(lines.space()).await?;
+        if read == 0 {
+            lines.finish(&mut out);
+            return output.write_all(&out).await;
+        }
+        lines.answer(read, &mut out);
+        if !out.is_empty() {
+            output.write_all(&out).await?;
+            out.clear();
         }
     }
 }

@@ -24,18 +24,7 @@ pub fn request<P: Serialize + ?Sized>(
     method: &str,
     params: Option<&P>,
 ) -> serde_json::Result<Vec<u8>> {
-    let mut buf = Vec::with_capacity(128);
-    buf.extend_from_slice(PREFIX);
-    buf.extend_from_slice(br#""id":"#);
-    write_id(&mut buf, Some(id));
-    buf.extend_from_slice(br#","method":"#);
-    serde_json::to_writer(&mut buf, method)?;
-    if let Some(params) = params {
-        buf.extend_from_slice(br#","params":"#);
-        serde_json::to_writer(&mut buf, params)?;
-    }
-    buf.push(b'}');
-    Ok(buf)
+    call(Some(id), method, params)
 }
 
 /// A notification: `{"jsonrpc":"2.0","method":…,"params":…}`.
@@ -43,8 +32,22 @@ pub fn notification<P: Serialize + ?Sized>(
     method: &str,
     params: Option<&P>,
 ) -> serde_json::Result<Vec<u8>> {
+    call(None, method, params)
+}
+
+/// A request (with an id) or a notification (without).
+fn call<P: Serialize + ?Sized>(
+    id: Option<&RequestId>,
+    method: &str,
+    params: Option<&P>,
+) -> serde_json::Result<Vec<u8>> {
     let mut buf = Vec::with_capacity(128);
     buf.extend_from_slice(PREFIX);
+    if id.is_some() {
+        buf.extend_from_slice(br#""id":"#);
+        write_id(&mut buf, id);
+        buf.push(b',');
+    }
     buf.extend_from_slice(br#""method":"#);
     serde_json::to_writer(&mut buf, method)?;
     if let Some(params) = params {

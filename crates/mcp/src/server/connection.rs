@@ -293,7 +293,7 @@ impl<H: ServerHandler> Connection<H> {
             principal: None,
         };
         let mut answers = match &state {
-            Some(state) => self.core.state_key.open(state, &binding)?,
+            Some(state) => self.core.config.state_key.open(state, &binding)?,
             None => Default::default(),
         };
         for (key, response) in responses.unwrap_or_default() {
@@ -318,9 +318,11 @@ impl<H: ServerHandler> Connection<H> {
                     digest: &digest,
                     principal: None,
                 };
-                let state = core
-                    .state_key
-                    .seal(&binding, input.answers.clone(), core.state_ttl);
+                let state = core.config.state_key.seal(
+                    &binding,
+                    input.answers.clone(),
+                    core.config.state_ttl,
+                );
                 let mut interim = InputRequiredResult::new();
                 interim.input_requests = Some(pending);
                 interim.request_state = Some(state);
@@ -338,7 +340,7 @@ impl<H: ServerHandler> Connection<H> {
 
     fn initialize(&self, request: &IncomingRequest<'_>) -> Result<ServerReply, ErrorData> {
         let params: InitializeRequestParams = request.parse_params()?;
-        let version = negotiate_handshake(&params.protocol_version, &self.core.versions)
+        let version = negotiate_handshake(&params.protocol_version, &self.core.config.versions)
             .ok_or_else(|| {
                 let mut error = ErrorData::unsupported_protocol_version(
                     &params.protocol_version,
@@ -364,10 +366,10 @@ impl<H: ServerHandler> Connection<H> {
             .map_err(|_| ErrorData::invalid_request("this connection is already initialized"))?;
         let mut result = InitializeResult::new(
             version,
-            self.core.capabilities.clone(),
-            self.core.info.clone(),
+            self.core.config.capabilities.clone(),
+            self.core.config.info.clone(),
         );
-        result.instructions = self.core.instructions.clone();
+        result.instructions = self.core.config.instructions.clone();
         Ok(ServerReply::Result(result.into()))
     }
 
@@ -375,8 +377,11 @@ impl<H: ServerHandler> Connection<H> {
         let mut params: EmptyRequestParams = request.parse_params()?;
         let mut meta = params.meta_mut().take();
         let resolved = self.resolve(request.method, &mut meta, Eras::StatelessOnly)?;
-        let mut result = DiscoverResult::new(&self.core.versions, self.core.capabilities.clone());
-        result.instructions = self.core.instructions.clone();
+        let mut result = DiscoverResult::new(
+            &self.core.config.versions,
+            self.core.config.capabilities.clone(),
+        );
+        result.instructions = self.core.config.instructions.clone();
         fill_cache(&mut result, self.core.cache_hint("server/discover"));
         finish(&mut result, resolved.version, &self.core);
         Ok(ServerReply::Result(result.into()))
@@ -413,7 +418,7 @@ impl<H: ServerHandler> Connection<H> {
         let session = self.session.clone();
         let wanted = params.notifications;
         Ok(Box::pin(async move {
-            let caps = &core.capabilities;
+            let caps = &core.config.capabilities;
             let mut granted = SubscriptionFilter {
                 tools_list_changed: wanted.tools_list_changed.filter(|&on| {
                     on && caps

@@ -36,20 +36,27 @@ impl Default for CacheHint {
     }
 }
 
-/// What every connection of one server shares.
-pub(crate) struct ServerCore {
+/// What the builder sets: the server's identity and policies.
+pub(crate) struct ServerConfig {
     pub info: Implementation,
-    pub info_json: Value,
     pub instructions: Option<String>,
+    /// Set from the handler when the server is built.
     pub capabilities: ServerCapabilities,
-    /// Supported versions, newest first.
+    /// Supported versions, newest first once built.
     pub versions: Vec<ProtocolVersion>,
     pub state_key: RequestStateKey,
     pub state_ttl: Duration,
     pub cache_hints: HashMap<String, CacheHint>,
-    pub notifier: ServerNotifier,
     pub session_options: SessionOptions,
-    lifespan: Option<Box<dyn ErasedLifespan>>,
+    pub lifespan: Option<Box<dyn ErasedLifespan>>,
+}
+
+/// What every connection of one server shares.
+pub(crate) struct ServerCore {
+    pub config: ServerConfig,
+    /// `config.info` as JSON, for the `serverInfo` stamp of stateless-era results.
+    pub info_json: Value,
+    pub notifier: ServerNotifier,
     lifespan_state: OnceLock<AnyState>,
     lifecycle: tokio::sync::Mutex<Lifecycle>,
 }
@@ -64,41 +71,19 @@ enum Lifecycle {
 impl std::fmt::Debug for ServerCore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServerCore")
-            .field("info", &self.info)
+            .field("info", &self.config.info)
             .finish()
     }
 }
 
-/// The parts of [`ServerCore`] set by the builder.
-pub(crate) struct CoreConfig {
-    pub info: Implementation,
-    pub instructions: Option<String>,
-    pub capabilities: ServerCapabilities,
-    pub versions: Vec<ProtocolVersion>,
-    pub state_key: RequestStateKey,
-    pub state_ttl: Duration,
-    pub cache_hints: HashMap<String, CacheHint>,
-    pub session_options: SessionOptions,
-    pub lifespan: Option<Box<dyn ErasedLifespan>>,
-}
-
 impl ServerCore {
-    pub fn new(config: CoreConfig) -> Self {
-        let mut versions = config.versions;
-        versions.sort_by(|a, b| b.cmp(a));
-        versions.dedup();
+    pub fn new(mut config: ServerConfig) -> Self {
+        config.versions.sort_by(|a, b| b.cmp(a));
+        config.versions.dedup();
         Self {
             info_json: serde_json::to_value(&config.info).expect("Implementation serializes"),
-            info: config.info,
-            instructions: config.instructions,
-            capabilities: config.capabilities,
-            versions,
-            state_key: config.state_key,
-            state_ttl: config.state_ttl,
-            cache_hints: config.cache_hints,
+            config,
             notifier: ServerNotifier::new(),
-            session_options: config.session_options,
-            lifespan: config.lifespan,
             lifespan_state: OnceLock::new(),
             lifecycle: tokio::sync::Mutex::default(),
         }
@@ -109,15 +94,19 @@ impl ServerCore {
     }
 
     pub fn supports(&self, version: ProtocolVersion) -> bool {
-        self.versions.contains(&version)
+        self.config.versions.contains(&version)
     }
 
     pub fn version_strings(&self) -> Vec<&'static str> {
-        self.versions.iter().map(|v| v.as_str()).collect()
+        self.config.versions.iter().map(|v| v.as_str()).collect()
     }
 
     pub fn cache_hint(&self, method: &str) -> CacheHint {
-        self.cache_hints.get(method).copied().unwrap_or_default()
+        self.config
+            .cache_hints
+            .get(method)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Starts the lifespan when the first user starts serving.
@@ -127,7 +116,7 @@ impl ServerCore {
             Lifecycle::Running(users) => *users += 1,
             Lifecycle::Idle => {
                 if self.lifespan_state.get().is_none() {
-                    if let Some(lifespan) = &self.lifespan {
+                    if let Some(lifespan) = &self.config.lifespan {
                         let state = lifespan.start().await.map_err(Error::Other)?;
                         let _ = self.lifespan_state.set(state);
                     }
@@ -145,7 +134,9 @@ impl ServerCore {
             *users -= 1;
             if *users == 0 {
                 *lifecycle = Lifecycle::Idle;
-                if let (Some(lifespan), Some(state)) = (&self.lifespan, self.lifespan_state.get()) {
+                if let (Some(lifespan), Some(state)) =
+                    (&self.config.lifespan, self.lifespan_state.get())
+                {
                     lifespan.stop(state.clone()).await;
                 }
             }

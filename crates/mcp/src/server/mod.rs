@@ -44,7 +44,7 @@ pub use self::notifier::{ServerEvent, ServerNotifier};
 pub use self::request_state::RequestStateKey;
 
 use self::connection::Connection;
-use self::core::{CoreConfig, ServerCore};
+use self::core::{ServerConfig, ServerCore};
 use crate::error::Result;
 use crate::jsonrpc::{Peer, Session, SessionOptions};
 use crate::transport::Transport;
@@ -71,20 +71,13 @@ impl<H> Clone for Server<H> {
 /// Builds a [`Server`].
 pub struct ServerBuilder<H> {
     handler: H,
-    info: Implementation,
-    instructions: Option<String>,
-    versions: Vec<ProtocolVersion>,
-    state_key: Option<RequestStateKey>,
-    state_ttl: Duration,
-    cache_hints: HashMap<String, CacheHint>,
-    session_options: SessionOptions,
-    lifespan: Option<Box<dyn lifespan::ErasedLifespan>>,
+    config: ServerConfig,
 }
 
 impl<H> std::fmt::Debug for ServerBuilder<H> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServerBuilder")
-            .field("info", &self.info)
+            .field("info", &self.config.info)
             .finish()
     }
 }
@@ -94,14 +87,17 @@ impl<H: ServerHandler> Server<H> {
     pub fn builder(name: impl Into<String>, handler: H) -> ServerBuilder<H> {
         ServerBuilder {
             handler,
-            info: Implementation::new(name, env!("CARGO_PKG_VERSION")),
-            instructions: None,
-            versions: ProtocolVersion::ALL.to_vec(),
-            state_key: None,
-            state_ttl: Duration::from_secs(30 * 60),
-            cache_hints: HashMap::new(),
-            session_options: SessionOptions::default(),
-            lifespan: None,
+            config: ServerConfig {
+                info: Implementation::new(name, env!("CARGO_PKG_VERSION")),
+                instructions: None,
+                capabilities: Default::default(),
+                versions: ProtocolVersion::ALL.to_vec(),
+                state_key: RequestStateKey::random(),
+                state_ttl: Duration::from_secs(30 * 60),
+                cache_hints: HashMap::new(),
+                session_options: SessionOptions::default(),
+                lifespan: None,
+            },
         }
     }
 
@@ -112,7 +108,7 @@ impl<H: ServerHandler> Server<H> {
 
     /// The server's name, version and other identity.
     pub fn info(&self) -> &Implementation {
-        &self.core.info
+        &self.core.config.info
     }
 
     /// Sends change notifications to every connected client that asked for them.
@@ -140,7 +136,7 @@ impl<H: ServerHandler> Server<H> {
         let session = Session::start(
             transport,
             connection.clone(),
-            self.core.session_options.clone(),
+            self.core.config.session_options.clone(),
         );
         connection.forward_events(session.peer().clone());
         ServerSession { session }
@@ -184,51 +180,51 @@ impl ServerSession {
 impl<H: ServerHandler> ServerBuilder<H> {
     /// The server's version (the default is this SDK's version).
     pub fn version(mut self, version: impl Into<String>) -> Self {
-        self.info.version = version.into();
+        self.config.info.version = version.into();
         self
     }
 
     /// A human-readable title.
     pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.info.title = Some(title.into());
+        self.config.info.title = Some(title.into());
         self
     }
 
     /// The server's full identity (replaces name and version).
     pub fn info(mut self, info: Implementation) -> Self {
-        self.info = info;
+        self.config.info = info;
         self
     }
 
     /// How to use the server, for the model.
     pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
-        self.instructions = Some(instructions.into());
+        self.config.instructions = Some(instructions.into());
         self
     }
 
     /// Set-up and tear-down around the server's life; handlers reach the state through
     /// [`RequestContext::lifespan`].
     pub fn lifespan(mut self, lifespan: impl Lifespan) -> Self {
-        self.lifespan = Some(Box::new(lifespan));
+        self.config.lifespan = Some(Box::new(lifespan));
         self
     }
 
     /// The protocol versions to speak (the default: all of them).
     pub fn protocol_versions(mut self, versions: &[ProtocolVersion]) -> Self {
-        self.versions = versions.to_vec();
+        self.config.versions = versions.to_vec();
         self
     }
 
     /// The key that seals the request state of multi round-trip requests. Instances of one
     /// server behind a load balancer need the same key; the default is a random one.
     pub fn request_state_key(mut self, key: RequestStateKey) -> Self {
-        self.state_key = Some(key);
+        self.config.state_key = key;
         self
     }
 
     /// How long a client may take to answer an `input_required` result (default 30 minutes).
     pub fn request_state_ttl(mut self, ttl: Duration) -> Self {
-        self.state_ttl = ttl;
+        self.config.state_ttl = ttl;
         self
     }
 
@@ -236,33 +232,24 @@ impl<H: ServerHandler> ServerBuilder<H> {
     /// `resources/read`, `server/discover`, ...) in the stateless era, unless the handler says.
     /// The default is 0 ms, private.
     pub fn cache_hint(mut self, method: impl Into<String>, ttl_ms: u64, scope: CacheScope) -> Self {
-        self.cache_hints
+        self.config
+            .cache_hints
             .insert(method.into(), CacheHint { ttl_ms, scope });
         self
     }
 
     /// Options of every connection's JSON-RPC session (message size limit, timeouts).
     pub fn session_options(mut self, options: SessionOptions) -> Self {
-        self.session_options = options;
+        self.config.session_options = options;
         self
     }
 
     /// Builds the server.
-    pub fn build(self) -> Server<H> {
-        let capabilities = self.handler.capabilities();
+    pub fn build(mut self) -> Server<H> {
+        self.config.capabilities = self.handler.capabilities();
         Server {
             handler: Arc::new(self.handler),
-            core: Arc::new(ServerCore::new(CoreConfig {
-                info: self.info,
-                instructions: self.instructions,
-                capabilities,
-                versions: self.versions,
-                state_key: self.state_key.unwrap_or_else(RequestStateKey::random),
-                state_ttl: self.state_ttl,
-                cache_hints: self.cache_hints,
-                session_options: self.session_options,
-                lifespan: self.lifespan,
-            })),
+            core: Arc::new(ServerCore::new(self.config)),
         }
     }
 }

@@ -13,21 +13,9 @@ pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 16 * 1024 * 1024;
 /// How much of an over-size line is kept to look for its request id.
 const OVERSIZE_PREFIX: usize = 64 * 1024;
 
-/// What a [`LineReader`] yields.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Line<'a> {
-    /// One complete message, without its line ending.
-    Message(&'a [u8]),
-    /// A line longer than the limit: it was discarded, and only its start is kept.
-    TooLarge {
-        /// The first bytes of the line, to recover the request id from.
-        prefix: &'a [u8],
-        /// How many bytes the line had, not counting its line ending.
-        size: usize,
-        /// The limit it broke.
-        limit: usize,
-    },
-}
+/// What a [`LineReader`] yields: a transport's [`Incoming`](super::Incoming) message, one per
+/// line.
+pub type Line<'a> = super::Incoming<'a>;
 
 /// Reads newline-delimited messages from a byte stream.
 ///

@@ -32,7 +32,7 @@ pub struct MemoryReader(LineReader<ReadHalf<DuplexStream>>);
 
 impl TransportReader for MemoryReader {
     async fn recv(&mut self) -> Option<io::Result<Incoming<'_>>> {
-        self.0.next_line().await.map(|r| r.map(Incoming::from))
+        self.0.next_line().await
     }
 }
 

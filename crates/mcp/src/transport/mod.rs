@@ -23,36 +23,19 @@ pub use writer::LineWriter;
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// One message handed over by a [`TransportReader`].
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum Incoming<'a> {
-    /// The JSON text of one message.
+    /// The JSON text of one message (for line-framed transports, without its line ending).
     Message(&'a [u8]),
-    /// A message that broke the size limit and was discarded; `prefix` is its start.
+    /// A message that broke the size limit and was discarded; only its start is kept.
     TooLarge {
-        /// The first bytes of the message.
+        /// The first bytes of the message, to recover the request id from.
         prefix: &'a [u8],
-        /// Its size in bytes.
+        /// Its size in bytes (not counting a line ending).
         size: usize,
-        /// The limit.
+        /// The limit it broke.
         limit: usize,
     },
-}
-
-impl<'a> From<Line<'a>> for Incoming<'a> {
-    fn from(line: Line<'a>) -> Self {
-        match line {
-            Line::Message(m) => Incoming::Message(m),
-            Line::TooLarge {
-                prefix,
-                size,
-                limit,
-            } => Incoming::TooLarge {
-                prefix,
-                size,
-                limit,
-            },
-        }
-    }
 }
 
 /// What kind of message an [`Outgoing`] carries; transports that route messages use it.

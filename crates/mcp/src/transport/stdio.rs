@@ -67,7 +67,7 @@ impl StreamReader {
 
 impl TransportReader for StreamReader {
     async fn recv(&mut self) -> Option<io::Result<Incoming<'_>>> {
-        self.0.next_line().await.map(|r| r.map(Incoming::from))
+        self.0.next_line().await
     }
 }
 
@@ -493,7 +493,7 @@ impl TransportReader for ChildReader {
             return None;
         }
         if let Some(line) = lines.next_line().await {
-            return Some(line.map(Incoming::from));
+            return Some(line);
         }
         *finished = true;
         // The process usually exits right after closing stdout; give it a moment.
