@@ -12,9 +12,9 @@ pub mod outgoing;
 mod session;
 
 pub use session::{
-    BoxFuture, HandlerFuture, IncomingNotification, IncomingRequest, Peer, PendingRequest,
-    Progress, ProgressCallback, RequestContext, RequestOptions, Service, Session, SessionOptions,
-    parse_params,
+    BoxFuture, Exchange, HandlerFuture, IncomingNotification, IncomingRequest, Peer,
+    PendingRequest, Progress, ProgressCallback, RequestContext, RequestOptions, Service, Session,
+    SessionOptions, parse_params,
 };
 
 #[cfg(test)]

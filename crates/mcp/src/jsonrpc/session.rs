@@ -212,6 +212,21 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Peer {
+    fn new(writer: Arc<dyn TransportWriter>, options: SessionOptions) -> Self {
+        let (closed, _) = watch::channel(None);
+        Self {
+            inner: Arc::new(PeerInner {
+                writer,
+                pending: Mutex::new(HashMap::new()),
+                progress: Mutex::new(HashMap::new()),
+                in_flight: Mutex::new(HashMap::new()),
+                next_id: AtomicI64::new(0),
+                options,
+                closed,
+            }),
+        }
+    }
+
     /// The session's options.
     pub fn options(&self) -> &SessionOptions {
         &self.inner.options
@@ -476,20 +491,38 @@ impl Session {
         options: SessionOptions,
     ) -> Self {
         let (reader, writer) = transport.split();
-        let (closed, _) = watch::channel(None);
-        let peer = Peer {
-            inner: Arc::new(PeerInner {
-                writer: Arc::new(writer),
-                pending: Mutex::new(HashMap::new()),
-                progress: Mutex::new(HashMap::new()),
-                in_flight: Mutex::new(HashMap::new()),
-                next_id: AtomicI64::new(0),
-                options,
-                closed,
-            }),
-        };
+        let peer = Peer::new(Arc::new(writer), options);
         let done = tokio::spawn(run(reader, service, peer.clone()));
         Self { peer, done }
+    }
+
+    /// Serves one message that arrived on its own, outside any connection, with a peer of its
+    /// own whose messages go to `writer`: what a transport needs when every request brings its
+    /// own reply channel (a Streamable HTTP POST of the stateless era), so that requests of
+    /// different clients, whose ids may collide, never share a session.
+    ///
+    /// The message is parsed and dispatched on the caller's task: a handler that finishes without
+    /// waiting has written its answer to `writer` before this returns; one that waits continues
+    /// on a task of its own. Dropping the returned [`Exchange`] cancels such a handler.
+    pub fn serve_one<S: Service, W: TransportWriter>(
+        message: &[u8],
+        service: Arc<S>,
+        writer: W,
+        options: SessionOptions,
+    ) -> Exchange {
+        let peer = Peer::new(Arc::new(writer), options);
+        let mut engine = Engine {
+            service,
+            peer: peer.clone(),
+            tracker: None,
+            notes: None,
+        };
+        if message.len() > peer.inner.options.max_message_size {
+            engine.too_large(message, message.len());
+        } else {
+            engine.dispatch(message);
+        }
+        Exchange { peer }
     }
 
     /// The handle for sending to the peer.
@@ -512,6 +545,32 @@ impl Session {
     }
 }
 
+/// One message served by [`Session::serve_one`]: its peer, and the handler still running for
+/// it, if any.
+///
+/// Dropping it ends the exchange: a handler still running is cancelled (its future dropped),
+/// and [`Peer::closed`] resolves, which ends a stream such as `subscriptions/listen`.
+#[derive(Debug)]
+pub struct Exchange {
+    peer: Peer,
+}
+
+impl Exchange {
+    /// The peer the handler talks to.
+    pub fn peer(&self) -> &Peer {
+        &self.peer
+    }
+}
+
+impl Drop for Exchange {
+    fn drop(&mut self) {
+        fail_pending(&self.peer, Some("the exchange ended".into()));
+        for (_, handle) in lock(&self.peer.inner.in_flight).drain() {
+            handle.abort();
+        }
+    }
+}
+
 async fn run<R: TransportReader, S: Service>(mut reader: R, service: Arc<S>, peer: Peer) {
     let tracker = TaskTracker::new();
     let (notes_tx, notes_rx) = mpsc::unbounded_channel::<BoxFuture<'static, ()>>();
@@ -519,8 +578,8 @@ async fn run<R: TransportReader, S: Service>(mut reader: R, service: Arc<S>, pee
     let mut engine = Engine {
         service,
         peer: peer.clone(),
-        tracker: tracker.clone(),
-        notes: notes_tx,
+        tracker: Some(tracker.clone()),
+        notes: Some(notes_tx),
     };
     // While messages arrive back to back the writer stays corked, so their answers leave in one
     // write; it is uncorked (written out) whenever the next message is not there yet.
@@ -571,7 +630,7 @@ async fn run<R: TransportReader, S: Service>(mut reader: R, service: Arc<S>, pee
     if corked {
         writer.uncork().await;
     }
-    drop(engine.notes);
+    drop(engine.notes.take());
     // No more input: fail our pending requests, let in-flight handlers finish, then flush.
     fail_pending(&peer, reason.clone());
     tracker.close();
@@ -607,17 +666,25 @@ async fn shut_down(peer: &Peer, reason: Option<String>) {
 
 async fn run_notifications(mut rx: mpsc::UnboundedReceiver<BoxFuture<'static, ()>>) {
     while let Some(note) = rx.recv().await {
-        if AssertUnwindSafe(note).catch_unwind().await.is_err() {
-            tracing::error!("a notification handler panicked");
-        }
+        run_notification(note).await;
+    }
+}
+
+async fn run_notification(note: BoxFuture<'static, ()>) {
+    if AssertUnwindSafe(note).catch_unwind().await.is_err() {
+        tracing::error!("a notification handler panicked");
     }
 }
 
 struct Engine<S> {
     service: Arc<S>,
     peer: Peer,
-    tracker: TaskTracker,
-    notes: mpsc::UnboundedSender<BoxFuture<'static, ()>>,
+    /// Tracks the handlers that moved to tasks of their own, so that the end of a session can
+    /// wait for them; `None` for a single exchange, whose handler nobody waits for.
+    tracker: Option<TaskTracker>,
+    /// Runs notification handlers in arrival order; `None` for a single exchange, whose one
+    /// notification needs no ordering.
+    notes: Option<mpsc::UnboundedSender<BoxFuture<'static, ()>>>,
 }
 
 impl<S: Service> Engine<S> {
@@ -727,9 +794,14 @@ impl<S: Service> Engine<S> {
             self.service.handle_notification(note, &self.peer)
         }));
         match handled {
-            Ok(Some(future)) => {
-                let _ = self.notes.send(future);
-            }
+            Ok(Some(future)) => match &self.notes {
+                Some(notes) => {
+                    let _ = notes.send(future);
+                }
+                None => {
+                    tokio::spawn(run_notification(future));
+                }
+            },
             Ok(None) => {}
             Err(_) => tracing::error!(method, "a notification handler panicked"),
         }
@@ -790,7 +862,10 @@ impl<S: Service> Engine<S> {
         };
         // Hold the lock across spawning so the task cannot remove its entry before it exists.
         let mut in_flight = lock(&self.peer.inner.in_flight);
-        let handle = self.tracker.spawn(task);
+        let handle = match &self.tracker {
+            Some(tracker) => tracker.spawn(task),
+            None => tokio::spawn(task),
+        };
         in_flight.insert(id, handle.abort_handle());
     }
 

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::*;
 use crate::Error;
 use crate::transport::memory;
-use crate::types::{ErrorCode, ErrorData};
+use crate::types::{ErrorCode, ErrorData, RequestId};
 
 /// A service for tests: `echo` answers at once, `sleep` waits, `panic` panics, `progress` reports
 /// progress, `ask` sends a request back to the caller.
@@ -313,4 +313,163 @@ async fn closing_fails_pending_requests() {
     let e = call.await.unwrap().unwrap_err();
     assert!(matches!(e, Error::ConnectionClosed(_)), "{e}");
     assert!(client.peer().is_closed());
+}
+
+/// A writer that hands every message to a channel, as an HTTP response stream would.
+#[derive(Clone)]
+struct ChannelWriter(tokio::sync::mpsc::UnboundedSender<crate::transport::Outgoing>);
+
+impl crate::transport::TransportWriter for ChannelWriter {
+    fn send(
+        &self,
+        message: crate::transport::Outgoing,
+    ) -> Result<(), crate::transport::TransportClosed> {
+        self.0
+            .send(message)
+            .map_err(|_| crate::transport::TransportClosed(None))
+    }
+    fn close(&self) -> crate::transport::BoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
+}
+
+fn exchange(
+    message: Value,
+    service: &Arc<TestService>,
+) -> (
+    Exchange,
+    tokio::sync::mpsc::UnboundedReceiver<crate::transport::Outgoing>,
+) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let bytes = serde_json::to_vec(&message).unwrap();
+    let exchange = Session::serve_one(
+        &bytes,
+        service.clone(),
+        ChannelWriter(tx),
+        SessionOptions::default(),
+    );
+    (exchange, rx)
+}
+
+fn json_of(message: &crate::transport::Outgoing) -> Value {
+    serde_json::from_slice(&message.json).unwrap()
+}
+
+#[tokio::test]
+async fn a_single_exchange_is_answered_on_the_callers_task() {
+    let service = Arc::new(TestService::default());
+    let (_exchange, mut rx) = exchange(
+        json!({"jsonrpc": "2.0", "id": 7, "method": "echo", "params": {"x": 1}}),
+        &service,
+    );
+    // Already written: the handler finished without waiting.
+    let answer = rx.try_recv().expect("answered before serve_one returned");
+    assert_eq!(answer.kind, crate::transport::OutgoingKind::Response);
+    assert_eq!(answer.related_request, Some(RequestId::Number(7)));
+    assert_eq!(
+        json_of(&answer),
+        json!({"jsonrpc": "2.0", "id": 7, "result": {"x": 1}})
+    );
+}
+
+#[tokio::test]
+async fn exchanges_with_the_same_id_do_not_meet() {
+    let service = Arc::new(TestService::default());
+    let (_slow, mut slow_rx) = exchange(
+        json!({"jsonrpc": "2.0", "id": 1, "method": "sleep", "params": {"ms": 100}}),
+        &service,
+    );
+    let (_fast, mut fast_rx) = exchange(
+        json!({"jsonrpc": "2.0", "id": 1, "method": "echo", "params": {"fast": true}}),
+        &service,
+    );
+    let fast = fast_rx.try_recv().unwrap();
+    assert_eq!(json_of(&fast)["result"], json!({"fast": true}));
+    let slow = tokio::time::timeout(Duration::from_secs(5), slow_rx.recv())
+        .await
+        .expect("the slow exchange answers")
+        .unwrap();
+    assert_eq!(json_of(&slow)["result"], json!({"slept": 100}));
+    assert!(fast_rx.try_recv().is_err() && slow_rx.try_recv().is_err());
+}
+
+#[tokio::test]
+async fn a_waiting_handler_sends_its_notifications_and_answer_to_the_exchange() {
+    let service = Arc::new(TestService::default());
+    let (_exchange, mut rx) = exchange(
+        json!({"jsonrpc": "2.0", "id": "p", "method": "progress", "params": {"_meta": {"progressToken": 3}}}),
+        &service,
+    );
+    let mut seen = Vec::new();
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+            .await
+            .expect("messages arrive")
+            .unwrap();
+        let done = message.kind == crate::transport::OutgoingKind::Response;
+        seen.push(json_of(&message));
+        if done {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    assert_eq!(seen[0]["method"], "notifications/progress");
+    assert_eq!(
+        seen[3],
+        json!({"jsonrpc": "2.0", "id": "p", "result": {"done": true}})
+    );
+}
+
+#[tokio::test]
+async fn dropping_an_exchange_cancels_its_handler() {
+    let service = Arc::new(TestService::default());
+    let (exchange, mut rx) = exchange(
+        json!({"jsonrpc": "2.0", "id": 1, "method": "sleep", "params": {"ms": 60000}}),
+        &service,
+    );
+    let closed = exchange.peer().closed();
+    drop(exchange);
+    tokio::time::timeout(Duration::from_secs(5), closed)
+        .await
+        .expect("the peer closes with the exchange");
+    for _ in 0..100 {
+        if service.cancelled_sleeps.load(Ordering::SeqCst) == 1 {
+            assert!(
+                rx.try_recv().is_err(),
+                "a cancelled handler sends no answer"
+            );
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the handler kept running after its exchange ended");
+}
+
+#[tokio::test]
+async fn a_single_exchange_answers_bad_input() {
+    let service = Arc::new(TestService::default());
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let _exchange = Session::serve_one(
+        b"{not json",
+        service.clone(),
+        ChannelWriter(tx.clone()),
+        SessionOptions::default(),
+    );
+    assert_eq!(
+        json_of(&rx.try_recv().unwrap())["error"]["code"],
+        json!(-32700)
+    );
+    let options = SessionOptions {
+        max_message_size: 16,
+        ..SessionOptions::default()
+    };
+    let _exchange = Session::serve_one(
+        br#"{"jsonrpc":"2.0","id":5,"method":"echo","params":{"long":"xxxxxxxx"}}"#,
+        service,
+        ChannelWriter(tx),
+        options,
+    );
+    let too_large = json_of(&rx.try_recv().unwrap());
+    assert_eq!(too_large["id"], 5);
+    assert_eq!(too_large["error"]["code"], json!(-32600));
 }
