@@ -221,6 +221,31 @@ impl ResourceContents {
             Self::Blob(b) => &b.uri,
         }
     }
+
+    /// The MIME type, if given.
+    pub fn mime_type(&self) -> Option<&str> {
+        match self {
+            Self::Text(t) => t.mime_type.as_deref(),
+            Self::Blob(b) => b.mime_type.as_deref(),
+        }
+    }
+
+    /// Sets the MIME type unless one is given already.
+    pub fn set_mime_type_if_missing(&mut self, mime_type: &str) {
+        let slot = match self {
+            Self::Text(t) => &mut t.mime_type,
+            Self::Blob(b) => &mut b.mime_type,
+        };
+        slot.get_or_insert_with(|| mime_type.to_owned());
+    }
+
+    /// The text, for text contents.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Self::Text(t) => Some(&t.text),
+            Self::Blob(_) => None,
+        }
+    }
 }
 
 impl From<TextResourceContents> for ResourceContents {

@@ -73,6 +73,7 @@ extern crate self as mcp;
 
 pub mod client;
 pub mod error;
+pub mod fastmcp;
 pub mod jsonrpc;
 pub mod server;
 pub mod transport;

@@ -1,0 +1,669 @@
+//! The high-level server API: the Rust form of the Python SDK's `FastMCP`.
+//!
+//! Tools, resources and prompts are plain functions; their schemas, argument checking and the
+//! conversion of what they return are derived. `#[mcp::tool]`, `#[mcp::resource]` and
+//! `#[mcp::prompt]` turn a function into a definition; [`FastMcp`] serves the definitions.
+//!
+//! ```no_run
+//! use mcp::fastmcp::{FastMcp, ResourceTemplateDef, ToolDef};
+//!
+//! #[derive(serde::Deserialize, schemars::JsonSchema)]
+//! struct AddArgs {
+//!     a: i64,
+//!     b: i64,
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> mcp::Result<()> {
+//!     let mcp = FastMcp::new("Demo");
+//!     mcp.add_tool(ToolDef::new("add", |args: AddArgs| async move { args.a + args.b }).with_description("Add two numbers"));
+//!     mcp.add_resource(
+//!         ResourceTemplateDef::new("greeting://{name}", "greeting", |_cx, vars| async move {
+//!             format!("Hello, {}!", vars["name"])
+//!         })
+//!         .expect("a valid template"),
+//!     );
+//!     mcp.run().await
+//! }
+//! ```
+
+mod context;
+mod media;
+mod prompt;
+mod resource;
+mod schema;
+mod tool;
+mod uri_template;
+
+#[doc(hidden)]
+pub mod __private;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::future::Future;
+use std::sync::{Arc, Mutex, OnceLock, RwLock, Weak};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use indexmap::IndexMap;
+
+pub use self::context::{Context, Elicitation, requested_schema};
+pub use self::media::{Audio, Image};
+pub use self::prompt::{IntoPromptResult, Message, PromptDef, PromptFn};
+pub use self::resource::{
+    IntoResourceContents, ReadFn, ResourceDef, ResourceTemplateDef, TemplateReadFn, parse_variable,
+};
+pub use self::schema::{input_schema_for, output_schema_for, schema_for};
+pub use self::tool::{IntoContents, IntoToolOutput, Json, ToolDef, ToolFn, tool_error};
+pub use self::uri_template::{UriTemplate, UriTemplateError};
+
+use crate::error::{Error, Result};
+use crate::jsonrpc::BoxFuture;
+use crate::server::{
+    Lifespan, RequestContext, Server, ServerBuilder, ServerHandler, ServerNotifier,
+};
+use crate::transport::Transport;
+use crate::types::{
+    CallToolRequestParams, CallToolResult, CompleteRequestParams, CompleteResult, Completion,
+    ErrorData, GetPromptRequestParams, GetPromptResult, Implementation, ListPromptsResult,
+    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    Prompt, ReadResourceRequestParams, ReadResourceResult, Reference, Resource, ResourceContents,
+    ResourceTemplate, ServerCapabilities, SubscribeRequestParams, Tool,
+};
+
+/// How many items a list answer holds before it is cut into pages, unless set.
+const DEFAULT_PAGE_SIZE: usize = 100;
+/// The most values a completion answer holds (the specification's limit).
+const MAX_COMPLETIONS: usize = 100;
+
+/// Suggests values for one argument: the request's context, the value typed so far and the
+/// other arguments already filled in.
+pub type CompleteFn = Arc<
+    dyn Fn(Context, String, BTreeMap<String, String>) -> BoxFuture<'static, Result<Vec<String>>>
+        + Send
+        + Sync,
+>;
+
+/// Puts the lifespan on the server builder (its state type is known only where it was given).
+type ApplyLifespan =
+    Box<dyn FnOnce(ServerBuilder<FastHandler>) -> ServerBuilder<FastHandler> + Send>;
+
+/// A resource as [`FastMcp::add_resource`] takes it: at a fixed URI, or a template.
+#[derive(Debug, Clone)]
+pub enum ResourceEntry {
+    /// A resource at a fixed URI.
+    Static(ResourceDef),
+    /// A family of resources matching a URI template.
+    Template(ResourceTemplateDef),
+}
+
+impl From<ResourceDef> for ResourceEntry {
+    fn from(def: ResourceDef) -> Self {
+        ResourceEntry::Static(def)
+    }
+}
+
+impl From<ResourceTemplateDef> for ResourceEntry {
+    fn from(def: ResourceTemplateDef) -> Self {
+        ResourceEntry::Template(def)
+    }
+}
+
+/// Tools made from the methods of one value, registered together under a prefix: the
+/// "group + operations" pattern. `#[mcp::tools]` on an `impl` block implements it.
+pub trait ToolGroup: Send + Sync + 'static {
+    /// The group's tools, named `{prefix}.{method}` (just `{method}` for an empty prefix).
+    fn tools(self: Arc<Self>, prefix: &str) -> Vec<ToolDef>;
+}
+
+/// A server built from functions, the Rust form of the Python SDK's `FastMCP`.
+///
+/// Cheap to clone: clones share the same tools, resources and prompts, which can be added and
+/// removed at any time; while serving, every change sends the matching list-changed
+/// notification. Long lists are served in pages.
+#[derive(Clone)]
+pub struct FastMcp {
+    inner: Arc<Registry>,
+}
+
+struct Registry {
+    info: Mutex<Implementation>,
+    instructions: Mutex<Option<String>>,
+    dependencies: Mutex<Vec<String>>,
+    lifespan: Mutex<Option<ApplyLifespan>>,
+    page_size: Mutex<usize>,
+    tools: RwLock<IndexMap<String, Arc<ToolDef>>>,
+    resources: RwLock<IndexMap<String, Arc<ResourceDef>>>,
+    templates: RwLock<IndexMap<String, Arc<ResourceTemplateDef>>>,
+    prompts: RwLock<IndexMap<String, Arc<PromptDef>>>,
+    completions: RwLock<HashMap<(String, String), CompleteFn>>,
+    server: OnceLock<Server<FastHandler>>,
+    notifier: OnceLock<ServerNotifier>,
+}
+
+impl fmt::Debug for FastMcp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FastMcp")
+            .field("info", &*lock(&self.inner.info))
+            .field("tools", &read(&self.inner.tools).keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(|p| p.into_inner())
+}
+
+fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The key of a completion: what it completes and which argument.
+fn completion_key(reference: &Reference, argument: &str) -> (String, String) {
+    let target = match reference {
+        Reference::Prompt(p) => format!("prompt:{}", p.name),
+        Reference::Resource(r) => format!("resource:{}", r.uri),
+    };
+    (target, argument.to_owned())
+}
+
+impl FastMcp {
+    /// A server called `name`, with nothing in it yet.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            inner: Arc::new(Registry {
+                info: Mutex::new(Implementation::new(name, env!("CARGO_PKG_VERSION"))),
+                instructions: Mutex::new(None),
+                dependencies: Mutex::new(Vec::new()),
+                lifespan: Mutex::new(None),
+                page_size: Mutex::new(DEFAULT_PAGE_SIZE),
+                tools: RwLock::default(),
+                resources: RwLock::default(),
+                templates: RwLock::default(),
+                prompts: RwLock::default(),
+                completions: RwLock::default(),
+                server: OnceLock::new(),
+                notifier: OnceLock::new(),
+            }),
+        }
+    }
+
+    /// The server's version (the default is this SDK's).
+    pub fn with_version(self, version: impl Into<String>) -> Self {
+        lock(&self.inner.info).version = version.into();
+        self
+    }
+
+    /// A human-readable title for the server.
+    pub fn with_title(self, title: impl Into<String>) -> Self {
+        lock(&self.inner.info).title = Some(title.into());
+        self
+    }
+
+    /// How to use the server, for the model.
+    pub fn with_instructions(self, instructions: impl Into<String>) -> Self {
+        *lock(&self.inner.instructions) = Some(instructions.into());
+        self
+    }
+
+    /// Packages the server needs, kept as metadata (`mcp install --with` can use them).
+    pub fn with_dependencies<I, S>(self, dependencies: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        lock(&self.inner.dependencies).extend(dependencies.into_iter().map(Into::into));
+        self
+    }
+
+    /// Set-up and tear-down around the server's life; tools reach the state with
+    /// [`Context::lifespan`](crate::server::RequestContext::lifespan).
+    pub fn with_lifespan(self, lifespan: impl Lifespan) -> Self {
+        *lock(&self.inner.lifespan) = Some(Box::new(move |builder| builder.lifespan(lifespan)));
+        self
+    }
+
+    /// How many items one page of a list holds (default 100).
+    pub fn with_page_size(self, page_size: usize) -> Self {
+        *lock(&self.inner.page_size) = page_size.max(1);
+        self
+    }
+
+    /// The server's name and version.
+    pub fn info(&self) -> Implementation {
+        lock(&self.inner.info).clone()
+    }
+
+    /// The instructions, if any.
+    pub fn instructions(&self) -> Option<String> {
+        lock(&self.inner.instructions).clone()
+    }
+
+    /// The packages the server needs.
+    pub fn dependencies(&self) -> Vec<String> {
+        lock(&self.inner.dependencies).clone()
+    }
+
+    fn changed(&self, event: fn(&ServerNotifier)) {
+        if let Some(notifier) = self.inner.notifier.get() {
+            event(notifier);
+        }
+    }
+
+    /// Adds a tool (replacing one of the same name).
+    pub fn add_tool(&self, tool: ToolDef) {
+        write(&self.inner.tools).insert(tool.name().to_owned(), Arc::new(tool));
+        self.changed(ServerNotifier::tools_list_changed);
+    }
+
+    /// Adds the tools of a group under `prefix` (`math` gives `math.add`, `math.slow_add`).
+    pub fn add_group<G: ToolGroup>(&self, prefix: &str, group: G) {
+        let tools = Arc::new(group).tools(prefix);
+        {
+            let mut map = write(&self.inner.tools);
+            for tool in tools {
+                map.insert(tool.name().to_owned(), Arc::new(tool));
+            }
+        }
+        self.changed(ServerNotifier::tools_list_changed);
+    }
+
+    /// Removes a tool; whether there was one.
+    pub fn remove_tool(&self, name: &str) -> bool {
+        let removed = write(&self.inner.tools).shift_remove(name).is_some();
+        if removed {
+            self.changed(ServerNotifier::tools_list_changed);
+        }
+        removed
+    }
+
+    /// Adds a resource or a resource template (replacing one at the same URI or template).
+    pub fn add_resource(&self, resource: impl Into<ResourceEntry>) {
+        match resource.into() {
+            ResourceEntry::Static(def) => {
+                write(&self.inner.resources).insert(def.resource().uri.clone(), Arc::new(def));
+            }
+            ResourceEntry::Template(def) => {
+                write(&self.inner.templates)
+                    .insert(def.template().uri_template.clone(), Arc::new(def));
+            }
+        }
+        self.changed(ServerNotifier::resources_list_changed);
+    }
+
+    /// Removes the resource at `uri`, or the template written `uri`; whether there was one.
+    pub fn remove_resource(&self, uri: &str) -> bool {
+        let removed = write(&self.inner.resources).shift_remove(uri).is_some()
+            || write(&self.inner.templates).shift_remove(uri).is_some();
+        if removed {
+            self.changed(ServerNotifier::resources_list_changed);
+        }
+        removed
+    }
+
+    /// Adds a prompt (replacing one of the same name).
+    pub fn add_prompt(&self, prompt: PromptDef) {
+        write(&self.inner.prompts).insert(prompt.prompt().name.clone(), Arc::new(prompt));
+        self.changed(ServerNotifier::prompts_list_changed);
+    }
+
+    /// Removes a prompt; whether there was one.
+    pub fn remove_prompt(&self, name: &str) -> bool {
+        let removed = write(&self.inner.prompts).shift_remove(name).is_some();
+        if removed {
+            self.changed(ServerNotifier::prompts_list_changed);
+        }
+        removed
+    }
+
+    /// Suggests values for `argument` of a prompt or resource template: `f` gets the value
+    /// typed so far and the other arguments, and returns candidates (at most 100 are sent).
+    ///
+    /// ```
+    /// use mcp::fastmcp::FastMcp;
+    /// use mcp::types::PromptReference;
+    ///
+    /// let mcp = FastMcp::new("Demo");
+    /// mcp.add_completion(PromptReference::new("review_code"), "language", |_cx, typed, _args| async move {
+    ///     ["rust", "python", "typescript"].into_iter()
+    ///         .filter(|l| l.starts_with(&typed))
+    ///         .map(String::from)
+    ///         .collect::<Vec<_>>()
+    /// });
+    /// ```
+    pub fn add_completion<F, Fut>(&self, reference: impl Into<Reference>, argument: &str, f: F)
+    where
+        F: Fn(Context, String, BTreeMap<String, String>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Vec<String>> + Send + 'static,
+    {
+        let f = Arc::new(f);
+        let complete: CompleteFn = Arc::new(move |cx, value, args| {
+            let f = f.clone();
+            Box::pin(async move { Ok(f(cx, value, args).await) })
+        });
+        write(&self.inner.completions)
+            .insert(completion_key(&reference.into(), argument), complete);
+    }
+
+    /// Tells the clients subscribed to `uri` that it changed (`notifications/resources/updated`).
+    pub fn notify_resource_updated(&self, uri: impl Into<String>) {
+        if let Some(notifier) = self.inner.notifier.get() {
+            notifier.resource_updated(uri);
+        }
+    }
+
+    /// The tools, in the order they were added.
+    pub fn tools(&self) -> Vec<Tool> {
+        read(&self.inner.tools)
+            .values()
+            .map(|t| t.tool().clone())
+            .collect()
+    }
+
+    /// The resources at fixed URIs.
+    pub fn resources(&self) -> Vec<Resource> {
+        read(&self.inner.resources)
+            .values()
+            .map(|r| r.resource().clone())
+            .collect()
+    }
+
+    /// The resource templates.
+    pub fn resource_templates(&self) -> Vec<ResourceTemplate> {
+        read(&self.inner.templates)
+            .values()
+            .map(|t| t.template().clone())
+            .collect()
+    }
+
+    /// The prompts.
+    pub fn prompts(&self) -> Vec<Prompt> {
+        read(&self.inner.prompts)
+            .values()
+            .map(|p| p.prompt().clone())
+            .collect()
+    }
+
+    /// Reads a resource: the one at `uri`, else the first template that matches it.
+    pub(crate) async fn read(&self, cx: Context, uri: &str) -> Result<Vec<ResourceContents>> {
+        let found = read(&self.inner.resources).get(uri).cloned();
+        if let Some(resource) = found {
+            return resource.read(cx).await;
+        }
+        let templates: Vec<Arc<ResourceTemplateDef>> =
+            read(&self.inner.templates).values().cloned().collect();
+        for template in templates {
+            if let Some(result) = template.read(cx.clone(), uri).await {
+                return result;
+            }
+        }
+        Err(Error::Protocol(ErrorData::resource_not_found(uri)))
+    }
+
+    fn knows_resource(&self, uri: &str) -> bool {
+        read(&self.inner.resources).contains_key(uri)
+            || read(&self.inner.templates)
+                .values()
+                .any(|t| t.pattern().matches(uri).is_some())
+    }
+
+    /// The low-level [`Server`] serving this one (built on first use; the configuration set
+    /// with the `with_*` methods is taken then).
+    pub fn server(&self) -> Server<FastHandler> {
+        self.inner
+            .server
+            .get_or_init(|| {
+                let handler = FastHandler {
+                    registry: Arc::downgrade(&self.inner),
+                };
+                let mut builder = Server::builder(String::new(), handler).info(self.info());
+                if let Some(instructions) = self.instructions() {
+                    builder = builder.instructions(instructions);
+                }
+                if let Some(lifespan) = lock(&self.inner.lifespan).take() {
+                    builder = lifespan(builder);
+                }
+                let server = builder.build();
+                let _ = self.inner.notifier.set(server.notifier().clone());
+                server
+            })
+            .clone()
+    }
+
+    /// Serves on this process's stdin/stdout until the client closes them.
+    pub async fn run(&self) -> Result<()> {
+        self.serve(crate::transport::stdio::stdio()).await
+    }
+
+    /// Serves one connection over `transport` until it closes.
+    pub async fn serve<T: Transport>(&self, transport: T) -> Result<()> {
+        self.server().serve(transport).await
+    }
+}
+
+/// Cuts a list into pages: the items of the page `cursor` points at, and the cursor of the next.
+fn page<T: Clone>(
+    items: &[T],
+    cursor: Option<&str>,
+    size: usize,
+) -> Result<(Vec<T>, Option<String>)> {
+    let start = match cursor {
+        None => 0,
+        Some(cursor) => URL_SAFE_NO_PAD
+            .decode(cursor)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .and_then(|s| {
+                s.strip_prefix("offset:")
+                    .and_then(|n| n.parse::<usize>().ok())
+            })
+            .filter(|&n| n <= items.len())
+            .ok_or_else(|| {
+                Error::Protocol(ErrorData::invalid_params(format!(
+                    "invalid cursor {cursor:?}"
+                )))
+            })?,
+    };
+    let end = (start + size).min(items.len());
+    let next = (end < items.len()).then(|| URL_SAFE_NO_PAD.encode(format!("offset:{end}")));
+    Ok((items[start..end].to_vec(), next))
+}
+
+/// The [`ServerHandler`] serving a [`FastMcp`].
+pub struct FastHandler {
+    registry: Weak<Registry>,
+}
+
+impl fmt::Debug for FastHandler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FastHandler")
+    }
+}
+
+impl FastHandler {
+    fn server(&self) -> Result<FastMcp> {
+        self.registry
+            .upgrade()
+            .map(|inner| FastMcp { inner })
+            .ok_or_else(|| {
+                Error::Protocol(ErrorData::internal_error("the server is shutting down"))
+            })
+    }
+
+    fn page_size(&self, mcp: &FastMcp) -> usize {
+        *lock(&mcp.inner.page_size)
+    }
+}
+
+impl ServerHandler for FastHandler {
+    fn capabilities(&self) -> ServerCapabilities {
+        ServerCapabilities::default()
+            .with_tools(true)
+            .with_resources(true, true)
+            .with_prompts(true)
+            .with_completions()
+            .with_logging()
+    }
+
+    async fn list_tools(
+        &self,
+        params: PaginatedRequestParams,
+        _: RequestContext,
+    ) -> Result<ListToolsResult> {
+        let mcp = self.server()?;
+        let (tools, next) = page(&mcp.tools(), params.cursor.as_deref(), self.page_size(&mcp))?;
+        let mut result = ListToolsResult::new(tools);
+        result.next_cursor = next;
+        Ok(result)
+    }
+
+    async fn call_tool(
+        &self,
+        params: CallToolRequestParams,
+        cx: RequestContext,
+    ) -> Result<CallToolResult> {
+        let mcp = self.server()?;
+        let tool = read(&mcp.inner.tools).get(&params.name).cloned();
+        let Some(tool) = tool else {
+            return Err(ErrorData::invalid_params(format!("Unknown tool: {}", params.name)).into());
+        };
+        tool.call(Context::new(cx, mcp), params.arguments).await
+    }
+
+    async fn list_resources(
+        &self,
+        params: PaginatedRequestParams,
+        _: RequestContext,
+    ) -> Result<ListResourcesResult> {
+        let mcp = self.server()?;
+        let (resources, next) = page(
+            &mcp.resources(),
+            params.cursor.as_deref(),
+            self.page_size(&mcp),
+        )?;
+        let mut result = ListResourcesResult::new(resources);
+        result.next_cursor = next;
+        Ok(result)
+    }
+
+    async fn list_resource_templates(
+        &self,
+        params: PaginatedRequestParams,
+        _: RequestContext,
+    ) -> Result<ListResourceTemplatesResult> {
+        let mcp = self.server()?;
+        let (templates, next) = page(
+            &mcp.resource_templates(),
+            params.cursor.as_deref(),
+            self.page_size(&mcp),
+        )?;
+        let mut result = ListResourceTemplatesResult::new(templates);
+        result.next_cursor = next;
+        Ok(result)
+    }
+
+    async fn read_resource(
+        &self,
+        params: ReadResourceRequestParams,
+        cx: RequestContext,
+    ) -> Result<ReadResourceResult> {
+        let mcp = self.server()?;
+        let contents = mcp.read(Context::new(cx, mcp.clone()), &params.uri).await?;
+        Ok(ReadResourceResult::new(contents))
+    }
+
+    async fn subscribe(&self, params: SubscribeRequestParams, _: RequestContext) -> Result<()> {
+        let mcp = self.server()?;
+        if mcp.knows_resource(&params.uri) {
+            Ok(())
+        } else {
+            Err(ErrorData::resource_not_found(&params.uri).into())
+        }
+    }
+
+    async fn list_prompts(
+        &self,
+        params: PaginatedRequestParams,
+        _: RequestContext,
+    ) -> Result<ListPromptsResult> {
+        let mcp = self.server()?;
+        let (prompts, next) = page(
+            &mcp.prompts(),
+            params.cursor.as_deref(),
+            self.page_size(&mcp),
+        )?;
+        let mut result = ListPromptsResult::new(prompts);
+        result.next_cursor = next;
+        Ok(result)
+    }
+
+    async fn get_prompt(
+        &self,
+        params: GetPromptRequestParams,
+        cx: RequestContext,
+    ) -> Result<GetPromptResult> {
+        let mcp = self.server()?;
+        let prompt = read(&mcp.inner.prompts).get(&params.name).cloned();
+        let Some(prompt) = prompt else {
+            return Err(
+                ErrorData::invalid_params(format!("Unknown prompt: {}", params.name)).into(),
+            );
+        };
+        let arguments = params.arguments.unwrap_or_default().into_iter().collect();
+        prompt.get(Context::new(cx, mcp), arguments).await
+    }
+
+    async fn complete(
+        &self,
+        params: CompleteRequestParams,
+        cx: RequestContext,
+    ) -> Result<CompleteResult> {
+        let mcp = self.server()?;
+        let key = completion_key(&params.r#ref, &params.argument.name);
+        let complete = read(&mcp.inner.completions).get(&key).cloned();
+        let mut values = match complete {
+            Some(complete) => {
+                let context = params
+                    .context
+                    .and_then(|c| c.arguments)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .collect();
+                complete(Context::new(cx, mcp), params.argument.value, context).await?
+            }
+            None => Vec::new(),
+        };
+        let total = values.len();
+        values.truncate(MAX_COMPLETIONS);
+        let mut result = CompleteResult::new(values);
+        result.completion = Completion {
+            total: Some(total as u64),
+            has_more: Some(total > MAX_COMPLETIONS),
+            ..result.completion
+        };
+        Ok(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_follow_their_cursors_and_reject_forged_ones() {
+        let items: Vec<u32> = (0..7).collect();
+        let (first, next) = page(&items, None, 3).unwrap();
+        assert_eq!(first, [0, 1, 2]);
+        let (second, next) = page(&items, next.as_deref(), 3).unwrap();
+        assert_eq!(second, [3, 4, 5]);
+        let (third, next) = page(&items, next.as_deref(), 3).unwrap();
+        assert_eq!((third, next), (vec![6], None));
+        assert!(page(&items, Some("nonsense"), 3).is_err());
+        let past_the_end = URL_SAFE_NO_PAD.encode("offset:99");
+        assert!(page(&items, Some(&past_the_end), 3).is_err());
+    }
+}

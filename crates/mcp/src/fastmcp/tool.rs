@@ -1,0 +1,427 @@
+//! Tools: a definition (name, schema, annotations) and the function that runs it.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::Context;
+use super::media::{Audio, Image};
+use super::schema::{input_schema_for, output_schema_for};
+use crate::error::{Error, Result};
+use crate::jsonrpc::BoxFuture;
+use crate::types::{
+    AudioContent, CallToolResult, ContentBlock, EmbeddedResource, ImageContent, JsonObject,
+    ResourceLink, TextContent, Tool, ToolAnnotations,
+};
+
+/// What runs a tool: its context and its arguments in, its result out.
+pub type ToolFn =
+    Arc<dyn Fn(Context, JsonObject) -> BoxFuture<'static, Result<CallToolResult>> + Send + Sync>;
+
+/// A tool: what `tools/list` shows of it, and the function `tools/call` runs.
+///
+/// Built by `#[mcp::tool]`, or by hand:
+///
+/// ```
+/// use mcp::fastmcp::ToolDef;
+///
+/// #[derive(serde::Deserialize, schemars::JsonSchema)]
+/// struct AddArgs {
+///     /// The first number.
+///     a: i64,
+///     /// The second number.
+///     b: i64,
+/// }
+///
+/// let add = ToolDef::new("add", |args: AddArgs| async move { args.a + args.b })
+///     .with_description("Add two numbers");
+/// assert_eq!(add.tool().name, "add");
+/// assert_eq!(add.tool().input_schema["required"], serde_json::json!(["a", "b"]));
+/// ```
+#[derive(Clone)]
+pub struct ToolDef {
+    tool: Tool,
+    validator: Option<Arc<jsonschema::Validator>>,
+    run: ToolFn,
+}
+
+impl fmt::Debug for ToolDef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ToolDef").field("tool", &self.tool).finish()
+    }
+}
+
+impl ToolDef {
+    /// A tool whose arguments are the fields of `A`, run by `f`.
+    pub fn new<A, F, Fut, O>(name: impl Into<String>, f: F) -> Self
+    where
+        A: DeserializeOwned + JsonSchema + Send + 'static,
+        F: Fn(A) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = O> + Send + 'static,
+        O: IntoToolOutput,
+    {
+        Self::with_context(name, move |_cx: Context, args: A| f(args))
+    }
+
+    /// A tool whose arguments are the fields of `A`, run by `f` with the request's [`Context`].
+    pub fn with_context<A, F, Fut, O>(name: impl Into<String>, f: F) -> Self
+    where
+        A: DeserializeOwned + JsonSchema + Send + 'static,
+        F: Fn(Context, A) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = O> + Send + 'static,
+        O: IntoToolOutput,
+    {
+        let name = name.into();
+        let mut tool = Tool::new(name.clone(), input_schema_for::<A>());
+        tool.output_schema = O::output_schema();
+        let f = Arc::new(f);
+        let run: ToolFn = Arc::new(move |cx, arguments| {
+            let f = f.clone();
+            let name = name.clone();
+            Box::pin(async move {
+                let args: A = match serde_json::from_value(Value::Object(arguments)) {
+                    Ok(args) => args,
+                    Err(e) => return Ok(invalid_arguments(&name, &e.to_string())),
+                };
+                f(cx, args).await.into_tool_output()
+            })
+        });
+        Self::from_parts(tool, run)
+    }
+
+    /// A tool from its full description and a function of the raw arguments. The arguments are
+    /// checked against `tool.input_schema` before `run` sees them.
+    pub fn from_parts(tool: Tool, run: ToolFn) -> Self {
+        let validator = jsonschema::validator_for(&Value::Object(tool.input_schema.clone()))
+            .ok()
+            .map(Arc::new);
+        Self {
+            tool,
+            validator,
+            run,
+        }
+    }
+
+    /// What `tools/list` shows.
+    pub fn tool(&self) -> &Tool {
+        &self.tool
+    }
+
+    /// The name the tool is called by.
+    pub fn name(&self) -> &str {
+        &self.tool.name
+    }
+
+    /// The same tool under another name (dots are fine: `math.add`).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.tool.name = name.into();
+        self
+    }
+
+    /// The same tool with a human-readable title.
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.tool.title = Some(title.into());
+        self
+    }
+
+    /// The same tool with a description, for the model.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.tool.description = Some(description.into());
+        self
+    }
+
+    /// The same tool with annotations (read-only, destructive, idempotent, open-world hints).
+    pub fn with_annotations(mut self, annotations: ToolAnnotations) -> Self {
+        self.tool.annotations = Some(annotations);
+        self
+    }
+
+    /// Runs the tool: checks the arguments against the input schema (a failure is a tool result
+    /// with `isError: true` the model can read), then calls the function.
+    pub async fn call(&self, cx: Context, arguments: Option<JsonObject>) -> Result<CallToolResult> {
+        let arguments = arguments.unwrap_or_default();
+        if let Some(validator) = &self.validator {
+            let value = Value::Object(arguments);
+            if !validator.is_valid(&value) {
+                let problems: Vec<String> = validator
+                    .iter_errors(&value)
+                    .map(|e| {
+                        let path = e.instance_path().to_string();
+                        if path.is_empty() {
+                            e.to_string()
+                        } else {
+                            format!("{path}: {e}")
+                        }
+                    })
+                    .collect();
+                return Ok(invalid_arguments(&self.tool.name, &problems.join("; ")));
+            }
+            let Value::Object(arguments) = value else {
+                unreachable!("built from an object")
+            };
+            return (self.run)(cx, arguments).await;
+        }
+        (self.run)(cx, arguments).await
+    }
+}
+
+fn invalid_arguments(tool: &str, problem: &str) -> CallToolResult {
+    CallToolResult::error(format!("Invalid arguments for tool {tool}: {problem}"))
+}
+
+/// What a tool function may return: it becomes the tool's result.
+///
+/// Text-like values (strings, numbers, booleans) become text content; [`Image`], [`Audio`],
+/// content blocks, embedded resources and resource links become that content; a `Vec` of them
+/// becomes several blocks; [`Json`] becomes structured content with an `outputSchema`; an
+/// `Err` becomes a result with `isError: true` (except the protocol errors MCP says must stay
+/// protocol errors, such as a missing client capability).
+pub trait IntoToolOutput: Send + 'static {
+    /// The tool's `outputSchema`, for outputs that are structured.
+    fn output_schema() -> Option<JsonObject> {
+        None
+    }
+
+    /// The tool result.
+    fn into_tool_output(self) -> Result<CallToolResult>;
+}
+
+/// Values that become content blocks of a tool result.
+pub trait IntoContents {
+    /// The blocks.
+    fn into_contents(self) -> Vec<ContentBlock>;
+}
+
+macro_rules! text_contents {
+    ($($ty:ty),* $(,)?) => {$(
+        impl IntoContents for $ty {
+            fn into_contents(self) -> Vec<ContentBlock> {
+                vec![ContentBlock::text(self.to_string())]
+            }
+        }
+        impl IntoToolOutput for $ty {
+            fn into_tool_output(self) -> Result<CallToolResult> {
+                Ok(CallToolResult::new(self.into_contents()))
+            }
+        }
+    )*};
+}
+
+text_contents!(
+    String,
+    &'static str,
+    std::borrow::Cow<'static, str>,
+    char,
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    f32,
+    f64
+);
+
+macro_rules! block_contents {
+    ($($ty:ty),* $(,)?) => {$(
+        impl IntoContents for $ty {
+            fn into_contents(self) -> Vec<ContentBlock> {
+                vec![ContentBlock::from(self)]
+            }
+        }
+        impl IntoToolOutput for $ty {
+            fn into_tool_output(self) -> Result<CallToolResult> {
+                Ok(CallToolResult::new(self.into_contents()))
+            }
+        }
+    )*};
+}
+
+block_contents!(
+    ContentBlock,
+    TextContent,
+    ImageContent,
+    AudioContent,
+    EmbeddedResource,
+    ResourceLink,
+    Image,
+    Audio
+);
+
+impl<T: IntoContents + Send + 'static> IntoContents for Vec<T> {
+    fn into_contents(self) -> Vec<ContentBlock> {
+        self.into_iter()
+            .flat_map(IntoContents::into_contents)
+            .collect()
+    }
+}
+
+impl<T: IntoContents + Send + 'static> IntoToolOutput for Vec<T> {
+    fn into_tool_output(self) -> Result<CallToolResult> {
+        Ok(CallToolResult::new(self.into_contents()))
+    }
+}
+
+impl<T: IntoContents> IntoContents for Option<T> {
+    fn into_contents(self) -> Vec<ContentBlock> {
+        self.map(IntoContents::into_contents).unwrap_or_default()
+    }
+}
+
+impl<T: IntoContents + Send + 'static> IntoToolOutput for Option<T> {
+    fn into_tool_output(self) -> Result<CallToolResult> {
+        Ok(CallToolResult::new(self.into_contents()))
+    }
+}
+
+impl IntoToolOutput for () {
+    fn into_tool_output(self) -> Result<CallToolResult> {
+        Ok(CallToolResult::new(Vec::new()))
+    }
+}
+
+impl IntoToolOutput for CallToolResult {
+    fn into_tool_output(self) -> Result<CallToolResult> {
+        Ok(self)
+    }
+}
+
+/// A structured tool result: serialized as the result's `structuredContent` (and, for clients
+/// that only read content, as JSON text), with `T`'s JSON Schema as the tool's `outputSchema`.
+/// A `T` whose schema is not an object is wrapped as `{"result": …}`.
+///
+/// `#[mcp::tool]` functions may return a `Serialize + JsonSchema` type directly; the macro
+/// wraps it in `Json`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Json<T>(pub T);
+
+impl<T: Serialize + JsonSchema + Send + 'static> IntoToolOutput for Json<T> {
+    fn output_schema() -> Option<JsonObject> {
+        Some(output_schema_for::<T>().0)
+    }
+
+    fn into_tool_output(self) -> Result<CallToolResult> {
+        let (_, wrapped) = output_schema_for::<T>();
+        structured(&self.0, wrapped)
+    }
+}
+
+/// The tool result carrying `value` as structured content.
+pub(crate) fn structured<T: Serialize>(value: &T, wrap: bool) -> Result<CallToolResult> {
+    let value = serde_json::to_value(value)?;
+    let value = if wrap {
+        serde_json::json!({ "result": value })
+    } else {
+        value
+    };
+    let mut result = CallToolResult::new(vec![ContentBlock::text(value.to_string())]);
+    result.structured_content = Some(value);
+    Ok(result)
+}
+
+impl<T: IntoToolOutput, E: fmt::Display + Send + 'static> IntoToolOutput
+    for std::result::Result<T, E>
+{
+    fn output_schema() -> Option<JsonObject> {
+        T::output_schema()
+    }
+
+    fn into_tool_output(self) -> Result<CallToolResult> {
+        match self {
+            Ok(value) => value.into_tool_output(),
+            Err(error) => tool_error(error),
+        }
+    }
+}
+
+/// Turns a tool's `Err` into its result: `isError: true` with the error's text, except for the
+/// errors that must reach the client as JSON-RPC errors (input required, and the protocol
+/// errors of the MCP range such as a missing client capability).
+pub fn tool_error<E: fmt::Display + 'static>(error: E) -> Result<CallToolResult> {
+    let any: &dyn std::any::Any = &error;
+    if let Some(e) = any.downcast_ref::<Error>() {
+        match e {
+            Error::InputRequired => return Err(Error::InputRequired),
+            Error::Protocol(data) if (-32099..=-32020).contains(&data.code.0) => {
+                return Err(Error::Protocol(data.clone()));
+            }
+            _ => {}
+        }
+    }
+    Ok(CallToolResult::error(error.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::ErrorData;
+
+    #[derive(Serialize, JsonSchema)]
+    struct Weather {
+        temperature: f64,
+        conditions: String,
+    }
+
+    #[test]
+    fn outputs_become_content_or_structured_content() {
+        let r = "hi".into_tool_output().unwrap();
+        assert_eq!(r.content[0].as_text(), Some("hi"));
+        assert!(r.structured_content.is_none());
+        let r = 42u32.into_tool_output().unwrap();
+        assert_eq!(r.content[0].as_text(), Some("42"));
+        let r = vec!["a".to_owned(), "b".to_owned()]
+            .into_tool_output()
+            .unwrap();
+        assert_eq!(r.content.len(), 2);
+
+        let w = Json(Weather {
+            temperature: 21.5,
+            conditions: "sunny".into(),
+        });
+        let schema = <Json<Weather>>::output_schema().unwrap();
+        assert_eq!(schema["type"], "object");
+        let r = w.into_tool_output().unwrap();
+        assert_eq!(
+            r.structured_content.as_ref().unwrap()["conditions"],
+            "sunny"
+        );
+        assert!(r.content[0].as_text().unwrap().contains("sunny"));
+
+        let r = Json(vec![1, 2]).into_tool_output().unwrap();
+        assert_eq!(
+            r.structured_content.unwrap(),
+            serde_json::json!({"result": [1, 2]})
+        );
+    }
+
+    #[test]
+    fn errors_become_error_results_unless_the_protocol_needs_them() {
+        let r: std::result::Result<String, String> = Err("no such city".into());
+        let r = r.into_tool_output().unwrap();
+        assert_eq!(r.is_error, Some(true));
+        assert_eq!(r.content[0].as_text(), Some("no such city"));
+
+        let missing = Error::Protocol(ErrorData::missing_required_client_capability(
+            Default::default(),
+        ));
+        assert!(tool_error(missing).is_err());
+        assert!(matches!(
+            tool_error(Error::InputRequired),
+            Err(Error::InputRequired)
+        ));
+        let plain = Error::Protocol(ErrorData::invalid_params("bad"));
+        assert_eq!(tool_error(plain).unwrap().is_error, Some(true));
+    }
+}
