@@ -79,5 +79,5 @@ pub mod server;
 pub mod transport;
 
 pub use error::{BoxError, Error, Result};
-pub use mcp_macros::server_handler;
+pub use mcp_macros::{prompt, resource, server_handler, tool, tools};
 pub use mcp_types as types;

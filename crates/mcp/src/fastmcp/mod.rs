@@ -5,27 +5,32 @@
 //! `#[mcp::prompt]` turn a function into a definition; [`FastMcp`] serves the definitions.
 //!
 //! ```no_run
-//! use mcp::fastmcp::{FastMcp, ResourceTemplateDef, ToolDef};
+//! use mcp::fastmcp::FastMcp;
 //!
-//! #[derive(serde::Deserialize, schemars::JsonSchema)]
-//! struct AddArgs {
-//!     a: i64,
-//!     b: i64,
+//! /// Add two numbers
+//! #[mcp::tool]
+//! fn add(a: i64, b: i64) -> i64 {
+//!     a + b
+//! }
+//!
+//! /// Get a personalized greeting
+//! #[mcp::resource("greeting://{name}")]
+//! fn get_greeting(name: String) -> String {
+//!     format!("Hello, {name}!")
 //! }
 //!
 //! #[tokio::main]
 //! async fn main() -> mcp::Result<()> {
 //!     let mcp = FastMcp::new("Demo");
-//!     mcp.add_tool(ToolDef::new("add", |args: AddArgs| async move { args.a + args.b }).with_description("Add two numbers"));
-//!     mcp.add_resource(
-//!         ResourceTemplateDef::new("greeting://{name}", "greeting", |_cx, vars| async move {
-//!             format!("Hello, {}!", vars["name"])
-//!         })
-//!         .expect("a valid template"),
-//!     );
+//!     mcp.add_tool(add::tool());
+//!     mcp.add_resource(get_greeting::resource());
 //!     mcp.run().await
 //! }
 //! ```
+//!
+//! Without macros, definitions are built from closures over a `Deserialize + JsonSchema`
+//! arguments struct ([`ToolDef::new`]), or from functions of the raw values
+//! ([`ResourceTemplateDef::new`], [`PromptDef::new`]).
 
 mod context;
 mod media;

@@ -135,6 +135,12 @@ impl ToolDef {
         self
     }
 
+    /// The same tool with this `outputSchema` (`None` for none).
+    pub fn with_output_schema(mut self, output_schema: Option<JsonObject>) -> Self {
+        self.tool.output_schema = output_schema;
+        self
+    }
+
     /// The same tool with annotations (read-only, destructive, idempotent, open-world hints).
     pub fn with_annotations(mut self, annotations: ToolAnnotations) -> Self {
         self.tool.annotations = Some(annotations);

@@ -25,12 +25,13 @@ use crate::jsonrpc::{
 };
 use crate::types::meta::{SERVER_INFO, SUBSCRIPTION_ID};
 use crate::types::{
-    Cacheable, CallToolRequestParams, DiscoverResult, EmptyRequestParams, EmptyResult, ErrorData,
-    GetPromptRequestParams, InitializeRequestParams, InitializeResult, InputRequiredResult,
-    InputResponses, Meta, PaginatedRequestParams, ProtocolVersion, ReadResourceRequestParams,
-    RequestMeta, RequestParams, ResultFields, ResultType, ServerResult, SetLevelRequestParams,
-    SubscribeRequestParams, SubscriptionFilter, SubscriptionsListenRequestParams,
-    SubscriptionsListenResult, UnsubscribeRequestParams, negotiate_handshake,
+    Cacheable, CallToolRequestParams, DiscoverResult, EmptyRequestParams, EmptyResult, ErrorCode,
+    ErrorData, GetPromptRequestParams, InitializeRequestParams, InitializeResult,
+    InputRequiredResult, InputResponses, Meta, PaginatedRequestParams, ProtocolVersion,
+    ReadResourceRequestParams, RequestMeta, RequestParams, ResultFields, ResultType, ServerResult,
+    SetLevelRequestParams, SubscribeRequestParams, SubscriptionFilter,
+    SubscriptionsListenRequestParams, SubscriptionsListenResult, UnsubscribeRequestParams,
+    negotiate_handshake,
 };
 
 /// What a server answers a request with.
@@ -241,7 +242,7 @@ impl<H: ServerHandler> Connection<H> {
         let future = handle(self.handler.clone(), params, cx);
         let core = self.core.clone();
         Ok(Box::pin(async move {
-            let mut result = future.await.map_err(into_error_data)?;
+            let mut result = future.await.map_err(|e| era_error(e, version))?;
             if let Some(fill) = cache {
                 if version.is_stateless() {
                     fill(&mut result, core.cache_hint(method));
@@ -278,7 +279,7 @@ impl<H: ServerHandler> Connection<H> {
             let future = handle(self.handler.clone(), params, cx);
             let core = self.core.clone();
             return Ok(Box::pin(async move {
-                let mut result = future.await.map_err(into_error_data)?;
+                let mut result = future.await.map_err(|e| era_error(e, version))?;
                 finish(&mut result, version, &core);
                 Ok(ServerReply::Result(result.into()))
             }));
@@ -329,7 +330,7 @@ impl<H: ServerHandler> Connection<H> {
                 finish(&mut interim, version, &core);
                 return Ok(ServerReply::Result(ServerResult::InputRequired(interim)));
             }
-            let mut result = outcome.map_err(into_error_data)?;
+            let mut result = outcome.map_err(|e| era_error(e, version))?;
             if let Some(fill) = cache {
                 fill(&mut result, core.cache_hint(method));
             }
@@ -686,6 +687,16 @@ fn into_error_data(error: Error) -> ErrorData {
         ),
         other => other.into(),
     }
+}
+
+/// A handler's error as the client of `version` expects it: in the stateless era a missing
+/// resource is `-32602`, no longer `-32002`.
+fn era_error(error: Error, version: ProtocolVersion) -> ErrorData {
+    let mut data = into_error_data(error);
+    if version.is_stateless() && data.code == ErrorCode::RESOURCE_NOT_FOUND {
+        data.code = ErrorCode::INVALID_PARAMS;
+    }
+    data
 }
 
 /// Stamps a result for its era: `resultType` and the server's identity in the stateless era,
