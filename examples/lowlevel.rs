@@ -8,12 +8,14 @@
 //! ```sh
 //! cargo run --example lowlevel            # a stdio server; logs go to stderr
 //! cargo run --example client -- cargo run --example lowlevel
+//! cargo run --example lowlevel -- --http 127.0.0.1:8000   # Streamable HTTP at /mcp, legacy SSE at /sse
 //! ```
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use mcp::server::{Lifespan, RequestContext, Server, ServerHandler};
+use mcp::transport::http::HttpServer;
 use mcp::types::*;
 use mcp::{BoxError, Result};
 use serde_json::json;
@@ -218,10 +220,37 @@ impl ServerHandler for ExampleServer {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    Server::builder("example-server", ExampleServer)
+    let server = Server::builder("example-server", ExampleServer)
         .version("0.1.0")
         .lifespan(DatabaseLifespan)
-        .build()
-        .serve(mcp::transport::stdio::stdio())
-        .await
+        .build();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] => server.serve(mcp::transport::stdio::stdio()).await,
+        ["--http", rest @ ..] => {
+            let addr = rest.first().copied().unwrap_or("127.0.0.1:8000");
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            // With port 0 the system picks one: this line says which.
+            eprintln!(
+                "example-server: serving MCP at http://{}/mcp (legacy SSE at /sse)",
+                listener.local_addr()?
+            );
+            let http = HttpServer::builder(server)
+                .legacy_sse("/sse", "/messages/")
+                .build();
+            let ctrl_c = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            http.serve(listener, http.router(), ctrl_c).await
+        }
+        _ => {
+            eprintln!("usage: lowlevel [--http [ADDR]]   (stdio by default; ADDR 127.0.0.1:8000)");
+            std::process::exit(2);
+        }
+    }
 }

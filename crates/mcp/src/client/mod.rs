@@ -226,6 +226,49 @@ impl ClientBuilder {
         }
     }
 
+    /// Connects to the MCP server at `url` over Streamable HTTP; when the server turns out to
+    /// speak only the legacy HTTP+SSE transport of 2024-11-05 (the POST got 400, 404 or 405
+    /// without a JSON-RPC error the client recognises), connects to it that way instead, as the
+    /// specification describes. For headers or credentials, build a
+    /// [`StreamableHttpTransport`](crate::transport::http::StreamableHttpTransport) and
+    /// [`connect`](Self::connect) it.
+    ///
+    /// ```no_run
+    /// # async fn run() -> mcp::Result<()> {
+    /// let client = mcp::client::Client::builder()
+    ///     .connect_http("http://127.0.0.1:8000/mcp")
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "http-client")]
+    pub async fn connect_http(self, url: &str) -> Result<Client> {
+        use crate::transport::http::{SseClientTransport, StreamableHttpTransport};
+        let transport = StreamableHttpTransport::new(url)?;
+        let error = match self.clone().connect(transport).await {
+            Ok(client) => return Ok(client),
+            Err(error) => error,
+        };
+        let legacy_hint = match &error {
+            Error::Protocol(e) => e
+                .data
+                .as_ref()
+                .and_then(|d| d.get("httpStatus"))
+                .and_then(Value::as_u64)
+                .is_some_and(|status| matches!(status, 400 | 404 | 405)),
+            _ => false,
+        };
+        if !legacy_hint {
+            return Err(error);
+        }
+        match SseClientTransport::new(url)?.connect().await {
+            Ok(sse) => self.connect(sse).await,
+            Err(sse_error) => {
+                tracing::debug!(error = %sse_error, "the legacy SSE transport did not answer either");
+                Err(error)
+            }
+        }
+    }
+
     async fn connect_with<T: Transport>(
         self,
         transport: T,

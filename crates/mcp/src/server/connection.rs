@@ -103,9 +103,35 @@ impl<H: ServerHandler> Connection<H> {
         }
     }
 
+    /// A connection that serves handshake-era requests as if the client had completed the
+    /// handshake at `version` without declaring capabilities: a server in stateless HTTP mode
+    /// gives one to every request, since no session remembers the real handshake.
+    #[cfg(feature = "http-server")]
+    pub fn assume_handshake(
+        handler: Arc<H>,
+        core: Arc<ServerCore>,
+        version: ProtocolVersion,
+    ) -> Self {
+        let connection = Self::new(handler, core);
+        let _ = connection.session.handshake.set(Handshake {
+            version,
+            client: Arc::new(ClientFacts::default()),
+        });
+        connection
+    }
+
     /// Forwards server events to this connection until it closes.
     pub fn forward_events(&self, peer: Peer) {
-        let mut events = self.core.notifier.subscribe();
+        self.forward_events_from(self.core.notifier.subscribe(), peer);
+    }
+
+    /// Forwards the server events of `events` (subscribed to before the connection's first
+    /// message, so that none is missed) to this connection until it closes.
+    pub fn forward_events_from(
+        &self,
+        mut events: tokio::sync::broadcast::Receiver<ServerEvent>,
+        peer: Peer,
+    ) {
         let session = self.session.clone();
         let closed = peer.closed();
         tokio::spawn(async move {

@@ -43,7 +43,7 @@ pub use self::lifespan::Lifespan;
 pub use self::notifier::{ServerEvent, ServerNotifier};
 pub use self::request_state::RequestStateKey;
 
-use self::connection::Connection;
+pub(crate) use self::connection::Connection;
 use self::core::{ServerConfig, ServerCore};
 use crate::error::Result;
 use crate::jsonrpc::{Peer, Session, SessionOptions};
@@ -140,6 +140,30 @@ impl<H: ServerHandler> Server<H> {
         );
         connection.forward_events(session.peer().clone());
         ServerSession { session }
+    }
+
+    /// A connection of this server for messages that arrive one at a time (HTTP): a fresh one,
+    /// or one that assumes a handshake at `handshake`.
+    #[cfg(feature = "http-server")]
+    pub(crate) fn connection(&self, handshake: Option<ProtocolVersion>) -> Arc<Connection<H>> {
+        Arc::new(match handshake {
+            Some(version) => {
+                Connection::assume_handshake(self.handler.clone(), self.core.clone(), version)
+            }
+            None => Connection::new(self.handler.clone(), self.core.clone()),
+        })
+    }
+
+    /// The options every JSON-RPC session of this server gets.
+    #[cfg(feature = "http-server")]
+    pub(crate) fn session_options(&self) -> &SessionOptions {
+        &self.core.config.session_options
+    }
+
+    /// Whether the server speaks `version`, and the versions it speaks, newest first.
+    #[cfg(feature = "http-server")]
+    pub(crate) fn versions(&self) -> (&[ProtocolVersion], Vec<&'static str>) {
+        (&self.core.config.versions, self.core.version_strings())
     }
 
     /// Runs the lifespan's set-up (once, however many times it is called before

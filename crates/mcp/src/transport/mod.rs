@@ -6,6 +6,8 @@
 //! in-memory pipe are interchangeable.
 
 pub mod framing;
+#[cfg(any(feature = "http-server", feature = "http-client"))]
+pub mod http;
 pub mod memory;
 pub mod stdio;
 mod writer;

@@ -1,0 +1,206 @@
+//! The HTTP transports: Streamable HTTP, serving both protocol eras on one endpoint, and the
+//! legacy HTTP+SSE transport of 2024-11-05, each on the server side (an axum [`Router`] that runs
+//! alone or mounts into an existing app; feature `http-server`) and on the client side (reqwest;
+//! feature `http-client`). Both features are on by default.
+//!
+//! # Serving over HTTP
+//!
+//! ```no_run
+//! # use mcp::server::{RequestContext, Server, ServerHandler};
+//! # use mcp::types::*;
+//! # struct Hello;
+//! # #[mcp::server_handler]
+//! # impl ServerHandler for Hello {
+//! #     async fn list_tools(&self, _: PaginatedRequestParams, _: RequestContext) -> mcp::Result<ListToolsResult> {
+//! #         Ok(ListToolsResult::new(vec![Tool::without_input("hello")]))
+//! #     }
+//! # }
+//! use mcp::transport::http::HttpServer;
+//!
+//! #[tokio::main]
+//! async fn main() -> mcp::Result<()> {
+//!     let server = Server::builder("hello", Hello).build();
+//!     // Streamable HTTP at http://127.0.0.1:8000/mcp, until Ctrl-C.
+//!     HttpServer::builder(server).build().run("127.0.0.1:8000").await
+//! }
+//! ```
+//!
+//! [`HttpServer::router`](server::HttpServer::router) gives the same endpoint as an axum
+//! [`Router`] to mount beside other routes (the Rust form of the Python SDK's "Mounting to an
+//! Existing ASGI Server").
+//!
+//! # Connecting to a URL
+//!
+//! ```no_run
+//! # async fn run() -> mcp::Result<()> {
+//! let client = mcp::client::Client::builder()
+//!     .connect_http("http://127.0.0.1:8000/mcp")
+//!     .await?;
+//! # Ok(()) }
+//! ```
+//!
+//! [`Router`]: axum::Router
+
+#[cfg(feature = "http-client")]
+pub mod client;
+#[cfg(feature = "http-server")]
+pub mod server;
+pub(crate) mod sse;
+
+#[cfg(feature = "http-client")]
+pub use client::{HttpClientAuth, SseClientTransport, StreamableHttpTransport};
+#[cfg(feature = "http-server")]
+pub use server::{
+    EventStore, HttpAuth, HttpServer, HttpServerBuilder, InMemoryEventStore, ResponseMode,
+};
+
+use std::borrow::Cow;
+
+use base64::Engine as _;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+/// `Mcp-Session-Id`: the session of a handshake-era client (absent in the stateless era).
+pub const MCP_SESSION_ID: &str = "mcp-session-id";
+/// `MCP-Protocol-Version`: the protocol version of every request after the handshake, and of
+/// every stateless-era request.
+pub const MCP_PROTOCOL_VERSION: &str = "mcp-protocol-version";
+/// `Mcp-Method`: the JSON-RPC method of a stateless-era request.
+pub const MCP_METHOD: &str = "mcp-method";
+/// `Mcp-Name`: the tool or prompt name, or the resource URI, of a stateless-era `tools/call`,
+/// `prompts/get` or `resources/read`.
+pub const MCP_NAME: &str = "mcp-name";
+/// `Last-Event-ID`: where a client resumes a broken event stream.
+pub const LAST_EVENT_ID: &str = "last-event-id";
+
+/// The requests whose `Mcp-Name` header mirrors a member of their params, and that member.
+pub(crate) fn name_member(method: &str) -> Option<&'static str> {
+    match method {
+        "tools/call" | "prompts/get" => Some("name"),
+        "resources/read" => Some("uri"),
+        _ => None,
+    }
+}
+
+const SENTINEL_START: &str = "=?base64?";
+const SENTINEL_END: &str = "?=";
+
+/// Encodes a value for an `Mcp-Name` or `Mcp-Param-*` header: as it is when it is plain
+/// printable ASCII without edge whitespace, otherwise as `=?base64?…?=` (also used for a plain
+/// value that looks like that form).
+pub fn encode_header_value(value: &str) -> Cow<'_, str> {
+    let plain = value.bytes().all(|b| (0x20..=0x7e).contains(&b))
+        && value.trim() == value
+        && !(value.starts_with(SENTINEL_START) && value.ends_with(SENTINEL_END));
+    if plain {
+        Cow::Borrowed(value)
+    } else {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(value);
+        Cow::Owned(format!("{SENTINEL_START}{encoded}{SENTINEL_END}"))
+    }
+}
+
+/// Decodes a header value written by [`encode_header_value`]; `None` for a malformed
+/// `=?base64?…?=` form (bad base64, not canonical, not UTF-8).
+pub fn decode_header_value(value: &str) -> Option<Cow<'_, str>> {
+    let Some(payload) = value
+        .strip_prefix(SENTINEL_START)
+        .and_then(|rest| rest.strip_suffix(SENTINEL_END))
+    else {
+        return Some(Cow::Borrowed(value));
+    };
+    let engine = base64::engine::general_purpose::STANDARD;
+    let bytes = engine.decode(payload).ok()?;
+    if engine.encode(&bytes) != payload {
+        return None;
+    }
+    String::from_utf8(bytes).ok().map(Cow::Owned)
+}
+
+/// The members of a request's params the HTTP layer looks at, without parsing the rest.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ParamsSniff<'a> {
+    #[serde(borrow, default)]
+    pub name: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub uri: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "_meta")]
+    pub meta: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "requestId")]
+    pub request_id: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "protocolVersion")]
+    pub protocol_version: Option<&'a RawValue>,
+}
+
+/// The per-request protocol members of a stateless-era `_meta`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct MetaSniff<'a> {
+    #[serde(borrow, default, rename = "io.modelcontextprotocol/protocolVersion")]
+    pub protocol_version: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "io.modelcontextprotocol/clientCapabilities")]
+    pub client_capabilities: Option<&'a RawValue>,
+}
+
+impl<'a> ParamsSniff<'a> {
+    /// Reads the members from raw params; params that are not an object have none.
+    pub(crate) fn of(params: Option<&'a RawValue>) -> Self {
+        params
+            .filter(|p| p.get().starts_with('{'))
+            .and_then(|p| serde_json::from_str(p.get()).ok())
+            .unwrap_or_default()
+    }
+
+    /// The `_meta` members, when `_meta` is an object.
+    pub(crate) fn meta(&self) -> Option<MetaSniff<'a>> {
+        self.meta
+            .filter(|m| m.get().starts_with('{'))
+            .and_then(|m| serde_json::from_str(m.get()).ok())
+    }
+}
+
+/// A raw JSON value as a string, when it is one.
+pub(crate) fn as_string(raw: &RawValue) -> Option<String> {
+    serde_json::from_str::<String>(raw.get()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_round_trip() {
+        for (value, encoded) in [
+            ("us-west1", "us-west1"),
+            ("Hello, 世界", "=?base64?SGVsbG8sIOS4lueVjA==?="),
+            (" padded ", "=?base64?IHBhZGRlZCA=?="),
+            ("line1\nline2", "=?base64?bGluZTEKbGluZTI=?="),
+            ("=?base64?literal?=", "=?base64?PT9iYXNlNjQ/bGl0ZXJhbD89?="),
+        ] {
+            assert_eq!(encode_header_value(value), encoded);
+            assert_eq!(decode_header_value(encoded).as_deref(), Some(value));
+        }
+        assert_eq!(decode_header_value("=?base64?not base64!?="), None);
+        assert_eq!(decode_header_value("=?base64?/w==?="), None, "not UTF-8");
+    }
+
+    #[test]
+    fn sniffs_the_routing_members() {
+        let params: &RawValue = serde_json::from_str(
+            r#"{"name":"get_weather","arguments":{"x":1},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}"#,
+        )
+        .unwrap();
+        let sniff = ParamsSniff::of(Some(params));
+        assert_eq!(
+            sniff.name.and_then(as_string).as_deref(),
+            Some("get_weather")
+        );
+        let meta = sniff.meta().unwrap();
+        assert_eq!(
+            meta.protocol_version.and_then(as_string).as_deref(),
+            Some("2026-07-28")
+        );
+        assert!(sniff.meta().unwrap().client_capabilities.is_some());
+        let odd: &RawValue = serde_json::from_str(r#"[1,2]"#).unwrap();
+        assert!(ParamsSniff::of(Some(odd)).meta().is_none());
+    }
+}

@@ -1,0 +1,1340 @@
+//! Streamable HTTP, server side: one endpoint (`/mcp` by default) serving both protocol eras,
+//! plus, when asked, the legacy HTTP+SSE transport of 2024-11-05 beside it.
+//!
+//! - **Stateless era** (2026-07-28): a POST whose `MCP-Protocol-Version` header (or, without the
+//!   header, whose `_meta`) names a stateless-era version is served on its own, with no session:
+//!   the `Mcp-Method`/`Mcp-Name` headers and the protocol version are checked against the body
+//!   (400 with `-32020` on a mismatch), its answer is JSON (with the HTTP status the specification
+//!   names for an error: 400, or 404 for an unknown method) or an SSE stream when the handler
+//!   sends notifications first; `subscriptions/listen` is a long-lived SSE response; closing the
+//!   response stream cancels the request. No GET stream, no `Mcp-Session-Id`, no resumability.
+//! - **Handshake era** (2025-11-25 and older): `initialize` opens a session named by a random
+//!   `Mcp-Session-Id`; its requests are answered with JSON or SSE, notifications and responses
+//!   with 202; a GET opens the stream of server-initiated messages; DELETE ends the session;
+//!   with an [`EventStore`] every stream is resumable with `Last-Event-ID`. In
+//!   [stateless mode](HttpServerBuilder::stateless) (for servers behind a load balancer) there
+//!   are no sessions: every request is served on its own, as if the handshake had been made.
+//!
+//! Every request is checked for its `Host` and `Origin` (403, against DNS rebinding), its
+//! content type (415), what it accepts (406) and its size (413).
+//!
+//! One [`Server`] serves every session; its lifespan starts with the first request (or when
+//! [`HttpServer::run`] starts) and stops at [`HttpServer::shutdown`].
+//!
+//! # Mounting into an existing app
+//!
+//! ```no_run
+//! # use mcp::server::{RequestContext, Server, ServerHandler};
+//! # use mcp::types::*;
+//! # struct Hello;
+//! # #[mcp::server_handler]
+//! # impl ServerHandler for Hello {
+//! #     async fn list_tools(&self, _: PaginatedRequestParams, _: RequestContext) -> mcp::Result<ListToolsResult> {
+//! #         Ok(ListToolsResult::new(vec![]))
+//! #     }
+//! # }
+//! use axum::routing::get;
+//! use mcp::transport::http::HttpServer;
+//!
+//! # async fn run() -> mcp::Result<()> {
+//! let github = HttpServer::builder(Server::builder("github", Hello).build()).build();
+//! let app = axum::Router::new()
+//!     .route("/health", get(|| async { "ok" }))
+//!     .nest("/github", github.router()); // the endpoint is /github/mcp
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+//! // `serve` sets TCP_NODELAY on every connection and ends the event streams on shutdown;
+//! // `axum::serve` works too (then set TCP_NODELAY with `ListenerExt::tap_io`).
+//! github.serve(listener, app, async { let _ = tokio::signal::ctrl_c().await; }).await
+//! # }
+//! ```
+
+// A refused request is answered with a whole HTTP response, built on the cold path: returning
+// it by value is simpler than boxing it.
+#![allow(clippy::result_large_err)]
+
+mod event_store;
+mod legacy;
+mod respond;
+mod security;
+mod session;
+
+pub use event_store::{EventStore, InMemoryEventStore, Replay, StoredEvent};
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use axum::routing::{any, get, post};
+use bytes::Bytes;
+use tokio::net::{TcpListener, ToSocketAddrs};
+use tokio_util::sync::CancellationToken;
+
+use self::respond::{
+    ExchangeWriter, FrameRx, ReplyOptions, empty_response, error_response, method_not_allowed,
+    reply, sse_response,
+};
+use self::security::{Guard, Hosts};
+use self::session::{Busy, HttpSession, OpenError, ResumeError};
+use super::{
+    LAST_EVENT_ID, MCP_METHOD, MCP_NAME, MCP_PROTOCOL_VERSION, MCP_SESSION_ID, ParamsSniff,
+    as_string, decode_header_value, name_member,
+};
+use crate::error::{Error, Result};
+use crate::jsonrpc::incoming::{self, IncomingMessage};
+use crate::jsonrpc::{Session, outgoing};
+use crate::server::{Connection, Server, ServerHandler};
+use crate::transport::BoxFuture;
+use crate::types::{ErrorCode, ErrorData, ProtocolVersion, RequestId};
+
+/// How a POST carrying a request is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResponseMode {
+    /// One JSON object when the answer comes first, which is the common case; an SSE stream as
+    /// soon as the handler sends a notification (or, in the handshake era, a request) before its
+    /// answer, or when it has been silent for the keep-alive period, so that keep-alives can
+    /// flow. The default.
+    #[default]
+    Auto,
+    /// Always an SSE stream (the Python and TypeScript SDKs' default).
+    Sse,
+    /// Always one JSON object. What the handler sends before its answer goes to the session's
+    /// GET stream (handshake era) or nowhere (stateless era).
+    Json,
+}
+
+/// Checks every HTTP request before it reaches the MCP endpoints: where authorization plugs in.
+///
+/// An implementation reads the request's headers (`Authorization: Bearer …`) and either accepts
+/// it, naming the principal it acts for, or rejects it with the response to send (a 401 with
+/// `WWW-Authenticate`, say). A handshake-era session stays bound to the principal that opened
+/// it: a request of another principal gets 404, as if the session did not exist.
+pub trait HttpAuth: Send + Sync + 'static {
+    /// Accepts the request (with its principal, if any) or answers it with a rejection.
+    fn check<'a>(&'a self, request: &'a Parts) -> BoxFuture<'a, Result<Option<String>, Response>>;
+}
+
+/// Builds an [`HttpServer`].
+pub struct HttpServerBuilder<H> {
+    server: Server<H>,
+    config: Config,
+}
+
+impl<H> std::fmt::Debug for HttpServerBuilder<H> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpServerBuilder")
+            .field("path", &self.config.path)
+            .finish()
+    }
+}
+
+#[derive(Clone)]
+struct Config {
+    path: String,
+    legacy: Option<(String, String)>,
+    stateless: bool,
+    mode: ResponseMode,
+    event_store: Option<Arc<dyn EventStore>>,
+    retry: Option<Duration>,
+    max_body: usize,
+    idle_timeout: Option<Duration>,
+    max_sessions: Option<usize>,
+    keep_alive: Option<Duration>,
+    guard: Guard,
+    auth: Option<Arc<dyn HttpAuth>>,
+}
+
+/// The largest request body accepted by default: 4 MiB.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 4 * 1024 * 1024;
+
+/// How long an unused session lives by default: 30 minutes.
+pub const DEFAULT_SESSION_IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// How many sessions may be open at once by default.
+pub const DEFAULT_MAX_SESSIONS: usize = 10_000;
+
+/// How often an idle event stream gets a keep-alive comment by default.
+pub const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+impl<H: ServerHandler> HttpServerBuilder<H> {
+    /// The path of the Streamable HTTP endpoint (default `/mcp`).
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.config.path = normalize_path(path.into());
+        self
+    }
+
+    /// Also serves the legacy HTTP+SSE transport (2024-11-05) for old clients: a GET on
+    /// `sse_path` opens the event stream, whose `endpoint` event names `messages_path`, where the
+    /// client POSTs its messages (the Python SDK's defaults are `/sse` and `/messages/`).
+    pub fn legacy_sse(
+        mut self,
+        sse_path: impl Into<String>,
+        messages_path: impl Into<String>,
+    ) -> Self {
+        self.config.legacy = Some((
+            normalize_path(sse_path.into()),
+            normalize_path(messages_path.into()),
+        ));
+        self
+    }
+
+    /// Serves without sessions, for servers behind a load balancer (the Python SDK's
+    /// `stateless_http=True`): no `Mcp-Session-Id`, no GET stream, no DELETE; every
+    /// handshake-era request is served on its own as if the client had made the handshake, so
+    /// handlers cannot send it requests (sampling, elicitation, roots) — in the stateless era
+    /// they still can, through `input_required` results. Stateless-era requests are served
+    /// the same either way.
+    pub fn stateless(mut self, stateless: bool) -> Self {
+        self.config.stateless = stateless;
+        self
+    }
+
+    /// How requests are answered: JSON, SSE, or JSON unless the handler streams (the default).
+    pub fn response_mode(mut self, mode: ResponseMode) -> Self {
+        self.config.mode = mode;
+        self
+    }
+
+    /// Makes handshake-era streams resumable: every event is stored before it is sent, and a
+    /// client whose stream broke resumes it with `Last-Event-ID` (a GET). Requests of clients of
+    /// 2025-11-25 and later are then answered with SSE, starting with a priming event.
+    pub fn event_store(mut self, store: impl EventStore) -> Self {
+        self.config.event_store = Some(Arc::new(store));
+        self
+    }
+
+    /// The reconnection delay suggested to clients in priming events (only with an event store).
+    pub fn retry_interval(mut self, interval: Duration) -> Self {
+        self.config.retry = Some(interval);
+        self
+    }
+
+    /// The largest request body accepted; larger ones get 413 (default 4 MiB).
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.config.max_body = bytes;
+        self
+    }
+
+    /// How long a session may go without any HTTP request before it is closed (default 30
+    /// minutes; `None` keeps sessions until the client deletes them).
+    pub fn session_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.config.idle_timeout = timeout;
+        self
+    }
+
+    /// How many sessions may be open at once; past that, `initialize` gets 503 (default
+    /// 10 000; `None` for no limit).
+    pub fn max_sessions(mut self, max: Option<usize>) -> Self {
+        self.config.max_sessions = max;
+        self
+    }
+
+    /// How often an idle event stream gets a keep-alive comment (default 15 s; `None` for never).
+    pub fn keep_alive(mut self, period: Option<Duration>) -> Self {
+        self.config.keep_alive = period.filter(|p| !p.is_zero());
+        self
+    }
+
+    /// The `Host` headers to answer (`name`, `name:port`, or `name:*` for any port); others get
+    /// 403. By default only `localhost`, `127.0.0.1` and `[::1]` are answered, unless
+    /// [`run`](HttpServer::run) listens on another interface, which then answers any host.
+    pub fn allowed_hosts<I, S>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.config.guard.hosts = Hosts::Only(hosts.into_iter().map(Into::into).collect());
+        self.config.guard.hosts_explicit = true;
+        self
+    }
+
+    /// Answers any `Host` header (the `Origin` check still applies).
+    pub fn allow_any_host(mut self) -> Self {
+        self.config.guard.hosts = Hosts::Any;
+        self.config.guard.hosts_explicit = true;
+        self
+    }
+
+    /// Origins allowed besides the server's own (`https://app.example.com`, or
+    /// `http://localhost:*` for any port). A request with another `Origin` gets 403.
+    pub fn allowed_origins<I, S>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.config
+            .guard
+            .origins
+            .extend(origins.into_iter().map(Into::into));
+        self
+    }
+
+    /// Turns the `Host` and `Origin` checks off (on by default): only for a server that sits
+    /// behind something doing them.
+    pub fn dns_rebinding_protection(mut self, enabled: bool) -> Self {
+        self.config.guard.enabled = enabled;
+        self
+    }
+
+    /// Checks every request first (authorization).
+    pub fn auth(mut self, auth: impl HttpAuth) -> Self {
+        self.config.auth = Some(Arc::new(auth));
+        self
+    }
+
+    /// Builds the server.
+    pub fn build(self) -> HttpServer<H> {
+        let stateless_service = self.server.connection(None);
+        let guard = RwLock::new(self.config.guard.clone());
+        HttpServer {
+            shared: Arc::new(Shared {
+                stateless_service,
+                server: self.server,
+                guard,
+                config: self.config,
+                sessions: RwLock::default(),
+                legacy: Mutex::default(),
+                started: tokio::sync::OnceCell::new(),
+                stopped: tokio::sync::Mutex::new(false),
+                shutdown: CancellationToken::new(),
+                sweeping: std::sync::Once::new(),
+            }),
+        }
+    }
+}
+
+fn normalize_path(path: String) -> String {
+    if path.starts_with('/') {
+        path
+    } else {
+        format!("/{path}")
+    }
+}
+
+/// A server's HTTP endpoints: an axum [`Router`] to serve alone or mount into an app.
+///
+/// Cheap to clone; clones share the sessions.
+pub struct HttpServer<H> {
+    shared: Arc<Shared<H>>,
+}
+
+impl<H> Clone for HttpServer<H> {
+    fn clone(&self) -> Self {
+        Self {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<H> std::fmt::Debug for HttpServer<H> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpServer")
+            .field("path", &self.shared.config.path)
+            .finish()
+    }
+}
+
+struct Shared<H> {
+    server: Server<H>,
+    config: Config,
+    /// The DNS-rebinding checks; `run` may widen the hosts once it knows the interface.
+    guard: RwLock<Guard>,
+    /// Serves every stateless-era request except `subscriptions/listen`, which needs a
+    /// connection of its own to receive the server's events.
+    stateless_service: Arc<Connection<H>>,
+    sessions: RwLock<HashMap<Arc<str>, Arc<HttpSession>>>,
+    legacy: Mutex<HashMap<Arc<str>, legacy::LegacySession>>,
+    started: tokio::sync::OnceCell<Result<(), String>>,
+    stopped: tokio::sync::Mutex<bool>,
+    shutdown: CancellationToken,
+    sweeping: std::sync::Once,
+}
+
+impl<H: ServerHandler> HttpServer<H> {
+    /// Starts configuring the HTTP endpoints of `server`.
+    pub fn builder(server: Server<H>) -> HttpServerBuilder<H> {
+        HttpServerBuilder {
+            server,
+            config: Config {
+                path: "/mcp".into(),
+                legacy: None,
+                stateless: false,
+                mode: ResponseMode::Auto,
+                event_store: None,
+                retry: None,
+                max_body: DEFAULT_MAX_BODY_SIZE,
+                idle_timeout: Some(DEFAULT_SESSION_IDLE_TIMEOUT),
+                max_sessions: Some(DEFAULT_MAX_SESSIONS),
+                keep_alive: Some(DEFAULT_KEEP_ALIVE),
+                guard: Guard::default(),
+                auth: None,
+            },
+        }
+    }
+
+    /// The MCP server behind the endpoints.
+    pub fn server(&self) -> &Server<H> {
+        &self.shared.server
+    }
+
+    /// The endpoints as an axum router: the Streamable HTTP endpoint at its path, and the legacy
+    /// SSE endpoints when enabled. Merge or nest it into an app.
+    pub fn router(&self) -> Router {
+        let config = &self.shared.config;
+        let mut router = Router::new().route(&config.path, any(endpoint::<H>));
+        if let Some((sse_path, messages_path)) = &config.legacy {
+            router = router
+                .route(sse_path, get(legacy::open::<H>))
+                .route(messages_path, post(legacy::message::<H>));
+        }
+        router.with_state(self.shared.clone())
+    }
+
+    /// Listens on `addr` and serves the endpoints alone until Ctrl-C (or SIGTERM), then shuts
+    /// down: open streams end, sessions close, the lifespan stops.
+    ///
+    /// Listen on `127.0.0.1` (not `0.0.0.0`) unless the server must be reachable from elsewhere;
+    /// on another interface, any `Host` is answered unless
+    /// [`allowed_hosts`](HttpServerBuilder::allowed_hosts) says otherwise.
+    pub async fn run(self, addr: impl ToSocketAddrs) -> Result<()> {
+        let listener = TcpListener::bind(addr).await.map_err(|e| {
+            Error::Transport(std::io::Error::new(
+                e.kind(),
+                format!("could not listen for HTTP: {e}"),
+            ))
+        })?;
+        let local = listener.local_addr()?;
+        if !local.ip().is_loopback() {
+            let mut guard = self.shared.guard.write().unwrap_or_else(|p| p.into_inner());
+            if !guard.hosts_explicit {
+                guard.hosts = Hosts::Any;
+            }
+        }
+        self.shared
+            .ensure_started()
+            .await
+            .map_err(|e| Error::other(format!("the server's lifespan failed to start: {e}")))?;
+        tracing::info!(
+            "serving MCP over Streamable HTTP at http://{local}{}",
+            self.shared.config.path
+        );
+        let app = self.router();
+        self.serve(listener, app, shutdown_signal()).await
+    }
+
+    /// Serves `app` (which holds [`router`](Self::router), maybe beside other routes) on
+    /// `listener` with TCP_NODELAY on every connection, until `signal` resolves; then shuts
+    /// down as [`run`](Self::run) does.
+    pub async fn serve(
+        &self,
+        listener: TcpListener,
+        app: Router,
+        signal: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<()> {
+        use axum::serve::ListenerExt;
+        let shared = self.shared.clone();
+        let graceful = async move {
+            signal.await;
+            // Event streams never end by themselves: end them, or the graceful shutdown of the
+            // connections would wait forever.
+            shared.close_everything();
+        };
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "could not set TCP_NODELAY");
+            }
+        });
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(graceful)
+            .await;
+        self.shutdown().await;
+        served.map_err(Error::Transport)
+    }
+
+    /// Ends every stream and session, and stops the server's lifespan if it started. Requests
+    /// arriving afterwards get 503.
+    pub async fn shutdown(&self) {
+        self.shared.close_everything();
+        let mut stopped = self.shared.stopped.lock().await;
+        if !*stopped && matches!(self.shared.started.get(), Some(Ok(()))) {
+            *stopped = true;
+            self.shared.server.stop().await;
+        }
+    }
+
+    /// How many handshake-era sessions are open (Streamable HTTP and legacy SSE).
+    pub fn session_count(&self) -> usize {
+        read(&self.shared.sessions).len() + lock(&self.shared.legacy).len()
+    }
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(|p| p.into_inner())
+}
+
+fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(|p| p.into_inner())
+}
+
+/// What a POST body turned out to be.
+enum Kind {
+    Request(RequestId),
+    Notification,
+    /// A response or error to one of the server's requests.
+    Response,
+}
+
+/// The facts of a POSTed message the HTTP layer needs.
+struct Posted {
+    kind: Kind,
+    method: Option<String>,
+    /// `name` or `uri` of the params, as a string (for `Mcp-Name`).
+    name: Option<Option<String>>,
+    /// The `_meta` protocol version, when it is a string.
+    meta_version: Option<String>,
+    /// Whether `_meta` carries the client capabilities.
+    meta_capabilities: bool,
+    /// Whether `_meta` is an object.
+    meta_object: bool,
+    /// `params.requestId` of a `notifications/cancelled`.
+    cancelled: Option<RequestId>,
+    /// `params.protocolVersion` of an `initialize`.
+    initialize_version: Option<String>,
+}
+
+fn classify(body: &[u8]) -> Result<Posted, Response> {
+    let (kind, method, params) = match incoming::parse(body) {
+        IncomingMessage::Request { id, method, params } => {
+            (Kind::Request(id), Some(method), params)
+        }
+        IncomingMessage::Notification { method, params } => {
+            (Kind::Notification, Some(method), params)
+        }
+        IncomingMessage::Result { .. } | IncomingMessage::Error { .. } => {
+            (Kind::Response, None, None)
+        }
+        IncomingMessage::Invalid { id, error } => {
+            let body = outgoing::error_response(id.as_ref(), &error);
+            return Err(respond::json_response(
+                StatusCode::BAD_REQUEST,
+                body,
+                &HeaderMap::new(),
+            ));
+        }
+    };
+    let sniff = ParamsSniff::of(params);
+    let meta = sniff.meta();
+    let name = method.as_deref().and_then(name_member).map(|member| {
+        let raw = if member == "uri" {
+            sniff.uri
+        } else {
+            sniff.name
+        };
+        raw.and_then(as_string)
+    });
+    Ok(Posted {
+        kind,
+        name,
+        meta_version: meta
+            .as_ref()
+            .and_then(|m| m.protocol_version)
+            .and_then(as_string),
+        meta_capabilities: meta
+            .as_ref()
+            .is_some_and(|m| m.client_capabilities.is_some()),
+        meta_object: meta.is_some(),
+        cancelled: (method.as_deref() == Some("notifications/cancelled"))
+            .then(|| {
+                sniff
+                    .request_id
+                    .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            })
+            .flatten(),
+        initialize_version: (method.as_deref() == Some("initialize"))
+            .then(|| sniff.protocol_version.and_then(as_string))
+            .flatten(),
+        method: method.map(|m| m.into_owned()),
+    })
+}
+
+/// A header as a string: `Err` when it is there but not visible ASCII.
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, ()> {
+    match headers.get(name) {
+        None => Ok(None),
+        Some(value) => value.to_str().map(Some).map_err(|_| ()),
+    }
+}
+
+fn is_stateless_version(version: &str) -> bool {
+    // An unknown version is taken for a newer stateless one, so that the client hears which
+    // versions the server speaks.
+    ProtocolVersion::from_wire(version).is_none_or(|v| v.is_stateless())
+}
+
+async fn endpoint<H: ServerHandler>(
+    State(shared): State<Arc<Shared<H>>>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let principal = match shared.admit(&parts).await {
+        Ok(principal) => principal,
+        Err(response) => return response,
+    };
+    match parts.method {
+        Method::POST => shared.post(parts, body, principal).await,
+        Method::GET => shared.get(parts, principal).await,
+        Method::DELETE => shared.delete(&parts, principal),
+        _ => method_not_allowed(
+            "GET, POST, DELETE",
+            "Method Not Allowed: the MCP endpoint takes POST, GET and DELETE",
+        ),
+    }
+}
+
+impl<H: ServerHandler> Shared<H> {
+    /// The checks every request passes first: host and origin, authorization, the server up.
+    async fn admit(&self, parts: &Parts) -> Result<Option<String>, Response> {
+        read(&self.guard).check(&parts.headers)?;
+        let principal = match &self.config.auth {
+            Some(auth) => auth.check(parts).await?,
+            None => None,
+        };
+        if self.shutdown.is_cancelled() {
+            return Err(error_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::INTERNAL_ERROR,
+                "Service Unavailable: the server is shutting down",
+                None,
+            ));
+        }
+        self.ensure_started().await.map_err(|e| {
+            error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::INTERNAL_ERROR,
+                format!("the server's lifespan failed to start: {e}"),
+                None,
+            )
+        })?;
+        Ok(principal)
+    }
+
+    async fn ensure_started(&self) -> Result<(), String> {
+        self.started
+            .get_or_init(|| async { self.server.start().await.map_err(|e| e.to_string()) })
+            .await
+            .clone()
+    }
+
+    fn close_everything(&self) {
+        self.shutdown.cancel();
+        let sessions: Vec<_> = write(&self.sessions).drain().map(|(_, s)| s).collect();
+        for session in sessions {
+            session.terminate();
+        }
+        let legacy: Vec<_> = lock(&self.legacy).drain().map(|(_, s)| s).collect();
+        drop(legacy);
+    }
+
+    fn reply_options(
+        &self,
+        mode: ResponseMode,
+        stateless: bool,
+        headers: HeaderMap,
+    ) -> ReplyOptions {
+        ReplyOptions {
+            mode,
+            map_error_status: stateless,
+            headers,
+            keep_alive: self.config.keep_alive,
+            defer: self.config.keep_alive.unwrap_or(DEFAULT_KEEP_ALIVE),
+            shutdown: self.shutdown.clone(),
+        }
+    }
+
+    async fn post(
+        self: &Arc<Self>,
+        parts: Parts,
+        body: Body,
+        principal: Option<String>,
+    ) -> Response {
+        let headers = &parts.headers;
+        if !security::is_json(headers) {
+            return error_response(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::INVALID_REQUEST,
+                "Unsupported Media Type: the body must be JSON (Content-Type: application/json)",
+                None,
+            );
+        }
+        let (accepts_json, accepts_sse) = security::accepts(headers);
+        if !accepts_json || (self.config.mode != ResponseMode::Json && !accepts_sse) {
+            return error_response(
+                StatusCode::NOT_ACCEPTABLE,
+                ErrorCode::INVALID_REQUEST,
+                "Not Acceptable: the client must accept both application/json and \
+                 text/event-stream (Accept: application/json, text/event-stream)",
+                None,
+            );
+        }
+        let Ok(version) = header(headers, MCP_PROTOCOL_VERSION) else {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::HEADER_MISMATCH,
+                "Bad Request: the MCP-Protocol-Version header holds invalid characters",
+                None,
+            );
+        };
+        let body = match security::read_body(headers, body, self.config.max_body).await {
+            Ok(body) => body,
+            Err(response) => return response,
+        };
+        let posted = match classify(&body) {
+            Ok(posted) => posted,
+            Err(response) => return response,
+        };
+        // The era: a stateless-era version in the header or the `_meta` (an unknown version
+        // counts as a newer stateless one, so the client hears which versions exist), except
+        // that an unknown header on a request of a session is a bad handshake-era header.
+        let in_session = headers.contains_key(MCP_SESSION_ID);
+        let stateless = posted
+            .meta_version
+            .as_deref()
+            .is_some_and(is_stateless_version)
+            || version.is_some_and(|v| match ProtocolVersion::from_wire(v) {
+                Some(known) => known.is_stateless(),
+                None => !in_session,
+            });
+        if stateless {
+            return self
+                .post_stateless(headers, body, posted, accepts_sse)
+                .await;
+        }
+        if let Some(version) = version {
+            if !self.handshake_version_supported(version) {
+                return self.unsupported_version(version, posted_id(&posted));
+            }
+        }
+        if self.config.stateless {
+            return self.post_sessionless(body, posted, version).await;
+        }
+        let session_id = header(headers, MCP_SESSION_ID).ok().flatten();
+        let opening = session_id.is_none()
+            && matches!(posted.kind, Kind::Request(_))
+            && posted.method.as_deref() == Some("initialize");
+        let session = if opening {
+            match self.open_session(principal) {
+                Ok(session) => session,
+                Err(response) => return response,
+            }
+        } else {
+            match self.session(session_id, principal.as_deref()) {
+                Ok(session) => session,
+                Err(response) => return response,
+            }
+        };
+        let version = version
+            .map(str::to_owned)
+            .or_else(|| posted.initialize_version.clone());
+        self.post_to_session(session, body, posted, version.as_deref(), opening)
+            .await
+    }
+
+    fn handshake_version_supported(&self, version: &str) -> bool {
+        ProtocolVersion::from_wire(version)
+            .is_some_and(|v| !v.is_stateless() && self.server.versions().0.contains(&v))
+    }
+
+    fn unsupported_version(&self, version: &str, id: Option<&RequestId>) -> Response {
+        let supported = self.server.versions().1;
+        let mut error = ErrorData::unsupported_protocol_version(version, &supported);
+        error.message = format!(
+            "Bad Request: unsupported protocol version {version:?} in MCP-Protocol-Version; this \
+             server speaks {}",
+            supported.join(", ")
+        )
+        .into();
+        let body = outgoing::error_response(id, &error);
+        respond::json_response(StatusCode::BAD_REQUEST, body, &HeaderMap::new())
+    }
+
+    /// A stateless-era POST: checked against its headers, served on its own.
+    async fn post_stateless(
+        &self,
+        headers: &HeaderMap,
+        body: Bytes,
+        posted: Posted,
+        accepts_sse: bool,
+    ) -> Response {
+        let version = header(headers, MCP_PROTOCOL_VERSION).ok().flatten();
+        let id = match &posted.kind {
+            Kind::Request(id) => id.clone(),
+            Kind::Notification => {
+                // The stateless era defines no client notifications over HTTP (closing the
+                // response stream is the cancellation): accept and drop them.
+                if let Some(version) = version {
+                    if !self.stateless_version_supported(version) {
+                        return self.unsupported_version(version, None);
+                    }
+                }
+                return empty_response(StatusCode::ACCEPTED, &HeaderMap::new());
+            }
+            Kind::Response => {
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::INVALID_REQUEST,
+                    "Bad Request: in the stateless era the body must be a request or a \
+                     notification, never a response",
+                    None,
+                );
+            }
+        };
+        if let Err(error) = self.check_stateless(headers, &posted) {
+            let body = outgoing::error_response(Some(&id), &error);
+            return respond::json_response(StatusCode::BAD_REQUEST, body, &HeaderMap::new());
+        }
+        let method = posted.method.as_deref().unwrap_or_default();
+        if method == "initialize" {
+            let supported = self.server.versions().1.join(", ");
+            let error = ErrorData::method_not_found("initialize").with_data(serde_json::json!(
+                format!("initialize belongs to the handshake era; this server speaks {supported}")
+            ));
+            let body = outgoing::error_response(Some(&id), &error);
+            return respond::json_response(StatusCode::NOT_FOUND, body, &HeaderMap::new());
+        }
+        let listen = method == "subscriptions/listen";
+        if listen && !accepts_sse {
+            return error_response(
+                StatusCode::NOT_ACCEPTABLE,
+                ErrorCode::INVALID_REQUEST,
+                "Not Acceptable: subscriptions/listen answers with an event stream; accept \
+                 text/event-stream",
+                Some(&id),
+            );
+        }
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let options = self.server.session_options().clone();
+        let (exchange, mode) = if listen {
+            let connection = self.server.connection(None);
+            let events = self.server.notifier().subscribe();
+            let exchange =
+                Session::serve_one(&body, connection.clone(), ExchangeWriter(tx), options);
+            connection.forward_events_from(events, exchange.peer().clone());
+            (exchange, ResponseMode::Sse)
+        } else {
+            let exchange = Session::serve_one(
+                &body,
+                self.stateless_service.clone(),
+                ExchangeWriter(tx),
+                options,
+            );
+            (exchange, self.config.mode)
+        };
+        reply(
+            rx,
+            exchange,
+            self.reply_options(mode, true, HeaderMap::new()),
+        )
+        .await
+    }
+
+    fn stateless_version_supported(&self, version: &str) -> bool {
+        ProtocolVersion::from_wire(version)
+            .is_some_and(|v| v.is_stateless() && self.server.versions().0.contains(&v))
+    }
+
+    /// The checks of a stateless-era request against its headers, in the specification's
+    /// order: the `_meta` envelope, the headers mirroring the body, the version.
+    fn check_stateless(&self, headers: &HeaderMap, posted: &Posted) -> Result<(), ErrorData> {
+        for name in [MCP_PROTOCOL_VERSION, MCP_METHOD, MCP_NAME] {
+            if headers.get_all(name).iter().count() > 1 {
+                return Err(header_mismatch(format!(
+                    "the {name} header appears more than once"
+                )));
+            }
+        }
+        if !posted.meta_object || posted.meta_version.is_none() || !posted.meta_capabilities {
+            return Err(ErrorData::invalid_params(
+                "params._meta must be an object carrying io.modelcontextprotocol/protocolVersion \
+                 (a string) and io.modelcontextprotocol/clientCapabilities, as every stateless-era \
+                 request must",
+            ));
+        }
+        let body_version = posted.meta_version.as_deref().unwrap_or_default();
+        let text = |name: &str| {
+            header(headers, name).map_err(|()| {
+                header_mismatch(format!("the {name} header holds invalid characters"))
+            })
+        };
+        match text(MCP_PROTOCOL_VERSION)? {
+            Some(version) if version == body_version => {}
+            Some(version) => {
+                return Err(header_mismatch(format!(
+                    "the MCP-Protocol-Version header ({version}) does not match the protocol \
+                     version in params._meta ({body_version})"
+                )));
+            }
+            None => {
+                return Err(header_mismatch(
+                    "the MCP-Protocol-Version header is missing; every stateless-era request \
+                     must carry it",
+                ));
+            }
+        }
+        let method = posted.method.as_deref().unwrap_or_default();
+        match text(MCP_METHOD)? {
+            Some(header) if header == method => {}
+            Some(header) => {
+                return Err(header_mismatch(format!(
+                    "the Mcp-Method header ({header}) does not match the method of the body \
+                     ({method})"
+                )));
+            }
+            None => {
+                return Err(header_mismatch(
+                    "the Mcp-Method header is missing; every stateless-era request must carry it",
+                ));
+            }
+        }
+        if let Some(Some(body_name)) = &posted.name {
+            let member = name_member(method).unwrap_or("name");
+            match text(MCP_NAME)? {
+                Some(header) => match decode_header_value(header) {
+                    Some(decoded) if decoded == body_name.as_str() => {}
+                    Some(decoded) => {
+                        return Err(header_mismatch(format!(
+                            "the Mcp-Name header ({decoded}) does not match params.{member} \
+                             ({body_name})"
+                        )));
+                    }
+                    None => {
+                        return Err(header_mismatch(
+                            "the Mcp-Name header holds a malformed =?base64?…?= value",
+                        ));
+                    }
+                },
+                None => {
+                    return Err(header_mismatch(format!(
+                        "the Mcp-Name header is missing; {method} must mirror params.{member} in it"
+                    )));
+                }
+            }
+        }
+        if !self.stateless_version_supported(body_version) {
+            return Err(ErrorData::unsupported_protocol_version(
+                body_version,
+                &self.server.versions().1,
+            ));
+        }
+        Ok(())
+    }
+
+    /// A handshake-era POST to a server in stateless mode: served on its own, as if the client
+    /// had made the handshake.
+    async fn post_sessionless(
+        &self,
+        body: Bytes,
+        posted: Posted,
+        version: Option<&str>,
+    ) -> Response {
+        if !matches!(posted.kind, Kind::Request(_)) {
+            return empty_response(StatusCode::ACCEPTED, &HeaderMap::new());
+        }
+        let connection = if posted.method.as_deref() == Some("initialize") {
+            self.server.connection(None)
+        } else {
+            // Without the header, the specification says to assume 2025-03-26.
+            let version = version
+                .and_then(ProtocolVersion::from_wire)
+                .unwrap_or(ProtocolVersion::V2025_03_26);
+            self.server.connection(Some(version))
+        };
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let exchange = Session::serve_one(
+            &body,
+            connection,
+            ExchangeWriter(tx),
+            self.server.session_options().clone(),
+        );
+        reply(
+            rx,
+            exchange,
+            self.reply_options(self.config.mode, false, HeaderMap::new()),
+        )
+        .await
+    }
+
+    fn open_session(
+        self: &Arc<Self>,
+        principal: Option<String>,
+    ) -> Result<Arc<HttpSession>, Response> {
+        let mut sessions = write(&self.sessions);
+        if self
+            .config
+            .max_sessions
+            .is_some_and(|max| sessions.len() >= max)
+        {
+            tracing::warn!(
+                open = sessions.len(),
+                "refusing a new session: too many are open"
+            );
+            return Err(error_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::INTERNAL_ERROR,
+                "Service Unavailable: too many open sessions; try again later",
+                None,
+            ));
+        }
+        let session = HttpSession::start(
+            &self.server,
+            principal,
+            self.config.event_store.clone(),
+            self.config.mode == ResponseMode::Json,
+            self.config.retry.map(|r| r.as_millis() as u64),
+        );
+        sessions.insert(session.id.clone(), session.clone());
+        drop(sessions);
+        self.start_sweeping();
+        Ok(session)
+    }
+
+    /// The session a request names.
+    fn session(
+        &self,
+        id: Option<&str>,
+        principal: Option<&str>,
+    ) -> Result<Arc<HttpSession>, Response> {
+        let Some(id) = id else {
+            return Err(error_response(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::INVALID_REQUEST,
+                "Bad Request: missing Mcp-Session-Id header; open a session with initialize \
+                 first, or send a stateless request (MCP-Protocol-Version: 2026-07-28)",
+                None,
+            ));
+        };
+        match read(&self.sessions).get(id) {
+            Some(session) if session.principal.as_deref() == principal => Ok(session.clone()),
+            _ => Err(error_response(
+                StatusCode::NOT_FOUND,
+                ErrorCode::INVALID_REQUEST,
+                "Not Found: unknown or expired session; start a new one with initialize",
+                None,
+            )),
+        }
+    }
+
+    fn forget_session(&self, session: &HttpSession) {
+        write(&self.sessions).remove(&session.id);
+        session.terminate();
+    }
+
+    async fn post_to_session(
+        &self,
+        session: Arc<HttpSession>,
+        body: Bytes,
+        posted: Posted,
+        version: Option<&str>,
+        opening: bool,
+    ) -> Response {
+        let mut headers = HeaderMap::new();
+        if let Ok(value) = HeaderValue::from_str(&session.id) {
+            headers.insert(MCP_SESSION_ID, value);
+        }
+        let id = match posted.kind {
+            Kind::Request(id) => id,
+            Kind::Notification | Kind::Response => {
+                let busy = Busy::new(session.clone());
+                if !session.push(body) {
+                    return self.gone();
+                }
+                if let Some(cancelled) = &posted.cancelled {
+                    session.routes.cancelled(cancelled);
+                }
+                drop(busy);
+                return empty_response(StatusCode::ACCEPTED, &headers);
+            }
+        };
+        let busy = Busy::new(session.clone());
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        match session.routes.open_request(id.clone(), tx) {
+            Ok(()) => {}
+            Err(OpenError::Closed) => return self.gone(),
+            Err(OpenError::Duplicate) => {
+                return error_response(
+                    StatusCode::CONFLICT,
+                    ErrorCode::INVALID_REQUEST,
+                    format!("Conflict: request {id} is already in flight in this session"),
+                    Some(&id),
+                );
+            }
+        }
+        let resumable = session.routes.resumable()
+            && self.config.mode != ResponseMode::Json
+            && !opening
+            && version
+                .and_then(ProtocolVersion::from_wire)
+                .is_some_and(|v| v >= ProtocolVersion::V2025_11_25);
+        if resumable {
+            session.routes.prime_request(id.clone());
+        }
+        if !session.push(body) {
+            session.routes.cancelled(&id);
+            return self.gone();
+        }
+        if opening {
+            return self.answer_initialize(session, rx, busy, headers).await;
+        }
+        let mode = if resumable {
+            ResponseMode::Sse
+        } else {
+            self.config.mode
+        };
+        reply(rx, busy, self.reply_options(mode, false, headers)).await
+    }
+
+    /// The answer to the `initialize` that opened a session; a failed one closes it again.
+    async fn answer_initialize(
+        &self,
+        session: Arc<HttpSession>,
+        mut rx: FrameRx,
+        busy: Busy,
+        headers: HeaderMap,
+    ) -> Response {
+        let answer = loop {
+            let frame = tokio::select! {
+                frame = rx.recv() => frame,
+                () = self.shutdown.cancelled() => None,
+            };
+            match frame {
+                Some(respond::Frame::Message {
+                    json, last: true, ..
+                }) => break Some(json),
+                Some(_) => continue,
+                None => break None,
+            }
+        };
+        drop(busy);
+        let Some(json) = answer else {
+            self.forget_session(&session);
+            return self.gone();
+        };
+        if respond::error_code(&json).is_some() {
+            self.forget_session(&session);
+            return respond::json_response(StatusCode::OK, json, &HeaderMap::new());
+        }
+        match self.config.mode {
+            ResponseMode::Sse => {
+                let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+                let _ = tx.send(respond::Frame::Message {
+                    json,
+                    event_id: None,
+                    last: true,
+                });
+                sse_response(
+                    None,
+                    rx,
+                    (),
+                    &self.reply_options(ResponseMode::Sse, false, headers),
+                )
+            }
+            ResponseMode::Auto | ResponseMode::Json => {
+                respond::json_response(StatusCode::OK, json, &headers)
+            }
+        }
+    }
+
+    fn gone(&self) -> Response {
+        error_response(
+            StatusCode::NOT_FOUND,
+            ErrorCode::INVALID_REQUEST,
+            "Not Found: the session has ended; start a new one with initialize",
+            None,
+        )
+    }
+
+    async fn get(&self, parts: Parts, principal: Option<String>) -> Response {
+        let headers = &parts.headers;
+        if let Ok(Some(version)) = header(headers, MCP_PROTOCOL_VERSION) {
+            if is_stateless_version(version) {
+                return method_not_allowed(
+                    "POST",
+                    "Method Not Allowed: the stateless era has no GET stream; open a \
+                     subscriptions/listen request for change notifications",
+                );
+            }
+        }
+        if self.config.stateless {
+            return method_not_allowed(
+                "POST",
+                "Method Not Allowed: this server runs statelessly and offers no GET stream",
+            );
+        }
+        if !security::accepts(headers).1 {
+            return error_response(
+                StatusCode::NOT_ACCEPTABLE,
+                ErrorCode::INVALID_REQUEST,
+                "Not Acceptable: the GET stream is an event stream; accept text/event-stream",
+                None,
+            );
+        }
+        let session_id = header(headers, MCP_SESSION_ID).ok().flatten();
+        let session = match self.session(session_id, principal.as_deref()) {
+            Ok(session) => session,
+            Err(response) => return response,
+        };
+        let busy = Busy::new(session.clone());
+        let mut response_headers = HeaderMap::new();
+        if let Ok(value) = HeaderValue::from_str(&session.id) {
+            response_headers.insert(MCP_SESSION_ID, value);
+        }
+        let options = self.reply_options(ResponseMode::Sse, false, response_headers);
+        let last_event_id = header(headers, LAST_EVENT_ID).ok().flatten();
+        if let (Some(last_event_id), true) = (last_event_id, session.routes.resumable()) {
+            return match session.routes.resume(last_event_id.to_owned()).await {
+                Ok(rx) => sse_response(None, rx, busy, &options),
+                Err(ResumeError::Unknown) => error_response(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::INVALID_REQUEST,
+                    format!(
+                        "Bad Request: unknown Last-Event-ID {last_event_id:?}: the events after \
+                         it are no longer kept, or it belongs to another session"
+                    ),
+                    None,
+                ),
+                Err(ResumeError::Store(e)) => error_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorCode::INTERNAL_ERROR,
+                    format!("the event store failed to replay the stream: {e}"),
+                    None,
+                ),
+            };
+        }
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        match session.routes.open_standalone(tx) {
+            Ok(()) => {}
+            Err(OpenError::Closed) => return self.gone(),
+            Err(OpenError::Duplicate) => {
+                return error_response(
+                    StatusCode::CONFLICT,
+                    ErrorCode::INVALID_REQUEST,
+                    "Conflict: this session's GET stream is already open",
+                    None,
+                );
+            }
+        }
+        let version = header(headers, MCP_PROTOCOL_VERSION)
+            .ok()
+            .flatten()
+            .and_then(ProtocolVersion::from_wire);
+        if session.routes.resumable() && version.is_some_and(|v| v >= ProtocolVersion::V2025_11_25)
+        {
+            session.routes.prime_standalone();
+        }
+        sse_response(None, rx, busy, &options)
+    }
+
+    fn delete(&self, parts: &Parts, principal: Option<String>) -> Response {
+        let headers = &parts.headers;
+        let stateless_header = header(headers, MCP_PROTOCOL_VERSION)
+            .ok()
+            .flatten()
+            .is_some_and(is_stateless_version);
+        if self.config.stateless || stateless_header {
+            return method_not_allowed("POST", "Method Not Allowed: there is no session to end");
+        }
+        let session_id = header(headers, MCP_SESSION_ID).ok().flatten();
+        match self.session(session_id, principal.as_deref()) {
+            Ok(session) => {
+                self.forget_session(&session);
+                empty_response(StatusCode::OK, &HeaderMap::new())
+            }
+            Err(response) => response,
+        }
+    }
+
+    /// Closes sessions idle for longer than the idle timeout, every so often.
+    fn start_sweeping(self: &Arc<Self>) {
+        let Some(timeout) = self.config.idle_timeout else {
+            return;
+        };
+        self.sweeping.call_once(|| {
+            tokio::spawn(sweep(Arc::downgrade(self), timeout));
+        });
+    }
+}
+
+fn posted_id(posted: &Posted) -> Option<&RequestId> {
+    match &posted.kind {
+        Kind::Request(id) => Some(id),
+        _ => None,
+    }
+}
+
+fn header_mismatch(message: impl Into<String>) -> ErrorData {
+    ErrorData::new(
+        ErrorCode::HEADER_MISMATCH,
+        format!("Header mismatch: {}", message.into()),
+    )
+}
+
+/// Closes sessions idle for longer than `timeout`, until the server is gone or shut down.
+async fn sweep<H: ServerHandler>(shared: Weak<Shared<H>>, timeout: Duration) {
+    let period = (timeout / 4).clamp(Duration::from_millis(100), Duration::from_secs(30));
+    let mut ticks = tokio::time::interval(period);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        if shared.shutdown.is_cancelled() {
+            return;
+        }
+        let now = session::now_ms();
+        let limit = timeout.as_millis() as u64;
+        let expired: Vec<Arc<HttpSession>> = read(&shared.sessions)
+            .values()
+            .filter(|s| {
+                s.idle_since()
+                    .is_some_and(|since| now.saturating_sub(since) > limit)
+            })
+            .cloned()
+            .collect();
+        for session in expired {
+            tracing::info!(session = %session.id, "closing a session idle for longer than {timeout:?}");
+            shared.forget_session(&session);
+        }
+    }
+}

@@ -1,0 +1,513 @@
+//! Handshake-era sessions: one JSON-RPC session of the server per `Mcp-Session-Id`, fed by
+//! POSTs, answering on each POST's response and on the GET stream, resumable through an
+//! [`EventStore`].
+
+use std::collections::HashMap;
+use std::io;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::Instant;
+
+use bytes::Bytes;
+use tokio::sync::{mpsc, oneshot};
+
+use super::event_store::EventStore;
+use super::respond::{Frame, FrameRx, FrameTx};
+use crate::jsonrpc::incoming::{self, IncomingMessage};
+use crate::server::{Server, ServerHandler, ServerSession};
+use crate::transport::{
+    BoxFuture, Incoming, Outgoing, OutgoingKind, TransportClosed, TransportReader, TransportWriter,
+};
+use crate::types::RequestId;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Milliseconds since the first call: the clock of session activity.
+pub(super) fn now_ms() -> u64 {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    EPOCH.get_or_init(Instant::now).elapsed().as_millis() as u64
+}
+
+/// A 128-bit random session id, in hex.
+pub(super) fn new_session_id() -> Arc<str> {
+    use chacha20poly1305::aead::OsRng;
+    use chacha20poly1305::aead::rand_core::RngCore;
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    let mut id = String::with_capacity(32);
+    for b in bytes {
+        id.push_str(&format!("{b:02x}"));
+    }
+    id.into()
+}
+
+/// One handshake-era session.
+pub(super) struct HttpSession {
+    pub id: Arc<str>,
+    /// Who opened it (from [`HttpAuth`](super::HttpAuth)); other principals cannot use it.
+    pub principal: Option<String>,
+    inbound: Mutex<Option<mpsc::UnboundedSender<Bytes>>>,
+    pub routes: Arc<Routes>,
+    server_session: Mutex<Option<ServerSession>>,
+    last_active: AtomicU64,
+    busy: AtomicUsize,
+}
+
+impl std::fmt::Debug for HttpSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpSession").field("id", &self.id).finish()
+    }
+}
+
+impl HttpSession {
+    /// Starts a session of `server`.
+    pub fn start<H: ServerHandler>(
+        server: &Server<H>,
+        principal: Option<String>,
+        store: Option<Arc<dyn EventStore>>,
+        json_mode: bool,
+        retry_ms: Option<u64>,
+    ) -> Arc<Self> {
+        let id = new_session_id();
+        let (tx, rx) = mpsc::unbounded_channel();
+        let routes = Routes::new(id.clone(), store, json_mode, retry_ms);
+        let transport = (
+            SessionReader {
+                rx,
+                current: Bytes::new(),
+            },
+            SessionWriter(routes.clone()),
+        );
+        let server_session = server.connect(transport);
+        Arc::new(Self {
+            id,
+            principal,
+            inbound: Mutex::new(Some(tx)),
+            routes,
+            server_session: Mutex::new(Some(server_session)),
+            last_active: AtomicU64::new(now_ms()),
+            busy: AtomicUsize::new(0),
+        })
+    }
+
+    /// Hands a message to the session; `false` once it has ended.
+    pub fn push(&self, message: Bytes) -> bool {
+        lock(&self.inbound)
+            .as_ref()
+            .is_some_and(|tx| tx.send(message).is_ok())
+    }
+
+    /// Ends the session: no more input, the requests in flight are stopped, every stream ends.
+    pub fn terminate(&self) {
+        lock(&self.inbound).take();
+        self.routes.close();
+        if let Some(session) = lock(&self.server_session).take() {
+            tokio::spawn(session.close());
+        }
+    }
+
+    /// Whether an HTTP request of the session is in progress, and since when it was idle.
+    pub fn idle_since(&self) -> Option<u64> {
+        (self.busy.load(Ordering::Acquire) == 0).then(|| self.last_active.load(Ordering::Relaxed))
+    }
+}
+
+/// Marks a session busy while an HTTP request or stream of it is open.
+pub(super) struct Busy(Arc<HttpSession>);
+
+impl Busy {
+    pub fn new(session: Arc<HttpSession>) -> Self {
+        session.busy.fetch_add(1, Ordering::AcqRel);
+        session.last_active.store(now_ms(), Ordering::Relaxed);
+        Self(session)
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.last_active.store(now_ms(), Ordering::Relaxed);
+        self.0.busy.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// The incoming half of a session's transport: the bodies of its POSTs.
+struct SessionReader {
+    rx: mpsc::UnboundedReceiver<Bytes>,
+    current: Bytes,
+}
+
+impl TransportReader for SessionReader {
+    async fn recv(&mut self) -> Option<io::Result<Incoming<'_>>> {
+        self.current = self.rx.recv().await?;
+        Some(Ok(Incoming::Message(&self.current)))
+    }
+}
+
+/// The outgoing half: routes every message to the stream it belongs on.
+struct SessionWriter(Arc<Routes>);
+
+impl TransportWriter for SessionWriter {
+    fn send(&self, message: Outgoing) -> Result<(), TransportClosed> {
+        self.0.send(message)
+    }
+
+    fn close(&self) -> BoxFuture<'_, ()> {
+        self.0.close();
+        Box::pin(std::future::ready(()))
+    }
+}
+
+/// Where a message goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    /// The response stream of a POSTed request.
+    Request(RequestId),
+    /// The GET stream.
+    Standalone,
+}
+
+/// Why a request could not be registered.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum OpenError {
+    Closed,
+    Duplicate,
+}
+
+/// Why a stream could not be resumed.
+#[derive(Debug)]
+pub(super) enum ResumeError {
+    /// The event id is unknown, or belongs to another session.
+    Unknown,
+    /// The event store failed.
+    Store(String),
+}
+
+enum Job {
+    Message(Outgoing),
+    Prime(Target),
+    Resume {
+        last_event_id: String,
+        reply: oneshot::Sender<Result<FrameRx, ResumeError>>,
+    },
+}
+
+struct Slot {
+    tx: Option<FrameTx>,
+    stream_id: Arc<str>,
+}
+
+#[derive(Default)]
+struct RouteState {
+    requests: HashMap<RequestId, Slot>,
+    /// Stream id → the request it answers, for resuming (with an event store).
+    streams: HashMap<Arc<str>, RequestId>,
+    standalone: Option<FrameTx>,
+    next_stream: u64,
+    closed: bool,
+}
+
+/// The streams of one session and what is routed to them.
+pub(super) struct Routes {
+    session_id: Arc<str>,
+    state: Mutex<RouteState>,
+    store: Option<Arc<dyn EventStore>>,
+    /// With an event store, every message goes through one task that stores it, then sends it.
+    jobs: Mutex<Option<mpsc::UnboundedSender<Job>>>,
+    json_mode: bool,
+    retry_ms: Option<u64>,
+}
+
+impl Routes {
+    fn new(
+        session_id: Arc<str>,
+        store: Option<Arc<dyn EventStore>>,
+        json_mode: bool,
+        retry_ms: Option<u64>,
+    ) -> Arc<Self> {
+        let (jobs, rx) = match store {
+            Some(_) => {
+                let (tx, rx) = mpsc::unbounded_channel();
+                (Some(tx), Some(rx))
+            }
+            None => (None, None),
+        };
+        let routes = Arc::new(Self {
+            session_id,
+            state: Mutex::default(),
+            store,
+            jobs: Mutex::new(jobs),
+            json_mode,
+            retry_ms,
+        });
+        if let Some(rx) = rx {
+            tokio::spawn(store_loop(routes.clone(), rx));
+        }
+        routes
+    }
+
+    fn standalone_stream(&self) -> String {
+        format!("{}/get", self.session_id)
+    }
+
+    /// Registers the response stream of a POSTed request.
+    pub fn open_request(&self, id: RequestId, tx: FrameTx) -> Result<(), OpenError> {
+        let mut state = lock(&self.state);
+        if state.closed {
+            return Err(OpenError::Closed);
+        }
+        if state.requests.contains_key(&id) {
+            return Err(OpenError::Duplicate);
+        }
+        let stream_id: Arc<str> = format!("{}/{}", self.session_id, state.next_stream).into();
+        state.next_stream += 1;
+        if self.store.is_some() {
+            state.streams.insert(stream_id.clone(), id.clone());
+        }
+        state.requests.insert(
+            id,
+            Slot {
+                tx: Some(tx),
+                stream_id,
+            },
+        );
+        Ok(())
+    }
+
+    /// Registers the GET stream; `false` when one is already open.
+    pub fn open_standalone(&self, tx: FrameTx) -> Result<(), OpenError> {
+        let mut state = lock(&self.state);
+        if state.closed {
+            return Err(OpenError::Closed);
+        }
+        if state.standalone.as_ref().is_some_and(|tx| !tx.is_closed()) {
+            return Err(OpenError::Duplicate);
+        }
+        state.standalone = Some(tx);
+        Ok(())
+    }
+
+    /// Whether streams of this session are resumable.
+    pub fn resumable(&self) -> bool {
+        self.store.is_some()
+    }
+
+    fn job(&self, job: Job) {
+        if let Some(jobs) = lock(&self.jobs).as_ref() {
+            let _ = jobs.send(job);
+        }
+    }
+
+    /// Sends a priming event (an id, no message) on a request's stream.
+    pub fn prime_request(&self, id: RequestId) {
+        self.job(Job::Prime(Target::Request(id)));
+    }
+
+    /// Sends a priming event on the GET stream.
+    pub fn prime_standalone(&self) {
+        self.job(Job::Prime(Target::Standalone));
+    }
+
+    /// Replays what followed `last_event_id` and continues that stream on the returned channel.
+    pub async fn resume(&self, last_event_id: String) -> Result<FrameRx, ResumeError> {
+        let (reply, answer) = oneshot::channel();
+        self.job(Job::Resume {
+            last_event_id,
+            reply,
+        });
+        answer
+            .await
+            .unwrap_or(Err(ResumeError::Store("the session ended".into())))
+    }
+
+    /// The client cancelled a request: its stream ends without an answer.
+    pub fn cancelled(&self, id: &RequestId) {
+        let mut state = lock(&self.state);
+        if let Some(slot) = state.requests.remove(id) {
+            state.streams.remove(&slot.stream_id);
+        }
+    }
+
+    /// Ends every stream; nothing more is routed.
+    pub fn close(&self) {
+        let mut state = lock(&self.state);
+        state.closed = true;
+        state.requests.clear();
+        state.streams.clear();
+        state.standalone = None;
+        drop(state);
+        lock(&self.jobs).take();
+        if let Some(store) = &self.store {
+            let store = store.clone();
+            let prefix = format!("{}/", self.session_id);
+            tokio::spawn(async move { store.forget(&prefix).await });
+        }
+    }
+
+    fn send(&self, message: Outgoing) -> Result<(), TransportClosed> {
+        if self.store.is_some() {
+            match lock(&self.jobs).as_ref() {
+                Some(jobs) => jobs
+                    .send(Job::Message(message))
+                    .map_err(|_| TransportClosed(None)),
+                None => Err(TransportClosed(Some("the session ended".into()))),
+            }
+        } else {
+            let mut state = lock(&self.state);
+            if state.closed {
+                return Err(TransportClosed(Some("the session ended".into())));
+            }
+            let target = self.target(&state, &message);
+            deliver(&mut state, &target, message, None);
+            Ok(())
+        }
+    }
+
+    fn target(&self, state: &RouteState, message: &Outgoing) -> Target {
+        match (&message.kind, &message.related_request) {
+            (OutgoingKind::Response, Some(id)) => Target::Request(id.clone()),
+            (_, Some(id)) if !self.json_mode && state.requests.contains_key(id) => {
+                Target::Request(id.clone())
+            }
+            _ => Target::Standalone,
+        }
+    }
+
+    fn stream_of(&self, state: &RouteState, target: &Target) -> Option<String> {
+        match target {
+            Target::Request(id) => state.requests.get(id).map(|s| s.stream_id.to_string()),
+            Target::Standalone => Some(self.standalone_stream()),
+        }
+    }
+}
+
+/// Sends a message to its stream; the answer of a request ends (and unregisters) its stream.
+fn deliver(state: &mut RouteState, target: &Target, message: Outgoing, event_id: Option<String>) {
+    match target {
+        Target::Request(id) => {
+            if message.kind == OutgoingKind::Response {
+                if let Some(slot) = state.requests.remove(id) {
+                    state.streams.remove(&slot.stream_id);
+                    if let Some(tx) = slot.tx {
+                        let _ = tx.send(Frame::of(message, event_id, true));
+                    }
+                }
+            } else if let Some(slot) = state.requests.get_mut(id) {
+                if let Some(tx) = &slot.tx {
+                    if tx.send(Frame::of(message, event_id, false)).is_err() {
+                        slot.tx = None;
+                    }
+                }
+            }
+        }
+        Target::Standalone => send_standalone(state, Frame::of(message, event_id, false)),
+    }
+}
+
+fn send_standalone(state: &mut RouteState, frame: Frame) {
+    if let Some(tx) = &state.standalone {
+        if tx.send(frame).is_err() {
+            state.standalone = None;
+        }
+    }
+}
+
+fn is_answer(json: &[u8]) -> bool {
+    matches!(
+        incoming::parse(json),
+        IncomingMessage::Result { .. } | IncomingMessage::Error { id: Some(_), .. }
+    )
+}
+
+/// Stores every message of a session before sending it, in order, and serves resumptions.
+async fn store_loop(routes: Arc<Routes>, mut jobs: mpsc::UnboundedReceiver<Job>) {
+    let store = routes.store.clone().expect("only started with a store");
+    while let Some(job) = jobs.recv().await {
+        match job {
+            Job::Message(message) => {
+                let (target, stream) = {
+                    let state = lock(&routes.state);
+                    let target = routes.target(&state, &message);
+                    let stream = routes.stream_of(&state, &target);
+                    (target, stream)
+                };
+                let event_id = match stream {
+                    Some(stream) => match store.store_event(&stream, Some(&message.json)).await {
+                        Ok(id) => Some(id),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "the event store failed; sending the event without an id");
+                            None
+                        }
+                    },
+                    None => None,
+                };
+                deliver(&mut lock(&routes.state), &target, message, event_id);
+            }
+            Job::Prime(target) => {
+                let stream = routes.stream_of(&lock(&routes.state), &target);
+                let Some(stream) = stream else { continue };
+                match store.store_event(&stream, None).await {
+                    Ok(event_id) => {
+                        let frame = Frame::Prime {
+                            event_id,
+                            retry_ms: routes.retry_ms,
+                        };
+                        let mut state = lock(&routes.state);
+                        match &target {
+                            Target::Request(id) => {
+                                if let Some(tx) = state.requests.get(id).and_then(|s| s.tx.as_ref())
+                                {
+                                    let _ = tx.send(frame);
+                                }
+                            }
+                            Target::Standalone => send_standalone(&mut state, frame),
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the event store failed to store a priming event")
+                    }
+                }
+            }
+            Job::Resume {
+                last_event_id,
+                reply,
+            } => {
+                let prefix = format!("{}/", routes.session_id);
+                let outcome = match store.events_after(&last_event_id).await {
+                    Ok(Some(replay)) if replay.stream_id.starts_with(&prefix) => {
+                        let (tx, rx) = mpsc::unbounded_channel();
+                        let mut finished = false;
+                        for event in replay.events {
+                            let Some(json) = event.message else { continue };
+                            let last =
+                                replay.stream_id != routes.standalone_stream() && is_answer(&json);
+                            finished |= last;
+                            let _ = tx.send(Frame::Message {
+                                json,
+                                event_id: Some(event.id),
+                                last,
+                            });
+                        }
+                        if !finished {
+                            let mut state = lock(&routes.state);
+                            if replay.stream_id == routes.standalone_stream() {
+                                state.standalone = Some(tx);
+                            } else if let Some(id) =
+                                state.streams.get(replay.stream_id.as_str()).cloned()
+                            {
+                                if let Some(slot) = state.requests.get_mut(&id) {
+                                    slot.tx = Some(tx);
+                                }
+                            }
+                        }
+                        Ok(rx)
+                    }
+                    Ok(_) => Err(ResumeError::Unknown),
+                    Err(e) => Err(ResumeError::Store(e.to_string())),
+                };
+                let _ = reply.send(outcome);
+            }
+        }
+    }
+}
