@@ -254,8 +254,9 @@ pub fn args_struct(name: &Ident, params: &[Param], docs: &Docs) -> TokenStream {
         }
         Param::Context(_) => None,
     });
+    // No doc comment: schemars would put it in the input schema, where it says nothing useful.
     quote! {
-        #[doc = "The arguments of the tool, as they arrive in `tools/call`."]
+        #[allow(missing_docs)]
         #[derive(::mcp::fastmcp::__private::serde::Deserialize, ::mcp::fastmcp::__private::schemars::JsonSchema)]
         #[serde(crate = "::mcp::fastmcp::__private::serde")]
         #[schemars(crate = "::mcp::fastmcp::__private::schemars")]

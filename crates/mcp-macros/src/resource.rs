@@ -192,7 +192,7 @@ pub fn expand(args: AttrArgs, item: ItemFn) -> syn::Result<TokenStream> {
         #item
 
         #[doc = #module_doc]
-        #[allow(clippy::all, non_camel_case_types, unused_imports)]
+        #[allow(clippy::all, missing_docs, non_camel_case_types, unused_imports)]
         #vis mod #fn_name {
             use super::*;
 

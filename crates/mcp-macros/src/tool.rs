@@ -53,7 +53,7 @@ pub fn expand_fn(args: AttrArgs, item: ItemFn) -> syn::Result<TokenStream> {
         #item
 
         #[doc = #module_doc]
-        #[allow(clippy::all, non_camel_case_types, unused_imports)]
+        #[allow(clippy::all, missing_docs, non_camel_case_types, unused_imports)]
         #vis mod #fn_name {
             use super::*;
 
@@ -134,7 +134,7 @@ pub fn expand_impl(args: AttrArgs, mut item: ItemImpl) -> syn::Result<TokenStrea
         #item
 
         #[doc(hidden)]
-        #[allow(clippy::all, non_snake_case, unused_imports)]
+        #[allow(clippy::all, missing_docs, non_snake_case, unused_imports)]
         mod #module {
             use super::*;
             #(#structs)*

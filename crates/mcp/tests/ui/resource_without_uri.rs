@@ -1,0 +1,6 @@
+#[mcp::resource]
+fn config() -> String {
+    "settings".into()
+}
+
+fn main() {}

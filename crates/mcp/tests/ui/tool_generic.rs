@@ -1,0 +1,6 @@
+#[mcp::tool]
+fn echo<T: std::fmt::Display>(value: T) -> String {
+    value.to_string()
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[mcp::tool]
+fn add((a, b): (i64, i64)) -> i64 {
+    a + b
+}
+
+fn main() {}

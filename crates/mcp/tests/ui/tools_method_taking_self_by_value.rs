@@ -1,0 +1,11 @@
+struct Math;
+
+#[mcp::tools]
+impl Math {
+    #[tool]
+    fn add(self, a: i64, b: i64) -> i64 {
+        a + b
+    }
+}
+
+fn main() {}
