@@ -1,5 +1,6 @@
 //! Interop with the official Python SDK (`mcp` 2.3.0): its client drives our `lowlevel` example
-//! in both protocol eras, and our client drives its high-level `MCPServer`.
+//! in both protocol eras, over stdio, Streamable HTTP and the legacy HTTP+SSE transport; and our
+//! client drives its high-level `MCPServer` over stdio and Streamable HTTP.
 
 use std::process::Command;
 use std::sync::{Arc, Mutex};
@@ -7,11 +8,38 @@ use std::sync::{Arc, Mutex};
 use mcp::client::{CallOptions, Client};
 use mcp::transport::stdio::{Stderr, StdioServerParameters};
 use mcp::types::*;
-use mcp_tests::{example, peer_python, peer_script, run_ok};
+use mcp_tests::{ListeningPeer, example, peer_python, peer_script, run_ok};
 use serde_json::{Value, json};
 
-/// Runs the Python SDK client (`drive_server.py`) against our `lowlevel` example.
+/// Runs the Python SDK client (`drive_server.py`) against our `lowlevel` example over stdio.
 fn python_drives_lowlevel(version: &str) -> Value {
+    let lowlevel = example("lowlevel").into_os_string();
+    python_drives(version, &["--".into(), lowlevel])
+}
+
+/// Starts our `lowlevel` example serving Streamable HTTP at `/mcp` and legacy SSE at `/sse`.
+fn lowlevel_over_http() -> ListeningPeer {
+    ListeningPeer::start(
+        Command::new(example("lowlevel")).args(["--http", "127.0.0.1:0"]),
+        "lowlevel --http",
+    )
+}
+
+/// Runs the Python SDK client against our `lowlevel` example at `url`, over `transport`
+/// (`streamable-http` or `sse`).
+fn python_drives_lowlevel_at(url: &str, transport: &str, version: &str) -> Value {
+    python_drives(
+        version,
+        &[
+            "--url".into(),
+            url.into(),
+            "--transport".into(),
+            transport.into(),
+        ],
+    )
+}
+
+fn python_drives(version: &str, server: &[std::ffi::OsString]) -> Value {
     let out = run_ok(
         Command::new(peer_python())
             .arg(peer_script("drive_server.py"))
@@ -29,8 +57,7 @@ fn python_drives_lowlevel(version: &str) -> Value {
             } else {
                 &[]
             })
-            .arg("--")
-            .arg(example("lowlevel")),
+            .args(server),
     );
     serde_json::from_str(&out)
         .unwrap_or_else(|e| panic!("drive_server.py printed no JSON ({e}):\n{out}"))
@@ -162,6 +189,51 @@ fn python_client_drives_lowlevel_statelessly() {
     );
 }
 
+#[test]
+fn python_client_drives_lowlevel_over_streamable_http_with_the_handshake() {
+    let server = lowlevel_over_http();
+    let report = python_drives_lowlevel_at(&server.url("/mcp"), "streamable-http", "2025-11-25");
+    assert_eq!(report["protocol_version"], "2025-11-25");
+    assert_eq!(report["initialize_result"]["protocolVersion"], "2025-11-25");
+    // `summarize` asked the Python client for a completion on the POST's response stream.
+    check_lowlevel_report(&report);
+}
+
+#[test]
+fn python_client_drives_lowlevel_over_streamable_http_statelessly() {
+    let server = lowlevel_over_http();
+    let report = python_drives_lowlevel_at(&server.url("/mcp"), "streamable-http", "2026-07-28");
+    assert_eq!(report["protocol_version"], "2026-07-28");
+    assert!(report.get("initialize_result").is_none_or(Value::is_null));
+    assert_eq!(
+        report["discover"]["_meta"]["io.modelcontextprotocol/serverInfo"]["name"],
+        "example-server"
+    );
+    // `summarize` asked for its completion through an input_required round trip.
+    check_lowlevel_report(&report);
+    assert_eq!(
+        report["tool_results"][0]["result"]["resultType"],
+        "complete"
+    );
+}
+
+#[test]
+fn python_client_picks_the_stateless_era_over_streamable_http() {
+    let server = lowlevel_over_http();
+    let report = python_drives_lowlevel_at(&server.url("/mcp"), "streamable-http", "auto");
+    assert_eq!(report["protocol_version"], "2026-07-28");
+    check_lowlevel_report(&report);
+}
+
+#[test]
+fn python_client_drives_lowlevel_over_legacy_sse() {
+    let server = lowlevel_over_http();
+    let report = python_drives_lowlevel_at(&server.url("/sse"), "sse", "2024-11-05");
+    assert_eq!(report["protocol_version"], "2024-11-05");
+    assert_eq!(report["transport"], "sse");
+    check_lowlevel_report(&report);
+}
+
 /// Starts the Python SDK's high-level server for our client.
 fn python_highlevel() -> StdioServerParameters {
     StdioServerParameters::new(peer_python())
@@ -178,7 +250,13 @@ struct Seen {
     logs: Mutex<Vec<String>>,
 }
 
-async fn connect(version: Option<ProtocolVersion>, seen: Arc<Seen>) -> Client {
+/// How our client reaches the Python server.
+enum Target<'a> {
+    Stdio,
+    Http(&'a str),
+}
+
+async fn connect(version: Option<ProtocolVersion>, seen: Arc<Seen>, target: Target<'_>) -> Client {
     let (s, e, l) = (seen.clone(), seen.clone(), seen);
     let mut builder = Client::builder()
         .on_sampling(move |params: CreateMessageRequestParams| {
@@ -212,10 +290,11 @@ async fn connect(version: Option<ProtocolVersion>, seen: Arc<Seen>) -> Client {
     if let Some(version) = version {
         builder = builder.protocol_version(version);
     }
-    builder
-        .connect_stdio(python_highlevel())
-        .await
-        .expect("connects to the Python server")
+    match target {
+        Target::Stdio => builder.connect_stdio(python_highlevel()).await,
+        Target::Http(url) => builder.connect_http(url).await,
+    }
+    .expect("connects to the Python server")
 }
 
 fn text(result: &CallToolResult) -> String {
@@ -227,8 +306,15 @@ fn text(result: &CallToolResult) -> String {
 }
 
 async fn drive_python_highlevel(version: Option<ProtocolVersion>) -> ProtocolVersion {
+    drive_python_highlevel_at(version, Target::Stdio).await
+}
+
+async fn drive_python_highlevel_at(
+    version: Option<ProtocolVersion>,
+    target: Target<'_>,
+) -> ProtocolVersion {
     let seen = Arc::new(Seen::default());
-    let client = connect(version, seen.clone()).await;
+    let client = connect(version, seen.clone(), target).await;
     let negotiated = client.protocol_version();
     if let Some(version) = version {
         assert_eq!(negotiated, version);
@@ -395,4 +481,63 @@ async fn our_client_picks_the_newest_version_the_python_server_offers() {
         drive_python_highlevel(None).await,
         ProtocolVersion::V2026_07_28
     );
+}
+
+/// Starts the Python SDK's high-level server on Streamable HTTP.
+fn python_highlevel_over_http(options: &[&str]) -> ListeningPeer {
+    ListeningPeer::start(
+        Command::new(peer_python())
+            .arg(peer_script("highlevel_server.py"))
+            .args(["--http", "0"])
+            .args(options),
+        "python highlevel --http",
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn our_client_drives_the_python_server_over_streamable_http_with_the_handshake() {
+    let server = python_highlevel_over_http(&[]);
+    drive_python_highlevel_at(
+        Some(ProtocolVersion::V2025_11_25),
+        Target::Http(&server.url("/mcp")),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn our_client_drives_the_python_server_over_streamable_http_statelessly() {
+    let server = python_highlevel_over_http(&[]);
+    drive_python_highlevel_at(
+        Some(ProtocolVersion::V2026_07_28),
+        Target::Http(&server.url("/mcp")),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn our_client_picks_the_newest_version_of_the_python_server_over_streamable_http() {
+    let server = python_highlevel_over_http(&[]);
+    assert_eq!(
+        drive_python_highlevel_at(None, Target::Http(&server.url("/mcp"))).await,
+        ProtocolVersion::V2026_07_28
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn our_client_reads_json_answers_of_a_stateless_python_server() {
+    // stateless_http=True, json_response=True: no session, every answer one JSON object.
+    let server = python_highlevel_over_http(&["--stateless", "--json-response"]);
+    let client = Client::builder()
+        .protocol_version(ProtocolVersion::V2025_11_25)
+        .connect_http(&server.url("/mcp"))
+        .await
+        .expect("connects to the stateless Python server");
+    let sum = client
+        .call_tool("add", json!({"a": 1, "b": 2}))
+        .await
+        .unwrap();
+    assert_eq!(text(&sum), "3");
+    let tools = client.list_all_tools().await.unwrap();
+    assert!(tools.iter().any(|t| t.name == "echo"), "{tools:?}");
+    client.close().await;
 }

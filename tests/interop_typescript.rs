@@ -1,6 +1,7 @@
 //! Interop with the TypeScript SDK: our client drives `@modelcontextprotocol/server-everything`
-//! over stdio, lists everything, calls every tool, reads resources, gets prompts, and answers the
-//! server's sampling, elicitation and roots requests through its callbacks.
+//! over stdio, Streamable HTTP and the legacy HTTP+SSE transport, lists everything, calls every
+//! tool, reads resources, gets prompts, and answers the server's sampling, elicitation and roots
+//! requests through its callbacks.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -8,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use mcp::client::{CallOptions, Client};
 use mcp::transport::stdio::{Stderr, StdioServerParameters};
 use mcp::types::*;
-use mcp_tests::{peer_node, server_everything};
+use mcp_tests::{ListeningPeer, peer_js, peer_node, server_everything};
 use serde_json::{Value, json};
 
 #[derive(Default)]
@@ -20,14 +21,16 @@ struct Seen {
     notifications: Mutex<Vec<String>>,
 }
 
-async fn connect(seen: Arc<Seen>) -> Client {
-    let server = StdioServerParameters::new(peer_node())
-        .args([server_everything().into_os_string(), "stdio".into()])
-        .stderr(Stderr::Lines(Arc::new(|line: &str| {
-            eprintln!("[server-everything] {line}")
-        })));
+/// How our client reaches server-everything.
+enum Target<'a> {
+    Stdio,
+    /// Streamable HTTP, or legacy SSE found by `connect_http`'s fallback, at this URL.
+    Http(&'a str),
+}
+
+async fn connect(seen: Arc<Seen>, target: Target<'_>) -> Client {
     let (s, e, r, l, n) = (seen.clone(), seen.clone(), seen.clone(), seen.clone(), seen);
-    Client::builder()
+    let builder = Client::builder()
         .on_sampling(move |params: CreateMessageRequestParams| {
             s.sampling.lock().unwrap().push(params);
             async {
@@ -55,10 +58,32 @@ async fn connect(seen: Arc<Seen>) -> Client {
                 .lock()
                 .unwrap()
                 .push(note.method().to_owned())
-        })
-        .connect_stdio(server)
-        .await
-        .expect("connects to server-everything")
+        });
+    match target {
+        Target::Stdio => {
+            let server = StdioServerParameters::new(peer_node())
+                .args([server_everything().into_os_string(), "stdio".into()])
+                .stderr(Stderr::Lines(Arc::new(|line: &str| {
+                    eprintln!("[server-everything] {line}")
+                })));
+            builder.connect_stdio(server).await
+        }
+        Target::Http(url) => builder.connect_http(url).await,
+    }
+    .expect("connects to server-everything")
+}
+
+/// Starts server-everything over HTTP (`streamableHttp` or `sse`) on a port of its choosing.
+fn server_everything_over(transport: &str) -> ListeningPeer {
+    ListeningPeer::start(
+        std::process::Command::new(peer_node())
+            .arg("--import")
+            .arg(peer_js("listen-port.mjs"))
+            .arg(server_everything())
+            .arg(transport)
+            .env("PORT", "0"),
+        &format!("server-everything {transport}"),
+    )
 }
 
 fn args(value: Value) -> CallToolRequestParams {
@@ -67,8 +92,25 @@ fn args(value: Value) -> CallToolRequestParams {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn our_client_drives_server_everything() {
+    drive_server_everything(Target::Stdio).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn our_client_drives_server_everything_over_streamable_http() {
+    let server = server_everything_over("streamableHttp");
+    drive_server_everything(Target::Http(&server.url("/mcp"))).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn our_client_drives_server_everything_over_legacy_sse() {
+    let server = server_everything_over("sse");
+    // POST /sse is refused there, so the client falls back to the legacy transport.
+    drive_server_everything(Target::Http(&server.url("/sse"))).await;
+}
+
+async fn drive_server_everything(target: Target<'_>) {
     let seen = Arc::new(Seen::default());
-    let client = connect(seen.clone()).await;
+    let client = connect(seen.clone(), target).await;
     // server-everything speaks the handshake era only: the discover probe falls back.
     assert_eq!(client.protocol_version(), ProtocolVersion::V2025_11_25);
     assert!(client.server_info().is_some_and(|i| !i.name.is_empty()));

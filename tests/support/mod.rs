@@ -99,3 +99,87 @@ pub fn run_ok(command: &mut Command) -> String {
     );
     stdout
 }
+
+/// A server process that listens on a port it chose itself (port 0), killed when dropped.
+///
+/// It must say where it listens on stderr: a line holding `127.0.0.1:<port>` or starting with
+/// `listening on port <port>`. Its other stderr lines are passed on, prefixed with its name.
+pub struct ListeningPeer {
+    child: std::process::Child,
+    /// The port it listens on.
+    pub port: u16,
+}
+
+impl ListeningPeer {
+    /// Starts `command` and waits up to a minute for it to say its port.
+    pub fn start(command: &mut Command, name: &str) -> Self {
+        use std::io::BufRead;
+        use std::process::Stdio;
+        use std::time::Duration;
+
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {name} ({command:?}): {e}"));
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let label = name.to_owned();
+        std::thread::spawn(move || {
+            let mut announced = false;
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if !announced {
+                    if let Some(port) = port_in(&line) {
+                        announced = true;
+                        let _ = tx.send(port);
+                        continue;
+                    }
+                }
+                eprintln!("[{label}] {line}");
+            }
+        });
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(port) => Self { child, port },
+            Err(_) => {
+                let _ = child.kill();
+                let status = child.wait().ok();
+                panic!("{name} did not say which port it listens on within 60 s (exit: {status:?})")
+            }
+        }
+    }
+
+    /// `http://127.0.0.1:<port><path>`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+impl Drop for ListeningPeer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn port_in(line: &str) -> Option<u16> {
+    let digits = |rest: &str| -> Option<u16> {
+        let end = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        rest[..end].parse().ok().filter(|&p| p != 0)
+    };
+    if let Some(rest) = line.strip_prefix("listening on port ") {
+        return digits(rest);
+    }
+    line.find("127.0.0.1:")
+        .and_then(|at| digits(&line[at + "127.0.0.1:".len()..]))
+}
+
+/// A helper script of ours under `tests/peers/js`.
+pub fn peer_js(name: &str) -> PathBuf {
+    repo_root().join("tests/peers/js").join(name)
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Drive an MCP server over stdio with the official Python SDK client (mcp 2.3.0) and print
-ONE JSON document describing everything it saw.
+"""Drive an MCP server with the official Python SDK client (mcp 2.3.0) and print ONE JSON
+document describing everything it saw. The server is a command run over stdio, or a URL
+(`--url`) reached over Streamable HTTP or the legacy HTTP+SSE transport (`--transport`).
 
 Run with the peers venv (scripts/setup-peers):
 
@@ -9,6 +10,9 @@ Run with the peers venv (scripts/setup-peers):
         --call-tool add='{"a":1,"b":2}' --get-prompt review_code='{"code":"x=1"}' \\
         --read-resource config://app --list-templates \\
         -- <server command> [server args...]
+
+    .peers/venv/bin/python tests/peers/python/drive_server.py \\
+        --protocol-version 2026-07-28 --url http://127.0.0.1:8000/mcp [--transport sse] ...
 
 Protocol version pinning (how mcp 2.3.0's `Client` does it):
   * 2025-11-25 (or any older handshake version): `Client(mode="legacy")` — the initialize
@@ -62,6 +66,7 @@ import anyio
 import mcp.client.session as client_session_module
 import mcp_types as types
 from mcp import Client, StdioServerParameters
+from mcp.client.sse import sse_client
 from mcp.client.session import ClientRequestContext
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, MODERN_PROTOCOL_VERSIONS
@@ -117,7 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="drive_server.py",
         description="Drive an MCP stdio server with the Python SDK and print one JSON document.",
-        usage="%(prog)s --protocol-version VERSION [options] -- COMMAND [ARGS...]",
+        usage="%(prog)s --protocol-version VERSION [options] (--url URL | -- COMMAND [ARGS...])",
+    )
+    p.add_argument("--url", default=None, help="drive the server at this URL instead of a command")
+    p.add_argument(
+        "--transport",
+        choices=["streamable-http", "sse"],
+        default="streamable-http",
+        help="how to reach --url: Streamable HTTP (default) or the legacy HTTP+SSE transport",
     )
     p.add_argument(
         "--protocol-version",
@@ -154,8 +166,10 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         own, server_cmd = argv, []
     parser = build_parser()
     args = parser.parse_args(own)
-    if not server_cmd:
-        parser.error("no server command given after '--'")
+    if not server_cmd and not args.url:
+        parser.error("no server: give --url URL or a command after '--'")
+    if server_cmd and args.url:
+        parser.error("give either --url or a command after '--', not both")
     version = args.protocol_version
     if version != "auto" and version not in HANDSHAKE_PROTOCOL_VERSIONS and version not in MODERN_PROTOCOL_VERSIONS:
         parser.error(
@@ -301,10 +315,15 @@ async def drive(args: argparse.Namespace, server_cmd: list[str]) -> dict[str, An
         client_session_module.LATEST_HANDSHAKE_VERSION = requested
 
     rec = Recorder(args)
-    env = dict(os.environ) | args.extra_env
-    params = StdioServerParameters(command=server_cmd[0], args=server_cmd[1:], env=env, cwd=args.cwd)
+    if args.url and args.transport == "sse":
+        target: Any = sse_client(args.url, timeout=args.timeout, sse_read_timeout=args.total_timeout)
+    elif args.url:
+        target = args.url
+    else:
+        env = dict(os.environ) | args.extra_env
+        target = StdioServerParameters(command=server_cmd[0], args=server_cmd[1:], env=env, cwd=args.cwd)
     client = Client(
-        params,
+        target,
         mode=mode,
         client_info=CLIENT_INFO,
         read_timeout_seconds=args.timeout,
@@ -317,7 +336,10 @@ async def drive(args: argparse.Namespace, server_cmd: list[str]) -> dict[str, An
         cache=None,  # every list/read must reach the server
     )
     out: dict[str, Any] = {"requested_protocol_version": requested, "mode": mode}
-    log.info("starting %s (mode=%s)", " ".join(server_cmd), mode)
+    if args.url:
+        out["url"] = args.url
+        out["transport"] = args.transport
+    log.info("driving %s (mode=%s)", args.url or " ".join(server_cmd), mode)
     async with client:
         session = client.session
         negotiated = client.protocol_version

@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
-"""A high-level MCP server built with the official Python SDK (mcp 2.3.0, `MCPServer`), over stdio.
+"""A high-level MCP server built with the official Python SDK (mcp 2.3.0, `MCPServer`), over stdio
+or Streamable HTTP.
 
 Run with the peers venv:  .peers/venv/bin/python tests/peers/python/highlevel_server.py
+Over HTTP:                .peers/venv/bin/python tests/peers/python/highlevel_server.py --http PORT
+                              [--stateless] [--json-response]
+  serves Streamable HTTP at http://127.0.0.1:PORT/mcp (PORT 0 picks a free port) and prints
+  `listening on http://127.0.0.1:<port>/mcp` on stderr once it accepts connections.
 
 Server info: name "python-highlevel", version "1.0.0". It answers both protocol eras on the
 same stdio connection: the 2025-11-25 initialize handshake, and 2026-07-28 stateless requests
@@ -188,5 +193,32 @@ def debug_error(error: str) -> list[Message]:
     ]
 
 
+def serve_http(port: int, stateless: bool, json_response: bool) -> None:
+    """Streamable HTTP on 127.0.0.1:port through uvicorn, on a socket bound here so that port 0
+    works and the real port can be announced."""
+    import socket
+    import sys
+
+    import uvicorn
+
+    app = server.streamable_http_app(stateless_http=stateless, json_response=json_response)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(128)
+    print(f"listening on http://127.0.0.1:{sock.getsockname()[1]}/mcp", file=sys.stderr, flush=True)
+    uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on")).run(sockets=[sock])
+
+
 if __name__ == "__main__":
-    server.run("stdio")
+    import argparse
+
+    parser = argparse.ArgumentParser(description="python-highlevel MCP test server")
+    parser.add_argument("--http", type=int, metavar="PORT", help="serve Streamable HTTP instead of stdio")
+    parser.add_argument("--stateless", action="store_true", help="with --http: stateless_http=True")
+    parser.add_argument("--json-response", action="store_true", help="with --http: json_response=True")
+    options = parser.parse_args()
+    if options.http is None:
+        server.run("stdio")
+    else:
+        serve_http(options.http, options.stateless, options.json_response)
