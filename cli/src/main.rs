@@ -1,10 +1,17 @@
 //! The `mcp` command: run, inspect, install and smoke-test Model Context Protocol servers.
 
 mod commands;
+mod configfile;
+mod connect;
+mod error;
+mod hosts;
+mod schema;
+mod spec;
+mod ui;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// The CLI's version and the protocol versions it speaks, for `--version`.
 const LONG_VERSION: &str = concat!(
@@ -12,9 +19,38 @@ const LONG_VERSION: &str = concat!(
     "\nprotocol versions: 2026-07-28 (stateless), 2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05 (handshake)"
 );
 
-/// The Model Context Protocol toolchain.
+const AFTER_HELP: &str = "\
+Server specs (SPEC), wherever a subcommand takes one:
+  server.py[:object]     a Python file (run with uv, or python, and the MCP Python SDK)
+  index.js, server.ts    a JavaScript (node) or TypeScript (tsx) file
+  ./my-server            an executable; a Cargo project directory is built first
+  https://host/mcp       a Streamable HTTP, SSE (…/sse) or ws(s):// URL
+  NAME                   a server in --config FILE, .mcp.json or a host's config
+  -- CMD ARGS...         any command line (instead of SPEC)
+
+Exit codes: 0 success, 1 the server is broken (did not start, broke the protocol, failed a
+check, returned an error), 2 usage error, 3 environment error (missing tool, unreadable
+config file). `mcp run` exits with its server's exit code.
+
+Examples:
+  mcp check server.py                     smoke-test a server (CI: --json, --junit FILE)
+  mcp tools -- npx -y @modelcontextprotocol/server-everything
+  mcp call server.py add a=1 b=2          call one tool
+  mcp install server.py -v API_KEY=abc    add it to Claude Desktop
+  mcp install . --host cursor --scope project
+  mcp list --check                        every configured server, and whether it starts";
+
+/// The Model Context Protocol toolchain: run, inspect, install and smoke-test MCP servers.
 #[derive(Debug, Parser)]
-#[command(name = "mcp", version, long_version = LONG_VERSION, about, propagate_version = true)]
+#[command(
+    name = "mcp",
+    version,
+    long_version = LONG_VERSION,
+    about,
+    after_help = AFTER_HELP,
+    propagate_version = true,
+    max_term_width = 100
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -22,14 +58,56 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run a server with this terminal's stdin/stdout (what a host does).
+    Run(commands::run::Args),
+    /// Smoke-test a server: start, initialize, list everything, validate, ping, shut down.
+    Check(commands::check::Args),
+    /// Call one tool and print its result.
+    Call(commands::call::Args),
+    /// List a server's tools.
+    Tools(commands::list_items::ToolsArgs),
+    /// List a server's resources and resource templates.
+    Resources(commands::list_items::ResourcesArgs),
+    /// Read one resource.
+    Read(commands::read::Args),
+    /// List a server's prompts.
+    Prompts(commands::list_items::PromptsArgs),
+    /// Get one prompt, with its arguments.
+    GetPrompt(commands::get_prompt::Args),
+    /// Add a server to a host's config (Claude Desktop by default).
+    Install(commands::install::Args),
+    /// Remove a server from a host's config.
+    Uninstall(commands::uninstall::Args),
+    /// List the servers in every host's config.
+    List(commands::list::Args),
+    /// Print a shell completion script.
+    Completions(commands::completions::Args),
     /// Print the CLI's version and the protocol versions it speaks.
     Version(commands::version::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Version(args) => commands::version::run(&args),
+    let result = match cli.command {
+        Command::Version(args) => return commands::version::run(&args),
+        Command::Completions(args) => {
+            return commands::completions::run(&args, &mut Cli::command());
+        }
+        Command::Run(args) => return commands::run::run(args),
+        Command::Check(args) => commands::check::run(args),
+        Command::Call(args) => commands::call::run(args),
+        Command::Tools(args) => commands::list_items::tools(args),
+        Command::Resources(args) => commands::list_items::resources(args),
+        Command::Read(args) => commands::read::run(args),
+        Command::Prompts(args) => commands::list_items::prompts(args),
+        Command::GetPrompt(args) => commands::get_prompt::run(args),
+        Command::Install(args) => commands::install::run(args),
+        Command::Uninstall(args) => commands::uninstall::run(args),
+        Command::List(args) => commands::list::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => error.report(),
     }
 }
 
@@ -42,5 +120,10 @@ mod tests {
         for version in mcp::types::ProtocolVersion::ALL {
             assert!(LONG_VERSION.contains(version.as_str()), "{version} missing");
         }
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

@@ -1,0 +1,539 @@
+//! Editing a host's config file safely: a lock file serializes concurrent editors, the file is
+//! parsed before anything changes (a file that does not parse is refused and left as it was),
+//! the edit keeps every other key and its formatting (JSON is edited through a concrete syntax
+//! tree, so even comments in JSONC files survive), the previous file is kept as `FILE.bak`, and
+//! the new one is written aside, synced and renamed over the old one.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jsonc_parser::ParseOptions;
+use jsonc_parser::cst::{CstInputValue, CstObject, CstRootNode};
+use serde_json::Value;
+
+use crate::error::{CliError, Result};
+
+/// How a config file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Strict JSON.
+    Json,
+    /// JSON with comments and trailing commas (VS Code).
+    Jsonc,
+    /// YAML (Goose).
+    Yaml,
+}
+
+/// An ordered value for the entries we write (key order matters to people reading the file).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// A string.
+    Str(String),
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A list.
+    List(Vec<Node>),
+    /// A map, in order.
+    Map(Vec<(String, Node)>),
+}
+
+impl Node {
+    /// A string node.
+    pub fn str(s: impl Into<String>) -> Self {
+        Node::Str(s.into())
+    }
+
+    /// A list of strings.
+    pub fn strings<I: IntoIterator<Item = S>, S: Into<String>>(items: I) -> Self {
+        Node::List(items.into_iter().map(|s| Node::Str(s.into())).collect())
+    }
+
+    /// A map of strings.
+    pub fn string_map<'a>(items: impl IntoIterator<Item = (&'a String, &'a String)>) -> Self {
+        Node::Map(
+            items
+                .into_iter()
+                .map(|(k, v)| (k.clone(), Node::Str(v.clone())))
+                .collect(),
+        )
+    }
+
+    /// The value as JSON (key order is lost; for comparisons and `--json`).
+    pub fn to_json(&self) -> Value {
+        match self {
+            Node::Str(s) => Value::String(s.clone()),
+            Node::Bool(b) => Value::Bool(*b),
+            Node::Int(i) => Value::from(*i),
+            Node::List(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            Node::Map(items) => Value::Object(
+                items
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn to_cst(&self) -> CstInputValue {
+        match self {
+            Node::Str(s) => CstInputValue::String(s.clone()),
+            Node::Bool(b) => CstInputValue::Bool(*b),
+            Node::Int(i) => CstInputValue::Number(i.to_string()),
+            Node::List(items) => CstInputValue::Array(items.iter().map(Node::to_cst).collect()),
+            Node::Map(items) => {
+                CstInputValue::Object(items.iter().map(|(k, v)| (k.clone(), v.to_cst())).collect())
+            }
+        }
+    }
+
+    fn to_yaml(&self) -> serde_yaml_ng::Value {
+        use serde_yaml_ng::Value as Y;
+        match self {
+            Node::Str(s) => Y::String(s.clone()),
+            Node::Bool(b) => Y::Bool(*b),
+            Node::Int(i) => Y::Number((*i).into()),
+            Node::List(items) => Y::Sequence(items.iter().map(Node::to_yaml).collect()),
+            Node::Map(items) => Y::Mapping(
+                items
+                    .iter()
+                    .map(|(k, v)| (Y::String(k.clone()), v.to_yaml()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Pretty JSON text with the keys in order.
+    pub fn to_pretty_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out, 0);
+        out
+    }
+
+    fn write_json(&self, out: &mut String, depth: usize) {
+        let pad = |n: usize| "  ".repeat(n);
+        match self {
+            Node::Str(s) => out.push_str(&Value::String(s.clone()).to_string()),
+            Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Node::Int(i) => out.push_str(&i.to_string()),
+            Node::List(items) if items.is_empty() => out.push_str("[]"),
+            Node::Map(items) if items.is_empty() => out.push_str("{}"),
+            Node::List(items) => {
+                out.push_str("[\n");
+                for (i, item) in items.iter().enumerate() {
+                    out.push_str(&pad(depth + 1));
+                    item.write_json(out, depth + 1);
+                    out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+                }
+                out.push_str(&pad(depth));
+                out.push(']');
+            }
+            Node::Map(items) => {
+                out.push_str("{\n");
+                for (i, (key, value)) in items.iter().enumerate() {
+                    out.push_str(&pad(depth + 1));
+                    out.push_str(&Value::String(key.clone()).to_string());
+                    out.push_str(": ");
+                    value.write_json(out, depth + 1);
+                    out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+                }
+                out.push_str(&pad(depth));
+                out.push('}');
+            }
+        }
+    }
+
+    /// YAML text.
+    pub fn to_yaml_text(&self) -> String {
+        serde_yaml_ng::to_string(&self.to_yaml()).unwrap_or_default()
+    }
+}
+
+/// A parsed config file, ready for edits.
+pub enum Document {
+    /// JSON or JSONC, as a concrete syntax tree.
+    Json(CstRootNode),
+    /// YAML.
+    Yaml(serde_yaml_ng::Value),
+}
+
+impl Document {
+    /// Parses `text` (empty text is an empty object). The error says where the file is broken.
+    pub fn parse(text: &str, format: Format, path: &Path) -> Result<Self> {
+        let refuse = |why: String| {
+            CliError::environment(format!(
+                "{} is not valid {}: {why}; nothing was changed",
+                path.display(),
+                match format {
+                    Format::Json => "JSON",
+                    Format::Jsonc => "JSON (with comments)",
+                    Format::Yaml => "YAML",
+                }
+            ))
+            .hint("fix the file by hand (or move it aside to start afresh), then run this again")
+        };
+        if format == Format::Yaml {
+            let value: serde_yaml_ng::Value = if text.trim().is_empty() {
+                serde_yaml_ng::Value::Mapping(Default::default())
+            } else {
+                serde_yaml_ng::from_str(text).map_err(|e| refuse(e.to_string()))?
+            };
+            if !value.is_mapping() {
+                return Err(refuse("the top level is not a mapping".into()));
+            }
+            return Ok(Document::Yaml(value));
+        }
+        let text = if text.trim().is_empty() { "{}\n" } else { text };
+        if format == Format::Json {
+            serde_json::from_str::<Value>(text).map_err(|e| refuse(e.to_string()))?;
+        }
+        let options = ParseOptions {
+            allow_comments: format == Format::Jsonc,
+            allow_trailing_commas: format == Format::Jsonc,
+            allow_loose_object_property_names: false,
+            allow_missing_commas: false,
+            allow_single_quoted_strings: false,
+            allow_hexadecimal_numbers: false,
+            ..ParseOptions::default()
+        };
+        let root = CstRootNode::parse(text, &options).map_err(|e| refuse(e.to_string()))?;
+        if root.object_value().is_none() {
+            return Err(refuse("the top level is not an object".into()));
+        }
+        Ok(Document::Json(root))
+    }
+
+    /// The entries under `key_path` (missing keys: none), as JSON values.
+    pub fn entries(&self, key_path: &[String]) -> Result<Vec<(String, Value)>, String> {
+        let value = match self {
+            Document::Json(root) => root.to_serde_value().unwrap_or(Value::Null),
+            Document::Yaml(value) => serde_json::to_value(value).map_err(|e| e.to_string())?,
+        };
+        let mut node = &value;
+        for key in key_path {
+            match node.get(key) {
+                Some(next) => node = next,
+                None => return Ok(Vec::new()),
+            }
+        }
+        match node {
+            Value::Object(map) => Ok(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+            Value::Null => Ok(Vec::new()),
+            _ => Err(format!("`{}` is not an object", key_path.join("."))),
+        }
+    }
+
+    /// Sets `name` under `key_path` to `entry`, creating the path as needed.
+    pub fn upsert(&mut self, key_path: &[String], name: &str, entry: &Node) -> Result<(), String> {
+        match self {
+            Document::Json(root) => {
+                let servers = json_object_at(root, key_path, true)?.expect("created");
+                match servers.get(name) {
+                    Some(prop) => prop.set_value(entry.to_cst()),
+                    None => {
+                        servers.append(name, entry.to_cst());
+                    }
+                }
+                Ok(())
+            }
+            Document::Yaml(value) => {
+                let map = yaml_mapping_at(value, key_path, true)?.expect("created");
+                map.insert(
+                    serde_yaml_ng::Value::String(name.to_owned()),
+                    entry.to_yaml(),
+                );
+                Ok(())
+            }
+        }
+    }
+
+    /// Removes `name` under `key_path`; whether it was there.
+    pub fn remove(&mut self, key_path: &[String], name: &str) -> Result<bool, String> {
+        match self {
+            Document::Json(root) => match json_object_at(root, key_path, false)? {
+                Some(servers) => match servers.get(name) {
+                    Some(prop) => {
+                        prop.remove();
+                        Ok(true)
+                    }
+                    None => Ok(false),
+                },
+                None => Ok(false),
+            },
+            Document::Yaml(value) => match yaml_mapping_at(value, key_path, false)? {
+                Some(map) => Ok(map
+                    .remove(serde_yaml_ng::Value::String(name.to_owned()))
+                    .is_some()),
+                None => Ok(false),
+            },
+        }
+    }
+
+    /// The file's new text.
+    pub fn text(&self) -> String {
+        let mut text = match self {
+            Document::Json(root) => root.to_string(),
+            Document::Yaml(value) => serde_yaml_ng::to_string(value).unwrap_or_default(),
+        };
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text
+    }
+}
+
+fn json_object_at(
+    root: &CstRootNode,
+    key_path: &[String],
+    create: bool,
+) -> Result<Option<CstObject>, String> {
+    let mut object = root
+        .object_value()
+        .ok_or_else(|| "the top level is not an object".to_owned())?;
+    for (i, key) in key_path.iter().enumerate() {
+        object = match object.get(key) {
+            Some(prop) => prop
+                .object_value()
+                .ok_or_else(|| format!("`{}` is not an object", key_path[..=i].join(".")))?,
+            None if create => object.object_value_or_set(key),
+            None => return Ok(None),
+        };
+    }
+    Ok(Some(object))
+}
+
+fn yaml_mapping_at<'a>(
+    value: &'a mut serde_yaml_ng::Value,
+    key_path: &[String],
+    create: bool,
+) -> Result<Option<&'a mut serde_yaml_ng::Mapping>, String> {
+    let mut node = value;
+    for (i, key) in key_path.iter().enumerate() {
+        let map = node
+            .as_mapping_mut()
+            .ok_or_else(|| format!("`{}` is not a mapping", key_path[..i].join(".")))?;
+        let key_value = serde_yaml_ng::Value::String(key.clone());
+        if !map.contains_key(&key_value) || map.get(&key_value).is_some_and(|v| v.is_null()) {
+            if !create {
+                return Ok(None);
+            }
+            map.insert(
+                key_value.clone(),
+                serde_yaml_ng::Value::Mapping(Default::default()),
+            );
+        }
+        node = map.get_mut(&key_value).expect("just inserted");
+    }
+    node.as_mapping_mut()
+        .map(Some)
+        .ok_or_else(|| format!("`{}` is not a mapping", key_path.join(".")))
+}
+
+/// What an edit decided.
+pub enum Change<T> {
+    /// Write the document and return the value.
+    Write(T),
+    /// Leave the file alone and return the value.
+    Keep(T),
+}
+
+/// Reads, edits and (when the edit says so) rewrites the file at `path`, holding its lock file
+/// the whole time, so two `mcp` processes editing the same file never lose each other's entry.
+pub fn edit<T>(
+    path: &Path,
+    format: Format,
+    f: impl FnOnce(&mut Document) -> Result<Change<T>>,
+) -> Result<T> {
+    let _lock = lock(path)?;
+    let original = match std::fs::read(path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            return Err(CliError::environment(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )));
+        }
+    };
+    let text = match &original {
+        Some(bytes) => std::str::from_utf8(bytes).map_err(|_| {
+            CliError::environment(format!(
+                "{} is not UTF-8 text; nothing was changed",
+                path.display()
+            ))
+        })?,
+        None => "",
+    };
+    let mut document = Document::parse(text, format, path)?;
+    match f(&mut document)? {
+        Change::Keep(value) => Ok(value),
+        Change::Write(value) => {
+            if let Some(bytes) = &original {
+                write_atomically(&backup_path(path), bytes)?;
+            }
+            write_atomically(path, document.text().as_bytes())?;
+            Ok(value)
+        }
+    }
+}
+
+/// Where the previous version of `path` is kept.
+pub fn backup_path(path: &Path) -> PathBuf {
+    sibling(path, ".bak")
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// Takes the exclusive lock of `path`'s lock file (`FILE.lock`, kept: removing it would let a
+/// third process lock a different inode than a second one waits on).
+fn lock(path: &Path) -> Result<File> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CliError::environment(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let lock_path = sibling(path, ".lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| {
+            CliError::environment(format!(
+                "cannot open the lock file {}: {e}",
+                lock_path.display()
+            ))
+        })?;
+    file.lock()
+        .map_err(|e| CliError::environment(format!("cannot lock {}: {e}", lock_path.display())))?;
+    Ok(file)
+}
+
+/// Writes `bytes` to a file beside `path`, syncs it, keeps `path`'s permissions, and renames it
+/// over `path`; then syncs the directory so the rename survives a crash.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let fail = |what: &str, e: std::io::Error| {
+        CliError::environment(format!("cannot {what} {}: {e}", path.display()))
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| fail("create the directory of", e))?;
+    let temporary = sibling(path, &format!(".tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = File::create(&temporary)?;
+        file.write_all(bytes)?;
+        if let Ok(metadata) = std::fs::metadata(path) {
+            file.set_permissions(metadata.permissions())?;
+        }
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(fail("write", e));
+    }
+    #[cfg(unix)]
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(path: &[&str]) -> Vec<String> {
+        path.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn json_edits_keep_other_keys_and_their_formatting() {
+        let text = "{\n    \"theme\": \"dark\",\n    \"mcpServers\": {\n        \"old\": {\"command\": \"x\"}\n    }\n}\n";
+        let mut doc = Document::parse(text, Format::Json, Path::new("c.json")).unwrap();
+        let entry = Node::Map(vec![
+            ("command".into(), Node::str("/bin/srv")),
+            ("args".into(), Node::strings(["a"])),
+        ]);
+        doc.upsert(&keys(&["mcpServers"]), "new", &entry).unwrap();
+        let out = doc.text();
+        assert!(out.starts_with("{\n    \"theme\": \"dark\",\n"), "{out}");
+        assert!(out.contains("\"old\": {\"command\": \"x\"}"), "{out}");
+        let value: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(value["mcpServers"]["new"]["args"][0], "a");
+        assert_eq!(value["theme"], "dark");
+        assert!(doc.remove(&keys(&["mcpServers"]), "old").unwrap());
+        assert!(!doc.remove(&keys(&["mcpServers"]), "old").unwrap());
+        let value: Value = serde_json::from_str(&doc.text()).unwrap();
+        assert!(value["mcpServers"].get("old").is_none());
+    }
+
+    #[test]
+    fn comments_survive_in_jsonc_and_are_refused_in_json() {
+        let text = "{\n  // my servers\n  \"servers\": {},\n}\n";
+        assert!(Document::parse(text, Format::Json, Path::new("c.json")).is_err());
+        let mut doc = Document::parse(text, Format::Jsonc, Path::new("mcp.json")).unwrap();
+        doc.upsert(
+            &keys(&["servers"]),
+            "s",
+            &Node::Map(vec![("type".into(), Node::str("stdio"))]),
+        )
+        .unwrap();
+        assert!(doc.text().contains("// my servers"));
+    }
+
+    #[test]
+    fn nested_paths_are_created_and_wrong_types_refused() {
+        let mut doc = Document::parse("", Format::Json, Path::new("c.json")).unwrap();
+        doc.upsert(
+            &keys(&["projects", "/p", "mcpServers"]),
+            "s",
+            &Node::Bool(true),
+        )
+        .unwrap();
+        let value: Value = serde_json::from_str(&doc.text()).unwrap();
+        assert_eq!(value["projects"]["/p"]["mcpServers"]["s"], true);
+        let mut doc =
+            Document::parse("{\"mcpServers\": []}", Format::Json, Path::new("c.json")).unwrap();
+        assert!(
+            doc.upsert(&keys(&["mcpServers"]), "s", &Node::Bool(true))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn yaml_keeps_other_keys() {
+        let text = "GOOSE_MODEL: x\nextensions:\n  developer:\n    type: builtin\n";
+        let mut doc = Document::parse(text, Format::Yaml, Path::new("config.yaml")).unwrap();
+        doc.upsert(
+            &keys(&["extensions"]),
+            "srv",
+            &Node::Map(vec![("cmd".into(), Node::str("/bin/s"))]),
+        )
+        .unwrap();
+        let out = doc.text();
+        assert!(out.starts_with("GOOSE_MODEL: x\n"), "{out}");
+        assert!(out.contains("developer:"), "{out}");
+        assert!(out.contains("cmd: /bin/s"), "{out}");
+        assert!(Document::parse("a: [", Format::Yaml, Path::new("c.yaml")).is_err());
+    }
+
+    #[test]
+    fn pretty_json_keeps_key_order() {
+        let node = Node::Map(vec![
+            ("command".into(), Node::str("c")),
+            ("args".into(), Node::List(vec![])),
+        ]);
+        assert_eq!(
+            node.to_pretty_json(),
+            "{\n  \"command\": \"c\",\n  \"args\": []\n}"
+        );
+    }
+}

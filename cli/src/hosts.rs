@@ -1,0 +1,577 @@
+//! MCP hosts and their config files: where each keeps its servers, in which file format and
+//! shape, and how an entry for a server looks there.
+//!
+//! | host | user scope | project scope | servers under | shape |
+//! | --- | --- | --- | --- | --- |
+//! | Claude Desktop | `<config>/Claude/claude_desktop_config.json` | – | `mcpServers` | `command`, `args`, `env` |
+//! | Claude Code | `~/.claude.json` (local scope: `projects.<dir>.mcpServers` there) | `.mcp.json` | `mcpServers` | `type` `stdio`/`http`/`sse`, `command`/`url` |
+//! | Cursor | `~/.cursor/mcp.json` | `.cursor/mcp.json` | `mcpServers` | `command` or `url` |
+//! | VS Code | `<config>/Code/User/mcp.json` | `.vscode/mcp.json` | `servers` (JSONC) | `type` `stdio`/`http`/`sse` |
+//! | Windsurf | `~/.codeium/windsurf/mcp_config.json` | – | `mcpServers` | `command` or `serverUrl` |
+//! | Gemini CLI | `~/.gemini/settings.json` | `.gemini/settings.json` | `mcpServers` | `command`, `httpUrl` (HTTP) or `url` (SSE) |
+//! | Goose | `~/.config/goose/config.yaml` (Windows: `%APPDATA%\Block\goose\config`) | – | `extensions` (YAML) | `type` `stdio`/`streamable_http`, `cmd`/`uri`, `envs` |
+//! | plain `mcp.json` | printed, or `--host-config FILE` | `./mcp.json` | `mcpServers` | `command` or `type` + `url` |
+//!
+//! `<config>` is the platform's config directory: `~/Library/Application Support` on macOS,
+//! `%APPDATA%` on Windows, `$XDG_CONFIG_HOME` or `~/.config` on Linux. Each user-scope path can be
+//! overridden with an environment variable (`MCP_CLAUDE_DESKTOP_CONFIG`, ...; see
+//! [`Host::env_var`]), for tests and unusual set-ups.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::configfile::{Document, Format, Node};
+use crate::error::{CliError, Result};
+use crate::spec::{self, Launch, Remote, RemoteTransport, Target};
+
+/// A host application whose config `mcp install` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Host {
+    /// Claude Desktop.
+    ClaudeDesktop,
+    /// Claude Code.
+    ClaudeCode,
+    /// Cursor.
+    Cursor,
+    /// Visual Studio Code (GitHub Copilot agent mode).
+    Vscode,
+    /// Windsurf.
+    Windsurf,
+    /// Gemini CLI.
+    #[value(alias = "gemini-cli")]
+    Gemini,
+    /// Goose.
+    Goose,
+    /// A plain mcpServers JSON file, for any other host: printed, or written with --host-config.
+    McpJson,
+}
+
+/// Where a host's config lives: for the user, or for one project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Scope {
+    /// The user's own config, for every project.
+    #[default]
+    User,
+    /// A file in the project, shared through version control.
+    Project,
+    /// Claude Code only: the user's config, for one project (`projects.<dir>` in ~/.claude.json).
+    Local,
+}
+
+impl Scope {
+    /// The scope's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::User => "user",
+            Scope::Project => "project",
+            Scope::Local => "local",
+        }
+    }
+}
+
+impl Host {
+    /// Every host, in the order `mcp list` shows them.
+    pub const ALL: [Host; 8] = [
+        Host::ClaudeDesktop,
+        Host::ClaudeCode,
+        Host::Cursor,
+        Host::Vscode,
+        Host::Windsurf,
+        Host::Gemini,
+        Host::Goose,
+        Host::McpJson,
+    ];
+
+    /// The host's name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Host::ClaudeDesktop => "Claude Desktop",
+            Host::ClaudeCode => "Claude Code",
+            Host::Cursor => "Cursor",
+            Host::Vscode => "VS Code",
+            Host::Windsurf => "Windsurf",
+            Host::Gemini => "Gemini CLI",
+            Host::Goose => "Goose",
+            Host::McpJson => "mcp.json",
+        }
+    }
+
+    /// The name of `--host`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Host::ClaudeDesktop => "claude-desktop",
+            Host::ClaudeCode => "claude-code",
+            Host::Cursor => "cursor",
+            Host::Vscode => "vscode",
+            Host::Windsurf => "windsurf",
+            Host::Gemini => "gemini",
+            Host::Goose => "goose",
+            Host::McpJson => "mcp-json",
+        }
+    }
+
+    /// The environment variable that overrides the user-scope config path.
+    pub fn env_var(self) -> &'static str {
+        match self {
+            Host::ClaudeDesktop => "MCP_CLAUDE_DESKTOP_CONFIG",
+            Host::ClaudeCode => "MCP_CLAUDE_CODE_CONFIG",
+            Host::Cursor => "MCP_CURSOR_CONFIG",
+            Host::Vscode => "MCP_VSCODE_CONFIG",
+            Host::Windsurf => "MCP_WINDSURF_CONFIG",
+            Host::Gemini => "MCP_GEMINI_CONFIG",
+            Host::Goose => "MCP_GOOSE_CONFIG",
+            Host::McpJson => "MCP_MCP_JSON_CONFIG",
+        }
+    }
+
+    /// The scopes the host has.
+    pub fn scopes(self) -> &'static [Scope] {
+        match self {
+            Host::ClaudeCode => &[Scope::User, Scope::Project, Scope::Local],
+            Host::Cursor | Host::Vscode | Host::Gemini | Host::McpJson => {
+                &[Scope::User, Scope::Project]
+            }
+            Host::ClaudeDesktop | Host::Windsurf | Host::Goose => &[Scope::User],
+        }
+    }
+
+    /// The file format.
+    pub fn format(self) -> Format {
+        match self {
+            Host::Vscode => Format::Jsonc,
+            Host::Goose => Format::Yaml,
+            _ => Format::Json,
+        }
+    }
+
+    /// The platform's default user-scope path (without the environment override).
+    pub fn default_user_path(self) -> Option<PathBuf> {
+        let dirs = directories::BaseDirs::new()?;
+        let home = dirs.home_dir();
+        Some(match self {
+            Host::ClaudeDesktop => dirs
+                .config_dir()
+                .join("Claude")
+                .join("claude_desktop_config.json"),
+            Host::ClaudeCode => home.join(".claude.json"),
+            Host::Cursor => home.join(".cursor").join("mcp.json"),
+            Host::Vscode => dirs.config_dir().join("Code").join("User").join("mcp.json"),
+            Host::Windsurf => home
+                .join(".codeium")
+                .join("windsurf")
+                .join("mcp_config.json"),
+            Host::Gemini => home.join(".gemini").join("settings.json"),
+            Host::Goose if cfg!(windows) => dirs
+                .config_dir()
+                .join("Block")
+                .join("goose")
+                .join("config")
+                .join("config.yaml"),
+            Host::Goose => home.join(".config").join("goose").join("config.yaml"),
+            Host::McpJson => return None,
+        })
+    }
+
+    fn project_path(self, dir: &Path) -> Option<PathBuf> {
+        Some(match self {
+            Host::ClaudeCode => dir.join(".mcp.json"),
+            Host::Cursor => dir.join(".cursor").join("mcp.json"),
+            Host::Vscode => dir.join(".vscode").join("mcp.json"),
+            Host::Gemini => dir.join(".gemini").join("settings.json"),
+            Host::McpJson => dir.join("mcp.json"),
+            _ => return None,
+        })
+    }
+}
+
+/// One config file of one host, and where in it the servers are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The host.
+    pub host: Host,
+    /// The scope.
+    pub scope: Scope,
+    /// The file.
+    pub path: PathBuf,
+    /// The keys leading to the servers' object.
+    pub key_path: Vec<String>,
+}
+
+impl Location {
+    /// The file's format.
+    pub fn format(&self) -> Format {
+        self.host.format()
+    }
+
+    /// "Claude Desktop (user)".
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.host.label(), self.scope.name())
+    }
+}
+
+/// Finds the config file of `host` in `scope`: `override_path` first, then the host's
+/// environment variable (user scope), then the platform's default.
+pub fn locate(
+    host: Host,
+    scope: Scope,
+    project: &Path,
+    override_path: Option<&Path>,
+) -> Result<Location> {
+    if !host.scopes().contains(&scope) {
+        let scopes: Vec<&str> = host.scopes().iter().map(|s| s.name()).collect();
+        return Err(CliError::usage(format!(
+            "{} has no {} scope (it has: {})",
+            host.label(),
+            scope.name(),
+            scopes.join(", ")
+        )));
+    }
+    let project = spec::absolute(project);
+    let key_path = match (host, scope) {
+        (Host::Vscode, _) => vec!["servers".to_owned()],
+        (Host::Goose, _) => vec!["extensions".to_owned()],
+        (Host::ClaudeCode, Scope::Local) => vec![
+            "projects".to_owned(),
+            project.to_string_lossy().into_owned(),
+            "mcpServers".to_owned(),
+        ],
+        _ => vec!["mcpServers".to_owned()],
+    };
+    let path = match override_path {
+        Some(path) => spec::absolute(path),
+        None => match scope {
+            Scope::Project => host.project_path(&project).expect("checked above"),
+            Scope::User | Scope::Local => {
+                match std::env::var_os(host.env_var()).filter(|v| !v.is_empty()) {
+                    Some(path) => PathBuf::from(path),
+                    None => host.default_user_path().ok_or_else(|| {
+                        CliError::usage(format!(
+                            "{} has no file of its own: pass --host-config FILE to write one, \
+                             or leave it out to print the entry",
+                            host.label()
+                        ))
+                    })?,
+                }
+            }
+        },
+    };
+    Ok(Location {
+        host,
+        scope,
+        path,
+        key_path,
+    })
+}
+
+/// Every config file `mcp list` looks at: each host's user file and this project's files.
+pub fn all_locations(hosts: &[Host], project: &Path) -> Vec<Location> {
+    let mut out = Vec::new();
+    for &host in hosts {
+        for &scope in host.scopes() {
+            if host == Host::McpJson && scope == Scope::User {
+                continue;
+            }
+            if let Ok(location) = locate(host, scope, project, None) {
+                out.push(location);
+            }
+        }
+    }
+    out
+}
+
+/// The files a bare server name is looked up in when no `--config` is given: this directory's
+/// project files, then each host's user file.
+pub fn search_paths() -> Vec<PathBuf> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut paths = vec![cwd.join(".mcp.json"), cwd.join("mcp.json")];
+    paths.extend(
+        [Host::Cursor, Host::Vscode, Host::Gemini]
+            .iter()
+            .filter_map(|h| h.project_path(&cwd)),
+    );
+    paths.extend(Host::ALL.iter().filter_map(|h| {
+        std::env::var_os(h.env_var())
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| h.default_user_path())
+    }));
+    paths
+}
+
+/// Reads the servers of a config file, whatever host wrote it: `mcpServers`, VS Code's
+/// `servers`, Goose's `extensions` (`.yaml`), Claude Code's per-project servers of this
+/// directory.
+pub fn read_server_entries(path: &Path) -> Result<Vec<(String, Value)>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
+    let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    let format = if yaml { Format::Yaml } else { Format::Jsonc };
+    let document = Document::parse(&text, format, path)?;
+    let mut entries = Vec::new();
+    let cwd = std::env::current_dir()
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let paths: Vec<Vec<String>> = if yaml {
+        vec![vec!["extensions".into()]]
+    } else {
+        vec![
+            vec!["mcpServers".into()],
+            vec!["servers".into()],
+            vec!["projects".into(), cwd, "mcpServers".into()],
+        ]
+    };
+    for key_path in paths {
+        let found = document
+            .entries(&key_path)
+            .map_err(|why| CliError::usage(format!("{}: {why}", path.display())))?;
+        entries.extend(found);
+    }
+    Ok(entries)
+}
+
+/// Reads a server entry of any host's shape into a target.
+pub fn entry_target(entry: &Value) -> Result<Target, String> {
+    let Some(object) = entry.as_object() else {
+        return Err("its entry is not an object".into());
+    };
+    let string = |key: &str| object.get(key).and_then(Value::as_str);
+    let string_map = |key: &str| -> BTreeMap<String, String> {
+        object
+            .get(key)
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| {
+                        let v = match v {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    if let Some(command) = string("command").or_else(|| string("cmd")) {
+        let args = object
+            .get("args")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .map(|v| {
+                        v.as_str()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| v.to_string())
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        let mut env = string_map("env");
+        env.extend(string_map("envs"));
+        return Ok(Target::Stdio(Launch {
+            program: spec::find_program(command).unwrap_or_else(|| PathBuf::from(command)),
+            args: args.into_iter().map(Into::into).collect(),
+            env,
+            cwd: string("cwd").map(PathBuf::from),
+        }));
+    }
+    let kind = string("type").unwrap_or_default().to_ascii_lowercase();
+    let url = string("httpUrl")
+        .map(|u| (u, Some(RemoteTransport::StreamableHttp)))
+        .or_else(|| string("url").map(|u| (u, None)))
+        .or_else(|| string("serverUrl").map(|u| (u, None)))
+        .or_else(|| string("uri").map(|u| (u, None)));
+    if let Some((url, known)) = url {
+        let transport = known
+            .or(match kind.as_str() {
+                "sse" => Some(RemoteTransport::Sse),
+                "http" | "streamable-http" | "streamable_http" | "streamablehttp" => {
+                    Some(RemoteTransport::StreamableHttp)
+                }
+                "ws" | "websocket" => Some(RemoteTransport::WebSocket),
+                _ => None,
+            })
+            .or_else(|| spec::url(url).map(|r| r.transport))
+            .ok_or_else(|| format!("`{url}` is not an http(s) or ws(s) URL"))?;
+        return Ok(Target::Remote(Remote {
+            url: url.to_owned(),
+            transport,
+            headers: string_map("headers"),
+        }));
+    }
+    if kind == "builtin" || kind == "platform" {
+        return Err(
+            "it is one of the host's built-in extensions, not a server mcp can start".into(),
+        );
+    }
+    Err("its entry has neither a command nor a URL".into())
+}
+
+/// The entry of a server in `host`'s format.
+pub fn render(host: Host, name: &str, target: &Target) -> Result<Node> {
+    let mut map: Vec<(String, Node)> = Vec::new();
+    let mut put = |key: &str, node: Node| map.push((key.to_owned(), node));
+    match target {
+        Target::Stdio(launch) => {
+            let command = launch.program.to_string_lossy().into_owned();
+            let args = Node::strings(launch.args_lossy());
+            let env = Node::string_map(&launch.env);
+            match host {
+                Host::Goose => {
+                    put("name", Node::str(name));
+                    put("type", Node::str("stdio"));
+                    put("enabled", Node::Bool(true));
+                    put("cmd", Node::str(command));
+                    put("args", args);
+                    put("envs", env);
+                    put("env_keys", Node::List(Vec::new()));
+                    put("timeout", Node::Int(300));
+                }
+                _ => {
+                    if matches!(host, Host::ClaudeCode | Host::Vscode) {
+                        put("type", Node::str("stdio"));
+                    }
+                    put("command", Node::str(command));
+                    put("args", args);
+                    if !launch.env.is_empty() {
+                        put("env", env);
+                    }
+                    if let Some(cwd) = &launch.cwd
+                        && matches!(host, Host::Gemini | Host::Vscode)
+                    {
+                        put("cwd", Node::str(cwd.to_string_lossy()));
+                    }
+                }
+            }
+        }
+        Target::Remote(remote) => {
+            let unsupported = |what: &str| {
+                Err(
+                    CliError::usage(format!("{} cannot connect to {what} servers", host.label()))
+                        .hint("run a stdio bridge instead: install `-- mcp run URL`"),
+                )
+            };
+            if remote.transport == RemoteTransport::WebSocket {
+                return unsupported("WebSocket");
+            }
+            let sse = remote.transport == RemoteTransport::Sse;
+            let headers = Node::string_map(&remote.headers);
+            let url = Node::str(&remote.url);
+            match host {
+                Host::ClaudeDesktop => {
+                    return Err(CliError::usage(
+                        "Claude Desktop's config file only starts local (stdio) servers; \
+                         remote servers are added in its Settings, under Connectors",
+                    )
+                    .hint("or install a local bridge: `mcp install --name NAME -- mcp run URL`"));
+                }
+                Host::Goose if sse => return unsupported("SSE (Goose dropped SSE)"),
+                Host::Goose => {
+                    put("name", Node::str(name));
+                    put("type", Node::str("streamable_http"));
+                    put("enabled", Node::Bool(true));
+                    put("uri", url);
+                    put("headers", headers.clone());
+                    put("envs", Node::Map(Vec::new()));
+                    put("env_keys", Node::List(Vec::new()));
+                    put("timeout", Node::Int(300));
+                }
+                Host::Windsurf => {
+                    put("serverUrl", url);
+                }
+                Host::Gemini => {
+                    put(if sse { "url" } else { "httpUrl" }, url);
+                }
+                Host::Cursor => {
+                    put("url", url);
+                }
+                Host::ClaudeCode | Host::Vscode | Host::McpJson => {
+                    put("type", Node::str(if sse { "sse" } else { "http" }));
+                    put("url", url);
+                }
+            }
+            if !remote.headers.is_empty() && host != Host::Goose {
+                map.push(("headers".to_owned(), headers));
+            }
+        }
+    }
+    Ok(Node::Map(map))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stdio() -> Target {
+        Target::Stdio(Launch {
+            program: PathBuf::from("/usr/bin/srv"),
+            args: vec!["--flag".into()],
+            env: BTreeMap::from([("K".to_owned(), "v".to_owned())]),
+            cwd: None,
+        })
+    }
+
+    fn remote(url: &str) -> Target {
+        Target::Remote(spec::url(url).unwrap())
+    }
+
+    #[test]
+    fn every_host_reads_back_what_it_writes() {
+        for host in Host::ALL {
+            let node = render(host, "srv", &stdio()).unwrap();
+            assert_eq!(entry_target(&node.to_json()).unwrap(), stdio(), "{host:?}");
+            if host != Host::ClaudeDesktop {
+                let target = remote("https://example.com/mcp");
+                let node = render(host, "srv", &target).unwrap();
+                assert_eq!(entry_target(&node.to_json()).unwrap(), target, "{host:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn remote_shapes_follow_each_host() {
+        let json = |host, url| render(host, "s", &remote(url)).unwrap().to_json();
+        assert_eq!(
+            json(Host::Gemini, "https://x/mcp")["httpUrl"],
+            "https://x/mcp"
+        );
+        assert_eq!(json(Host::Gemini, "https://x/sse")["url"], "https://x/sse");
+        assert_eq!(
+            json(Host::Windsurf, "https://x/mcp")["serverUrl"],
+            "https://x/mcp"
+        );
+        assert_eq!(json(Host::ClaudeCode, "https://x/sse")["type"], "sse");
+        assert_eq!(
+            json(Host::Goose, "https://x/mcp")["type"],
+            "streamable_http"
+        );
+        assert!(render(Host::Goose, "s", &remote("https://x/sse")).is_err());
+        assert!(render(Host::ClaudeDesktop, "s", &remote("https://x/mcp")).is_err());
+        assert!(render(Host::Cursor, "s", &remote("wss://x/ws")).is_err());
+    }
+
+    #[test]
+    fn scopes_are_checked() {
+        let dir = Path::new("/tmp/p");
+        assert!(locate(Host::ClaudeDesktop, Scope::Project, dir, None).is_err());
+        let local = locate(
+            Host::ClaudeCode,
+            Scope::Local,
+            dir,
+            Some(Path::new("/c.json")),
+        )
+        .unwrap();
+        assert_eq!(local.key_path, ["projects", "/tmp/p", "mcpServers"]);
+        let vscode = locate(Host::Vscode, Scope::Project, dir, None).unwrap();
+        assert_eq!(vscode.path, Path::new("/tmp/p/.vscode/mcp.json"));
+        assert_eq!(vscode.key_path, ["servers"]);
+    }
+
+    #[test]
+    fn builtin_extensions_are_not_servers() {
+        let entry = serde_json::json!({"type": "builtin", "name": "developer"});
+        assert!(entry_target(&entry).unwrap_err().contains("built-in"));
+    }
+}
