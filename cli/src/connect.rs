@@ -259,7 +259,7 @@ pub async fn connect(
     };
     // The process may have died: say how, with its last stderr lines.
     let _ = tokio::time::timeout(Duration::from_millis(300), process.wait()).await;
-    let message = match process.exit_status() {
+    match process.exit_status() {
         Some(status) => {
             let mut text = format!(
                 "`{}` exited with {status} before it answered",
@@ -270,15 +270,19 @@ pub async fn connect(
                 text.push_str("; its last stderr lines:\n");
                 text.push_str(&tail.join("\n"));
             }
-            text
+            Err(CliError::server(text)
+                .hint("its stderr says why; `mcp run` starts it by hand, on this terminal"))
         }
         None => {
             process.shut_down().await;
-            format!("could not connect to `{}`: {failure}", launch.display())
+            Err(CliError::server(format!(
+                "could not connect to `{}`: {failure}",
+                launch.display()
+            ))
+            .hint(
+                "a stdio server must read JSON-RPC on stdin and write only protocol messages \
+                 on stdout; its stderr is shown above",
+            ))
         }
-    };
-    Err(CliError::server(message).hint(
-        "a stdio server must read JSON-RPC on stdin and write only protocol messages on stdout; \
-         its stderr is shown above",
-    ))
+    }
 }
