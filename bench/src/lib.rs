@@ -19,6 +19,14 @@
 //!   loop on tokio, the floor of an async server), `rmcp-echo stdio|pipes` (the
 //!   official Rust SDK).
 //!
+//! # The Streamable HTTP echo benchmark
+//!
+//! `cargo bench -p mcp-bench --bench http` does the same over Streamable HTTP
+//! ([`http_driver`]): keep-alive HTTP/1.1 connections to each server's `/mcp`,
+//! one `tools/call` in flight on each, in the stateless era (K connections)
+//! and in the handshake era (S sessions), for `mcp-http-echo` (this SDK) and
+//! `rmcp-http-echo` (rmcp's Streamable HTTP server).
+//!
 //! # Memory per idle session
 //!
 //! `cargo bench -p mcp-bench --bench sessions` opens 2000 idle sessions over
@@ -35,6 +43,7 @@
 //! servers, locating the binary with [`process::locate_binary`] and
 //! `option_env!("CARGO_BIN_EXE_<name>")`.
 
+pub mod http_driver;
 pub mod process;
 pub mod report;
 pub mod stdio_driver;
