@@ -672,14 +672,14 @@ impl<H: ServerHandler> Shared<H> {
         mode: ResponseMode,
         stateless: bool,
         headers: HeaderMap,
-    ) -> ReplyOptions {
+    ) -> ReplyOptions<'_> {
         ReplyOptions {
             mode,
             map_error_status: stateless,
             headers,
             keep_alive: self.config.keep_alive,
             defer: self.config.keep_alive.unwrap_or(DEFAULT_KEEP_ALIVE),
-            shutdown: self.shutdown.clone(),
+            shutdown: &self.shutdown,
         }
     }
 

@@ -159,7 +159,7 @@ pub(super) fn error_code(json: &[u8]) -> Option<i64> {
 }
 
 /// How a request's messages become its response.
-pub(super) struct ReplyOptions {
+pub(super) struct ReplyOptions<'a> {
     pub mode: ResponseMode,
     /// Give a JSON error the status the stateless era names for its code (otherwise 200).
     pub map_error_status: bool,
@@ -168,7 +168,8 @@ pub(super) struct ReplyOptions {
     pub keep_alive: Option<Duration>,
     /// In [`ResponseMode::Auto`], how long to wait for the answer before committing to a stream.
     pub defer: Duration,
-    pub shutdown: CancellationToken,
+    /// Cancelled when the server shuts down (cloned only for a stream that outlives the call).
+    pub shutdown: &'a CancellationToken,
 }
 
 /// Waits for the request's first message and answers with JSON or an SSE stream.
@@ -178,7 +179,7 @@ pub(super) struct ReplyOptions {
 pub(super) async fn reply<G: Send + Unpin + 'static>(
     mut rx: FrameRx,
     guard: G,
-    options: ReplyOptions,
+    options: ReplyOptions<'_>,
 ) -> Response {
     let first = match options.mode {
         ResponseMode::Sse => None,
@@ -220,7 +221,7 @@ pub(super) async fn reply<G: Send + Unpin + 'static>(
     sse_response(first, rx, guard, &options)
 }
 
-fn answer_json(json: Vec<u8>, options: &ReplyOptions) -> Response {
+fn answer_json(json: Vec<u8>, options: &ReplyOptions<'_>) -> Response {
     let status = if options.map_error_status {
         error_code(&json).map_or(StatusCode::OK, status_of_error)
     } else {
@@ -269,7 +270,7 @@ pub(super) fn sse_response<G: Send + Unpin + 'static>(
     first: Option<Frame>,
     rx: FrameRx,
     guard: G,
-    options: &ReplyOptions,
+    options: &ReplyOptions<'_>,
 ) -> Response {
     let stream = EventStream {
         first,

@@ -195,7 +195,8 @@ enum Job {
 
 struct Slot {
     tx: Option<FrameTx>,
-    stream_id: Arc<str>,
+    /// The stream's id in the event store (only with one).
+    stream_id: Option<Arc<str>>,
 }
 
 #[derive(Default)]
@@ -260,9 +261,12 @@ impl Routes {
         if state.requests.contains_key(&id) {
             return Err(OpenError::Duplicate);
         }
-        let stream_id: Arc<str> = format!("{}/{}", self.session_id, state.next_stream).into();
-        state.next_stream += 1;
-        if self.store.is_some() {
+        let stream_id = self.store.as_ref().map(|_| {
+            let stream_id: Arc<str> = format!("{}/{}", self.session_id, state.next_stream).into();
+            state.next_stream += 1;
+            stream_id
+        });
+        if let Some(stream_id) = &stream_id {
             state.streams.insert(stream_id.clone(), id.clone());
         }
         state.requests.insert(
@@ -325,7 +329,9 @@ impl Routes {
     pub fn cancelled(&self, id: &RequestId) {
         let mut state = lock(&self.state);
         if let Some(slot) = state.requests.remove(id) {
-            state.streams.remove(&slot.stream_id);
+            if let Some(stream_id) = &slot.stream_id {
+                state.streams.remove(stream_id);
+            }
         }
     }
 
@@ -376,7 +382,10 @@ impl Routes {
 
     fn stream_of(&self, state: &RouteState, target: &Target) -> Option<String> {
         match target {
-            Target::Request(id) => state.requests.get(id).map(|s| s.stream_id.to_string()),
+            Target::Request(id) => state
+                .requests
+                .get(id)
+                .and_then(|s| s.stream_id.as_deref().map(str::to_owned)),
             Target::Standalone => Some(self.standalone_stream()),
         }
     }
@@ -388,7 +397,9 @@ fn deliver(state: &mut RouteState, target: &Target, message: Outgoing, event_id:
         Target::Request(id) => {
             if message.kind == OutgoingKind::Response {
                 if let Some(slot) = state.requests.remove(id) {
-                    state.streams.remove(&slot.stream_id);
+                    if let Some(stream_id) = &slot.stream_id {
+                        state.streams.remove(stream_id);
+                    }
                     if let Some(tx) = slot.tx {
                         let _ = tx.send(Frame::of(message, event_id, true));
                     }
