@@ -48,6 +48,15 @@ fn servers() -> Vec<ServerSpec> {
             "the mcp crate's low-level ServerHandler, #[tokio::main], \
              transport::stdio::stdio() (non-blocking pipes on fds 0/1)",
         ),
+        ServerSpec::new(
+            "mcp-fastmcp",
+            locate_binary("fastmcp-echo", option_env!("CARGO_BIN_EXE_fastmcp-echo")),
+            &[],
+        )
+        .describe(
+            "the mcp crate's high-level FastMcp with #[mcp::tool] fn echo(message: String) -> String, \
+             #[tokio::main], FastMcp::run() (stdio)",
+        ),
         // --- Peers. ---
         ServerSpec::new("rmcp-stdio", &rmcp_echo, &["stdio"]).describe(
             "rmcp 3.11.0, #[tool_router(server_handler)], #[tokio::main], \

@@ -76,19 +76,20 @@ impl ToolDef {
         Fut: Future<Output = O> + Send + 'static,
         O: IntoToolOutput,
     {
-        let name = name.into();
-        let mut tool = Tool::new(name.clone(), input_schema_for::<A>());
+        let name: Arc<str> = Arc::from(name.into());
+        let mut tool = Tool::new(name.to_string(), input_schema_for::<A>());
         tool.output_schema = O::output_schema();
         let f = Arc::new(f);
         let run: ToolFn = Arc::new(move |cx, arguments| {
-            let f = f.clone();
+            // Parse before the future is made, so it holds only what it needs.
+            let call =
+                serde_json::from_value::<A>(Value::Object(arguments)).map(|args| f(cx, args));
             let name = name.clone();
             Box::pin(async move {
-                let args: A = match serde_json::from_value(Value::Object(arguments)) {
-                    Ok(args) => args,
-                    Err(e) => return Ok(invalid_arguments(&name, &e.to_string())),
-                };
-                f(cx, args).await.into_tool_output()
+                match call {
+                    Ok(running) => running.await.into_tool_output(),
+                    Err(e) => Ok(invalid_arguments(&name, &e.to_string())),
+                }
             })
         });
         Self::from_parts(tool, run)
