@@ -585,3 +585,103 @@ async fn http_errors_become_clear_client_errors() {
         "{error}"
     );
 }
+
+/// Tools whose schemas annotate parameters with `x-mcp-header`.
+struct Annotated;
+
+fn schema(value: serde_json::Value) -> JsonObject {
+    value.as_object().expect("an object").clone()
+}
+
+#[mcp::server_handler]
+impl ServerHandler for Annotated {
+    async fn list_tools(
+        &self,
+        _: PaginatedRequestParams,
+        _: RequestContext,
+    ) -> mcp::Result<ListToolsResult> {
+        Ok(ListToolsResult::new(vec![
+            Tool::new(
+                "routed",
+                schema(json!({"type": "object", "properties": {
+                    "region": {"type": "string", "x-mcp-header": "Region"},
+                    "priority": {"type": "integer", "x-mcp-header": "Priority"},
+                    "query": {"type": "string"}
+                }})),
+            ),
+            Tool::new(
+                "broken",
+                schema(json!({"type": "object", "properties": {
+                    "ratio": {"type": "number", "x-mcp-header": "Ratio"}
+                }})),
+            ),
+        ]))
+    }
+
+    async fn call_tool(
+        &self,
+        params: CallToolRequestParams,
+        _: RequestContext,
+    ) -> mcp::Result<CallToolResult> {
+        Ok(CallToolResult::text(params.name))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_mirrors_annotated_parameters_into_headers() {
+    let http = HttpServer::builder(Server::builder("annotated", Annotated).build()).build();
+    let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let record = seen.clone();
+    let app = http.router().layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| {
+            let record = record.clone();
+            async move {
+                for (name, value) in request.headers() {
+                    if name.as_str().starts_with("mcp-param-") {
+                        record.lock().unwrap().push((
+                            name.as_str().to_owned(),
+                            value.to_str().unwrap_or_default().to_owned(),
+                        ));
+                    }
+                }
+                next.run(request).await
+            }
+        },
+    ));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/mcp", listener.local_addr().unwrap());
+    tokio::spawn(async move { http.serve(listener, app, std::future::pending()).await });
+    let client = within("connecting", client_builder().connect_http(&url))
+        .await
+        .unwrap();
+    assert_eq!(client.protocol_version(), ProtocolVersion::V2026_07_28);
+    // The tool with an invalid annotation is left out of the list.
+    let tools: Vec<String> = client
+        .list_all_tools()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(tools, ["routed"]);
+    client
+        .call_tool(
+            "routed",
+            json!({"region": "Zürich", "priority": 3, "query": "q"}),
+        )
+        .await
+        .unwrap();
+    let mut headers = seen.lock().unwrap().clone();
+    headers.sort();
+    assert_eq!(
+        headers,
+        [
+            ("mcp-param-priority".to_owned(), "3".to_owned()),
+            (
+                "mcp-param-region".to_owned(),
+                "=?base64?WsO8cmljaA==?=".to_owned()
+            ),
+        ]
+    );
+    client.close().await;
+}

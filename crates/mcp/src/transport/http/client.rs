@@ -25,6 +25,7 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 use tokio_util::sync::CancellationToken;
 
+use super::param_headers;
 use super::sse::Parser;
 use super::{
     LAST_EVENT_ID, MCP_METHOD, MCP_NAME, MCP_PROTOCOL_VERSION, MCP_SESSION_ID, ParamsSniff,
@@ -321,6 +322,8 @@ struct State {
     stateless: bool,
     in_flight: HashMap<RequestId, InFlight>,
     get_stream: Option<AbortHandle>,
+    /// The `x-mcp-header` annotations of the tools the server listed (stateless era).
+    tool_headers: HashMap<String, Vec<param_headers::Annotation>>,
 }
 
 struct InFlight {
@@ -591,10 +594,85 @@ impl Inner {
                 if let Some(name) = &sniffed.name {
                     request = request.header(MCP_NAME, encode_header_value(name).as_ref());
                 }
+                for (header, value) in self.param_headers(body, sniffed) {
+                    request = request.header(header, value);
+                }
                 request
             }
             _ => self.session_headers(request),
         }
+    }
+
+    /// The `Mcp-Param-*` headers of a stateless-era `tools/call` of a tool whose schema
+    /// annotates parameters with `x-mcp-header`.
+    fn param_headers(&self, body: &[u8], sniffed: &Sniffed) -> Vec<(String, String)> {
+        if sniffed.method.as_deref() != Some("tools/call") {
+            return Vec::new();
+        }
+        let Some(name) = &sniffed.name else {
+            return Vec::new();
+        };
+        let annotations = match lock(&self.state).tool_headers.get(name) {
+            Some(annotations) => annotations.clone(),
+            None => return Vec::new(),
+        };
+        let message: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+        param_headers::headers(&annotations, message["params"]["arguments"].as_object())
+    }
+
+    /// Looks at the answer to one of our requests before handing it over: the version agreed
+    /// by `initialize`; the `x-mcp-header` annotations of the tools a stateless-era
+    /// `tools/list` names, leaving out the tools whose annotations are invalid, as the
+    /// specification requires.
+    fn observe_answer(&self, method: Option<&str>, stateless: bool, json: Vec<u8>) -> Vec<u8> {
+        match method {
+            Some("initialize") => {
+                learn_version(self, &json);
+                json
+            }
+            Some("tools/list") if stateless => self.learn_tools(json),
+            _ => json,
+        }
+    }
+
+    fn learn_tools(&self, json: Vec<u8>) -> Vec<u8> {
+        let Ok(mut answer) = serde_json::from_slice::<serde_json::Value>(&json) else {
+            return json;
+        };
+        let Some(tools) = answer
+            .get_mut("result")
+            .and_then(|r| r.get_mut("tools"))
+            .and_then(serde_json::Value::as_array_mut)
+        else {
+            return json;
+        };
+        let before = tools.len();
+        let mut state = lock(&self.state);
+        tools.retain(|tool| {
+            let name = tool["name"].as_str().unwrap_or_default();
+            match param_headers::annotations(&tool["inputSchema"]) {
+                Ok(annotations) if annotations.is_empty() => {
+                    state.tool_headers.remove(name);
+                    true
+                }
+                Ok(annotations) => {
+                    state.tool_headers.insert(name.to_owned(), annotations);
+                    true
+                }
+                Err(why) => {
+                    tracing::warn!(
+                        tool = name,
+                        "leaving out a tool whose schema is invalid: {why}"
+                    );
+                    state.tool_headers.remove(name);
+                    false
+                }
+            }
+        });
+        if tools.len() == before {
+            return json;
+        }
+        serde_json::to_vec(&answer).unwrap_or(json)
     }
 
     /// The error for an HTTP failure of the request `id`.
@@ -708,8 +786,7 @@ async fn post_request(
     sniffed: Sniffed,
     stateless: bool,
 ) {
-    let initialize = sniffed.method.as_deref() == Some("initialize");
-    let outcome = run_request(&inner, &body, &id, &sniffed, stateless, initialize).await;
+    let outcome = run_request(&inner, &body, &id, &sniffed, stateless).await;
     if let Err(error) = outcome {
         inner.fail(&id, error);
     }
@@ -722,9 +799,14 @@ async fn run_request(
     id: &RequestId,
     sniffed: &Sniffed,
     stateless: bool,
-    initialize: bool,
 ) -> std::result::Result<(), ErrorData> {
     let url = &inner.url;
+    let initialize = sniffed.method.as_deref() == Some("initialize");
+    let answer = Answer {
+        id,
+        method: sniffed.method.as_deref(),
+        stateless,
+    };
     let mut response = inner
         .common
         .send(|| inner.post(body, Some(sniffed), stateless))
@@ -779,10 +861,7 @@ async fn run_request(
                     format!("could not read the answer from {url}: {e}"),
                 )
             })?;
-        if initialize {
-            learn_version(inner, &json);
-        }
-        inner.deliver(json);
+        inner.deliver(inner.observe_answer(answer.method, stateless, json));
         return Ok(());
     }
     if !content_type.starts_with("text/event-stream") {
@@ -792,7 +871,7 @@ async fn run_request(
         )));
     }
     let mut parser = Parser::new(inner.common.max_message_size);
-    if read_events(inner, &mut response, &mut parser, Some(id), initialize).await? {
+    if read_events(inner, &mut response, &mut parser, Some(&answer)).await? {
         return Ok(());
     }
     // The stream broke before the answer. The stateless era has no resuming (a closed stream
@@ -818,15 +897,7 @@ async fn run_request(
             Ok(mut resumed) => {
                 attempts = 0;
                 let mut resumed_parser = Parser::new(inner.common.max_message_size);
-                if read_events(
-                    inner,
-                    &mut resumed,
-                    &mut resumed_parser,
-                    Some(id),
-                    initialize,
-                )
-                .await?
-                {
+                if read_events(inner, &mut resumed, &mut resumed_parser, Some(&answer)).await? {
                     return Ok(());
                 }
                 if let Some(id) = resumed_parser.last_event_id() {
@@ -881,14 +952,20 @@ async fn resume(
     Ok(response)
 }
 
+/// The request whose answer an event stream carries.
+struct Answer<'a> {
+    id: &'a RequestId,
+    method: Option<&'a str>,
+    stateless: bool,
+}
+
 /// Delivers the messages of an event stream until it ends; `true` when it carried the answer to
 /// `request`.
 async fn read_events(
     inner: &Inner,
     response: &mut reqwest::Response,
     parser: &mut Parser,
-    request: Option<&RequestId>,
-    initialize: bool,
+    request: Option<&Answer<'_>>,
 ) -> std::result::Result<bool, ErrorData> {
     loop {
         let chunk = tokio::select! {
@@ -912,12 +989,13 @@ async fn read_events(
             if event.event != "message" || event.data.is_empty() {
                 continue;
             }
-            let json = event.data.into_bytes();
-            let done = request.is_some_and(|id| answers(&json, id));
-            if done && initialize {
-                learn_version(inner, &json);
+            let mut json = event.data.into_bytes();
+            let done = request.filter(|r| answers(&json, r.id));
+            if let Some(request) = done {
+                json = inner.observe_answer(request.method, request.stateless, json);
             }
             inner.deliver(json);
+            let done = done.is_some();
             if done {
                 return Ok(true);
             }
@@ -947,7 +1025,7 @@ async fn get_stream(inner: Arc<Inner>) {
             Ok(mut response) if response.status().is_success() => {
                 failures = 0;
                 let mut parser = Parser::new(inner.common.max_message_size);
-                if let Err(e) = read_events(&inner, &mut response, &mut parser, None, false).await {
+                if let Err(e) = read_events(&inner, &mut response, &mut parser, None).await {
                     tracing::warn!(error = %e.message, "the GET stream failed");
                 }
                 last_event_id = parser.last_event_id().map(str::to_owned).or(last_event_id);

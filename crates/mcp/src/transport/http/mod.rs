@@ -43,6 +43,8 @@
 
 #[cfg(feature = "http-client")]
 pub mod client;
+#[cfg(feature = "http-client")]
+mod param_headers;
 #[cfg(feature = "http-server")]
 pub mod server;
 pub(crate) mod sse;

@@ -1,0 +1,226 @@
+//! `x-mcp-header` (2026-07-28): a tool's input schema may name parameters whose values clients
+//! mirror into `Mcp-Param-{Name}` headers, so that intermediaries can route on them.
+//!
+//! An annotation is valid only on a property reached from the schema's root through
+//! `properties` alone, on a `string`, `integer` or `boolean` property, with a name that is an
+//! HTTP token, unique (ignoring case) within the schema. A client drops a tool whose schema
+//! holds an invalid one.
+
+use serde_json::{Map, Value};
+
+/// One annotated parameter: where it is in the arguments, and its header's name part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Annotation {
+    /// The chain of `properties` keys from the root to the parameter.
+    pub path: Vec<String>,
+    /// The `{Name}` of `Mcp-Param-{Name}`.
+    pub token: String,
+}
+
+/// Keywords whose value is one schema (the chain of `properties` ends there).
+const SINGLE: &[&str] = &[
+    "items",
+    "contains",
+    "unevaluatedItems",
+    "additionalProperties",
+    "propertyNames",
+    "unevaluatedProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contentSchema",
+];
+/// Keywords whose value is a list of schemas.
+const LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+/// Keywords whose value maps names to schemas.
+const MAP: &[&str] = &[
+    "patternProperties",
+    "dependentSchemas",
+    "$defs",
+    "definitions",
+];
+
+fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// The annotations of `schema`, or why one of them is invalid.
+pub(crate) fn annotations(schema: &Value) -> Result<Vec<Annotation>, String> {
+    let mut found: Vec<Annotation> = Vec::new();
+    // (path from the root through `properties` only, or None once off that chain; schema)
+    let mut stack: Vec<(Option<Vec<String>>, &Value)> = vec![(Some(Vec::new()), schema)];
+    while let Some((path, node)) = stack.pop() {
+        let Value::Object(object) = node else {
+            continue;
+        };
+        if let Some(token) = object.get("x-mcp-header") {
+            let Some(path) = path.as_ref().filter(|p| !p.is_empty()) else {
+                return Err("x-mcp-header is on a schema position not reached through \
+                            `properties` alone"
+                    .into());
+            };
+            let where_ = path.join(".");
+            let Value::String(token) = token else {
+                return Err(format!("property {where_}: x-mcp-header must be a string"));
+            };
+            if !is_token(token) {
+                return Err(format!(
+                    "property {where_}: x-mcp-header {token:?} is not an HTTP token (letters, \
+                     digits and !#$%&'*+-.^_`|~ only)"
+                ));
+            }
+            match object.get("type").and_then(Value::as_str) {
+                Some("string" | "integer" | "boolean") => {}
+                other => {
+                    return Err(format!(
+                        "property {where_}: x-mcp-header is only allowed on string, integer and \
+                         boolean properties, not {}",
+                        other.unwrap_or("an untyped one")
+                    ));
+                }
+            }
+            if let Some(twin) = found.iter().find(|a| a.token.eq_ignore_ascii_case(token)) {
+                return Err(format!(
+                    "property {where_}: x-mcp-header {token:?} is already used by property {}",
+                    twin.path.join(".")
+                ));
+            }
+            found.push(Annotation {
+                path: path.clone(),
+                token: token.clone(),
+            });
+        }
+        for (keyword, value) in object {
+            let keyword = keyword.as_str();
+            if keyword == "properties" {
+                if let Value::Object(properties) = value {
+                    for (name, sub) in properties {
+                        let sub_path = path.as_ref().map(|p| {
+                            let mut p = p.clone();
+                            p.push(name.clone());
+                            p
+                        });
+                        stack.push((sub_path, sub));
+                    }
+                }
+            } else if SINGLE.contains(&keyword) {
+                stack.push((None, value));
+            } else if LIST.contains(&keyword) {
+                if let Value::Array(items) = value {
+                    stack.extend(items.iter().map(|s| (None, s)));
+                }
+            } else if MAP.contains(&keyword) {
+                if let Value::Object(map) = value {
+                    stack.extend(map.values().map(|s| (None, s)));
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The `Mcp-Param-*` headers for a call with `arguments` (a parameter without a value, or
+/// with one that has no header form, gets none).
+pub(crate) fn headers(
+    annotations: &[Annotation],
+    arguments: Option<&Map<String, Value>>,
+) -> Vec<(String, String)> {
+    let Some(arguments) = arguments else {
+        return Vec::new();
+    };
+    annotations
+        .iter()
+        .filter_map(|annotation| {
+            let mut node = arguments.get(annotation.path.first()?)?;
+            for key in &annotation.path[1..] {
+                node = node.as_object()?.get(key)?;
+            }
+            let rendered = match node {
+                Value::String(s) => s.clone(),
+                Value::Bool(b) => b.to_string(),
+                Value::Number(n) => n.to_string(),
+                _ => return None,
+            };
+            Some((
+                format!("mcp-param-{}", annotation.token),
+                super::encode_header_value(&rendered).into_owned(),
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn finds_valid_annotations_and_renders_their_headers() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "region": {"type": "string", "x-mcp-header": "Region"},
+                "priority": {"type": "integer", "x-mcp-header": "Priority"},
+                "opts": {"type": "object", "properties": {
+                    "dry": {"type": "boolean", "x-mcp-header": "Dry-Run"}
+                }},
+                "query": {"type": "string"}
+            }
+        });
+        let found = annotations(&schema).unwrap();
+        assert_eq!(found.len(), 3);
+        let arguments =
+            json!({"region": "世界", "priority": 7, "opts": {"dry": true}, "query": "q"});
+        let mut headers = headers(&found, arguments.as_object());
+        headers.sort();
+        assert_eq!(
+            headers,
+            [
+                ("mcp-param-Dry-Run".to_owned(), "true".to_owned()),
+                ("mcp-param-Priority".to_owned(), "7".to_owned()),
+                (
+                    "mcp-param-Region".to_owned(),
+                    "=?base64?5LiW55WM?=".to_owned()
+                ),
+            ]
+        );
+        // Absent values send no header.
+        assert!(super::headers(&found, json!({}).as_object()).is_empty());
+    }
+
+    #[test]
+    fn refuses_every_invalid_annotation() {
+        for (why, property) in [
+            ("empty", json!({"type": "string", "x-mcp-header": ""})),
+            ("a colon", json!({"type": "string", "x-mcp-header": "A:B"})),
+            ("a space", json!({"type": "string", "x-mcp-header": "A B"})),
+            (
+                "a control",
+                json!({"type": "string", "x-mcp-header": "A\u{1}"}),
+            ),
+            (
+                "not ASCII",
+                json!({"type": "string", "x-mcp-header": "Région"}),
+            ),
+            ("a number", json!({"type": "number", "x-mcp-header": "N"})),
+            ("an object", json!({"type": "object", "x-mcp-header": "O"})),
+            ("not a string", json!({"type": "string", "x-mcp-header": 5})),
+        ] {
+            let schema = json!({"type": "object", "properties": {"p": property}});
+            assert!(annotations(&schema).is_err(), "{why} must be refused");
+        }
+        let twins = json!({"type": "object", "properties": {
+            "a": {"type": "string", "x-mcp-header": "Same"},
+            "b": {"type": "string", "x-mcp-header": "same"}
+        }});
+        assert!(annotations(&twins).is_err());
+        let off_chain = json!({"type": "object", "properties": {
+            "a": {"type": "array", "items": {"type": "string", "x-mcp-header": "Item"}}
+        }});
+        assert!(annotations(&off_chain).is_err());
+    }
+}
