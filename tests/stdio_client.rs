@@ -57,8 +57,7 @@ async fn closing_the_client_ends_the_server_process() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_that_ignores_end_of_input_is_signalled_then_killed() {
     // Ignores SIGTERM too (an ignored signal stays ignored across exec), so only SIGKILL ends it.
-    let mut params =
-        StdioServerParameters::new("sh").args(["-c", "trap '' TERM; exec sleep 100"]);
+    let mut params = StdioServerParameters::new("sh").args(["-c", "trap '' TERM; exec sleep 100"]);
     params.shutdown_grace = Duration::from_millis(200);
     let transport = ChildProcessTransport::spawn(&params).unwrap();
     let process = transport.process().clone();
