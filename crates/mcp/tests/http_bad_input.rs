@@ -48,9 +48,14 @@ impl ServerHandler for Tools {
         _: PaginatedRequestParams,
         _: RequestContext,
     ) -> mcp::Result<ListToolsResult> {
+        let routed = json!({"type": "object", "properties": {
+            "region": {"type": "string", "x-mcp-header": "Region"},
+            "priority": {"type": "integer", "x-mcp-header": "Priority"},
+        }});
         Ok(ListToolsResult::new(vec![
             Tool::without_input("echo"),
             Tool::without_input("slow"),
+            Tool::new("routed", routed.as_object().unwrap().clone()),
         ]))
     }
 
@@ -60,7 +65,7 @@ impl ServerHandler for Tools {
         cx: RequestContext,
     ) -> mcp::Result<CallToolResult> {
         match params.name.as_str() {
-            "echo" => Ok(CallToolResult::text("echo")),
+            "echo" | "routed" => Ok(CallToolResult::text(params.name)),
             "slow" => {
                 let mut guard = Guard(self.cancelled.clone(), false);
                 for i in 0..600 {
@@ -516,7 +521,7 @@ async fn sessions_are_checked() {
             None,
         )
         .await;
-    assert_eq!(answer["result"]["tools"].as_array().unwrap().len(), 2);
+    assert_eq!(answer["result"]["tools"].as_array().unwrap().len(), 3);
     let notified = in_session()
         .header("mcp-protocol-version", "2025-11-25")
         .json(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
@@ -684,5 +689,88 @@ async fn a_client_that_disconnects_mid_stream() {
         )
         .await;
     assert_eq!(answer["result"]["content"][0]["text"], "echo");
+    f.still_serving().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn annotated_parameters_must_match_their_headers() {
+    let f = fixture().await;
+    let call = |arguments: Value| {
+        json!({"jsonrpc": "2.0", "id": 20, "method": "tools/call",
+               "params": {"name": "routed", "arguments": arguments, "_meta": meta()}})
+    };
+    let both = call(json!({"region": "us-west1", "priority": 3}));
+    for (what, headers, status) in [
+        (
+            "both headers",
+            vec![
+                ("mcp-param-region", Some("us-west1")),
+                ("mcp-param-priority", Some("3")),
+            ],
+            StatusCode::OK,
+        ),
+        (
+            "an integer written as 3.0",
+            vec![
+                ("mcp-param-region", Some("us-west1")),
+                ("mcp-param-priority", Some("3.0")),
+            ],
+            StatusCode::OK,
+        ),
+        (
+            "a base64 value",
+            vec![
+                ("mcp-param-region", Some("=?base64?dXMtd2VzdDE=?=")),
+                ("mcp-param-priority", Some("3")),
+            ],
+            StatusCode::OK,
+        ),
+        (
+            "a missing header",
+            vec![("mcp-param-priority", Some("3"))],
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "a header that differs",
+            vec![
+                ("mcp-param-region", Some("eu-west1")),
+                ("mcp-param-priority", Some("3")),
+            ],
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        f.expect(
+            what,
+            f.stateless_with(&both, &headers),
+            status,
+            (status != StatusCode::OK).then_some(-32020),
+        )
+        .await;
+    }
+    // A header for an argument the body does not have.
+    f.expect(
+        "a header without its argument",
+        f.stateless_with(
+            &call(json!({"region": "us-west1"})),
+            &[
+                ("mcp-param-region", Some("us-west1")),
+                ("mcp-param-priority", Some("3")),
+            ],
+        ),
+        StatusCode::BAD_REQUEST,
+        Some(-32020),
+    )
+    .await;
+    // Tools without annotations ignore such headers.
+    f.expect(
+        "a header on an unannotated tool",
+        f.stateless_with(
+            &stateless_call(21, "echo"),
+            &[("mcp-param-region", Some("x"))],
+        ),
+        StatusCode::OK,
+        None,
+    )
+    .await;
     f.still_serving().await;
 }

@@ -43,7 +43,6 @@
 
 #[cfg(feature = "http-client")]
 pub mod client;
-#[cfg(feature = "http-client")]
 mod param_headers;
 #[cfg(feature = "http-server")]
 pub mod server;
@@ -119,8 +118,10 @@ pub fn decode_header_value(value: &str) -> Option<Cow<'_, str>> {
     String::from_utf8(bytes).ok().map(Cow::Owned)
 }
 
-/// The members of a request's params the HTTP layer looks at, without parsing the rest.
+/// The members of a request's params the HTTP layer looks at, without parsing the rest (the
+/// client side reads fewer of them than the server side).
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(not(feature = "http-server"), allow(dead_code))]
 pub(crate) struct ParamsSniff<'a> {
     #[serde(borrow, default)]
     pub name: Option<&'a RawValue>,
@@ -136,6 +137,7 @@ pub(crate) struct ParamsSniff<'a> {
 
 /// The per-request protocol members of a stateless-era `_meta`.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(not(feature = "http-server"), allow(dead_code))]
 pub(crate) struct MetaSniff<'a> {
     #[serde(borrow, default, rename = "io.modelcontextprotocol/protocolVersion")]
     pub protocol_version: Option<&'a RawValue>,

@@ -15,6 +15,8 @@ pub(crate) struct Annotation {
     pub path: Vec<String>,
     /// The `{Name}` of `Mcp-Param-{Name}`.
     pub token: String,
+    /// The property's type: `string`, `integer` or `boolean`.
+    pub kind: &'static str,
 }
 
 /// Keywords whose value is one schema (the chain of `properties` ends there).
@@ -73,8 +75,10 @@ pub(crate) fn annotations(schema: &Value) -> Result<Vec<Annotation>, String> {
                      digits and !#$%&'*+-.^_`|~ only)"
                 ));
             }
-            match object.get("type").and_then(Value::as_str) {
-                Some("string" | "integer" | "boolean") => {}
+            let kind = match object.get("type").and_then(Value::as_str) {
+                Some("string") => "string",
+                Some("integer") => "integer",
+                Some("boolean") => "boolean",
                 other => {
                     return Err(format!(
                         "property {where_}: x-mcp-header is only allowed on string, integer and \
@@ -82,7 +86,7 @@ pub(crate) fn annotations(schema: &Value) -> Result<Vec<Annotation>, String> {
                         other.unwrap_or("an untyped one")
                     ));
                 }
-            }
+            };
             if let Some(twin) = found.iter().find(|a| a.token.eq_ignore_ascii_case(token)) {
                 return Err(format!(
                     "property {where_}: x-mcp-header {token:?} is already used by property {}",
@@ -92,6 +96,7 @@ pub(crate) fn annotations(schema: &Value) -> Result<Vec<Annotation>, String> {
             found.push(Annotation {
                 path: path.clone(),
                 token: token.clone(),
+                kind,
             });
         }
         for (keyword, value) in object {
@@ -123,8 +128,29 @@ pub(crate) fn annotations(schema: &Value) -> Result<Vec<Annotation>, String> {
     Ok(found)
 }
 
+/// The value of an annotated parameter in `arguments` (`None` when absent or `null`).
+fn value_at<'a>(annotation: &Annotation, arguments: &'a Map<String, Value>) -> Option<&'a Value> {
+    let mut node = arguments.get(annotation.path.first()?)?;
+    for key in &annotation.path[1..] {
+        node = node.as_object()?.get(key)?;
+    }
+    (!node.is_null()).then_some(node)
+}
+
+/// A parameter value as its header carries it (before encoding); `None` for values that have
+/// no header form.
+fn render(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 /// The `Mcp-Param-*` headers for a call with `arguments` (a parameter without a value, or
 /// with one that has no header form, gets none).
+#[cfg(feature = "http-client")]
 pub(crate) fn headers(
     annotations: &[Annotation],
     arguments: Option<&Map<String, Value>>,
@@ -135,22 +161,84 @@ pub(crate) fn headers(
     annotations
         .iter()
         .filter_map(|annotation| {
-            let mut node = arguments.get(annotation.path.first()?)?;
-            for key in &annotation.path[1..] {
-                node = node.as_object()?.get(key)?;
-            }
-            let rendered = match node {
-                Value::String(s) => s.clone(),
-                Value::Bool(b) => b.to_string(),
-                Value::Number(n) => n.to_string(),
-                _ => return None,
-            };
+            let rendered = render(value_at(annotation, arguments)?)?;
             Some((
                 format!("mcp-param-{}", annotation.token),
                 super::encode_header_value(&rendered).into_owned(),
             ))
         })
         .collect()
+}
+
+/// Checks the `Mcp-Param-*` headers of a request against its arguments: each annotated
+/// parameter's header and value must be there together, and agree once decoded (integers
+/// compared as numbers). `header` gives the values of a header by its lower-case name.
+#[cfg(feature = "http-server")]
+pub(crate) fn check<'a>(
+    annotations: &[Annotation],
+    arguments: Option<&Map<String, Value>>,
+    header: impl Fn(&str) -> Vec<&'a str>,
+) -> Result<(), String> {
+    let empty = Map::new();
+    let arguments = arguments.unwrap_or(&empty);
+    for annotation in annotations {
+        let name = format!("mcp-param-{}", annotation.token.to_ascii_lowercase());
+        let shown = format!("Mcp-Param-{}", annotation.token);
+        let argument = annotation.path.join(".");
+        let values = header(&name);
+        if values.len() > 1 {
+            return Err(format!("the {shown} header appears more than once"));
+        }
+        let rendered = value_at(annotation, arguments).map(render);
+        match (values.first(), rendered) {
+            (None, None | Some(None)) => {}
+            (Some(_), None) => {
+                return Err(format!(
+                    "the {shown} header is there but the argument {argument} is not"
+                ));
+            }
+            (Some(_), Some(None)) => {
+                return Err(format!(
+                    "the {shown} header does not match the argument {argument}"
+                ));
+            }
+            (None, Some(Some(_))) => {
+                return Err(format!(
+                    "the {shown} header is missing; the argument {argument} must be mirrored in it"
+                ));
+            }
+            (Some(raw), Some(Some(expected))) => {
+                let Some(decoded) = super::decode_header_value(raw) else {
+                    return Err(format!(
+                        "the {shown} header holds a malformed =?base64?…?= value"
+                    ));
+                };
+                let equal = decoded == expected.as_str()
+                    || (annotation.kind == "integer" && same_integer(&decoded, &expected));
+                if !equal {
+                    return Err(format!(
+                        "the {shown} header ({decoded}) does not match the argument {argument} \
+                         ({expected})"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether two decimal texts name the same integer (`42` and `42.0`).
+#[cfg(feature = "http-server")]
+fn same_integer(a: &str, b: &str) -> bool {
+    fn whole(text: &str) -> Option<&str> {
+        let (int, fraction) = text.split_once('.').unwrap_or((text, ""));
+        let digits = int.strip_prefix('-').unwrap_or(int);
+        (!digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && fraction.bytes().all(|b| b == b'0'))
+        .then_some(int)
+    }
+    whole(a).zip(whole(b)).is_some_and(|(a, b)| a == b)
 }
 
 #[cfg(test)]
@@ -173,23 +261,55 @@ mod tests {
         });
         let found = annotations(&schema).unwrap();
         assert_eq!(found.len(), 3);
-        let arguments =
-            json!({"region": "世界", "priority": 7, "opts": {"dry": true}, "query": "q"});
-        let mut headers = headers(&found, arguments.as_object());
-        headers.sort();
-        assert_eq!(
-            headers,
-            [
-                ("mcp-param-Dry-Run".to_owned(), "true".to_owned()),
-                ("mcp-param-Priority".to_owned(), "7".to_owned()),
-                (
-                    "mcp-param-Region".to_owned(),
-                    "=?base64?5LiW55WM?=".to_owned()
-                ),
-            ]
-        );
-        // Absent values send no header.
-        assert!(super::headers(&found, json!({}).as_object()).is_empty());
+        #[cfg(feature = "http-server")]
+        {
+            let arguments = json!({"region": "世界", "priority": 7, "opts": {"dry": true}});
+            let headers = |pairs: &'static [(&'static str, &'static str)]| {
+                move |name: &str| {
+                    pairs
+                        .iter()
+                        .filter(|(n, _)| *n == name)
+                        .map(|(_, v)| *v)
+                        .collect::<Vec<&str>>()
+                }
+            };
+            let good: &[(&str, &str)] = &[
+                ("mcp-param-region", "=?base64?5LiW55WM?="),
+                ("mcp-param-priority", "7.0"),
+                ("mcp-param-dry-run", "true"),
+            ];
+            assert_eq!(check(&found, arguments.as_object(), headers(good)), Ok(()));
+            let missing: &[(&str, &str)] = &[("mcp-param-region", "=?base64?5LiW55WM?=")];
+            assert!(check(&found, arguments.as_object(), headers(missing)).is_err());
+            let wrong: &[(&str, &str)] = &[
+                ("mcp-param-region", "other"),
+                ("mcp-param-priority", "7"),
+                ("mcp-param-dry-run", "true"),
+            ];
+            assert!(check(&found, arguments.as_object(), headers(wrong)).is_err());
+            let extra: &[(&str, &str)] = &[("mcp-param-region", "x")];
+            assert!(check(&found, json!({}).as_object(), headers(extra)).is_err());
+        }
+        #[cfg(feature = "http-client")]
+        {
+            let arguments =
+                json!({"region": "世界", "priority": 7, "opts": {"dry": true}, "query": "q"});
+            let mut headers = headers(&found, arguments.as_object());
+            headers.sort();
+            assert_eq!(
+                headers,
+                [
+                    ("mcp-param-Dry-Run".to_owned(), "true".to_owned()),
+                    ("mcp-param-Priority".to_owned(), "7".to_owned()),
+                    (
+                        "mcp-param-Region".to_owned(),
+                        "=?base64?5LiW55WM?=".to_owned()
+                    ),
+                ]
+            );
+            // Absent values send no header.
+            assert!(super::headers(&found, json!({}).as_object()).is_empty());
+        }
     }
 
     #[test]

@@ -84,12 +84,12 @@ use self::security::{Guard, Hosts};
 use self::session::{Busy, HttpSession, OpenError, ResumeError};
 use super::{
     LAST_EVENT_ID, MCP_METHOD, MCP_NAME, MCP_PROTOCOL_VERSION, MCP_SESSION_ID, ParamsSniff,
-    as_string, decode_header_value, name_member,
+    as_string, decode_header_value, name_member, param_headers,
 };
 use crate::error::{Error, Result};
 use crate::jsonrpc::incoming::{self, IncomingMessage};
 use crate::jsonrpc::{Session, outgoing};
-use crate::server::{Connection, Server, ServerHandler};
+use crate::server::{Connection, Server, ServerEvent, ServerHandler};
 use crate::transport::BoxFuture;
 use crate::types::{ErrorCode, ErrorData, ProtocolVersion, RequestId};
 
@@ -292,6 +292,7 @@ impl<H: ServerHandler> HttpServerBuilder<H> {
     pub fn build(self) -> HttpServer<H> {
         let stateless_service = self.server.connection(None);
         let guard = RwLock::new(self.config.guard.clone());
+        let tool_events = self.server.notifier().subscribe();
         HttpServer {
             shared: Arc::new(Shared {
                 stateless_service,
@@ -304,6 +305,8 @@ impl<H: ServerHandler> HttpServerBuilder<H> {
                 stopped: tokio::sync::Mutex::new(false),
                 shutdown: CancellationToken::new(),
                 sweeping: std::sync::Once::new(),
+                tool_headers: Mutex::new(None),
+                tool_events: Mutex::new(tool_events),
             }),
         }
     }
@@ -354,7 +357,14 @@ struct Shared<H> {
     stopped: tokio::sync::Mutex<bool>,
     shutdown: CancellationToken,
     sweeping: std::sync::Once,
+    /// The `x-mcp-header` annotations of the server's tools, by tool name, learned from its own
+    /// `tools/list` and forgotten when the tools change.
+    tool_headers: Mutex<Option<Arc<ToolHeaders>>>,
+    tool_events: Mutex<tokio::sync::broadcast::Receiver<ServerEvent>>,
 }
+
+/// Tool name → its annotated parameters.
+type ToolHeaders = HashMap<String, Vec<param_headers::Annotation>>;
 
 impl<H: ServerHandler> HttpServer<H> {
     /// Starts configuring the HTTP endpoints of `server`.
@@ -820,7 +830,11 @@ impl<H: ServerHandler> Shared<H> {
                 );
             }
         };
-        if let Err(error) = self.check_stateless(headers, &posted) {
+        let mut checked = self.check_stateless(headers, &posted);
+        if checked.is_ok() && posted.method.as_deref() == Some("tools/call") {
+            checked = self.check_param_headers(headers, &body, &posted).await;
+        }
+        if let Err(error) = checked {
             let body = outgoing::error_response(Some(&id), &error);
             return respond::json_response(StatusCode::BAD_REQUEST, body, &HeaderMap::new());
         }
@@ -958,6 +972,121 @@ impl<H: ServerHandler> Shared<H> {
             ));
         }
         Ok(())
+    }
+
+    /// Checks the `Mcp-Param-*` headers of a stateless-era `tools/call` against its arguments,
+    /// when the tool's schema annotates parameters with `x-mcp-header` (headers of other tools
+    /// are not recognised, and ignored).
+    async fn check_param_headers(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+        posted: &Posted,
+    ) -> Result<(), ErrorData> {
+        let Some(Some(name)) = &posted.name else {
+            return Ok(());
+        };
+        let version = posted.meta_version.as_deref().unwrap_or_default();
+        let Some(tools) = self.tool_headers(version).await else {
+            return Ok(());
+        };
+        let Some(annotations) = tools.get(name) else {
+            return Ok(());
+        };
+        let message: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+        param_headers::check(
+            annotations,
+            message["params"]["arguments"].as_object(),
+            |header| {
+                headers
+                    .get_all(header)
+                    .iter()
+                    .map(|v| v.to_str().unwrap_or("\u{0}"))
+                    .collect()
+            },
+        )
+        .map_err(header_mismatch)
+    }
+
+    /// The annotated parameters of the server's tools, from its own `tools/list` (every page),
+    /// kept until the tools change; `None` when the list cannot be had (the check is skipped).
+    async fn tool_headers(&self, version: &str) -> Option<Arc<ToolHeaders>> {
+        {
+            use tokio::sync::broadcast::error::TryRecvError;
+            let mut events = lock(&self.tool_events);
+            loop {
+                match events.try_recv() {
+                    Ok(ServerEvent::ToolsListChanged) | Err(TryRecvError::Lagged(_)) => {
+                        *lock(&self.tool_headers) = None;
+                    }
+                    Ok(_) => {}
+                    Err(_) => break,
+                }
+            }
+        }
+        if let Some(known) = lock(&self.tool_headers).clone() {
+            return Some(known);
+        }
+        let mut tools = ToolHeaders::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..100 {
+            let mut params = serde_json::json!({ "_meta": {
+                "io.modelcontextprotocol/protocolVersion": version,
+                "io.modelcontextprotocol/clientCapabilities": {},
+            }});
+            if let Some(cursor) = &cursor {
+                params["cursor"] = serde_json::Value::String(cursor.clone());
+            }
+            let request = serde_json::json!({
+                "jsonrpc": "2.0", "id": 0, "method": "tools/list", "params": params,
+            });
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let exchange = Session::serve_one(
+                &serde_json::to_vec(&request).ok()?,
+                self.stateless_service.clone(),
+                ExchangeWriter(tx),
+                self.server.session_options().clone(),
+            );
+            let answer = tokio::time::timeout(Duration::from_secs(30), async {
+                loop {
+                    match rx.recv().await? {
+                        respond::Frame::Message {
+                            json, last: true, ..
+                        } => return Some(json),
+                        _ => continue,
+                    }
+                }
+            })
+            .await
+            .ok()
+            .flatten();
+            drop(exchange);
+            let answer: serde_json::Value = serde_json::from_slice(&answer?).ok()?;
+            let result = answer.get("result")?;
+            for tool in result.get("tools")?.as_array()? {
+                let Some(name) = tool["name"].as_str() else {
+                    continue;
+                };
+                match param_headers::annotations(&tool["inputSchema"]) {
+                    Ok(annotations) if !annotations.is_empty() => {
+                        tools.insert(name.to_owned(), annotations);
+                    }
+                    Ok(_) => {}
+                    Err(why) => tracing::warn!(
+                        tool = name,
+                        "the tool's x-mcp-header annotations are invalid, so clients will leave \
+                         it out: {why}"
+                    ),
+                }
+            }
+            match result.get("nextCursor").and_then(serde_json::Value::as_str) {
+                Some(next) if cursor.as_deref() != Some(next) => cursor = Some(next.to_owned()),
+                _ => break,
+            }
+        }
+        let tools = Arc::new(tools);
+        *lock(&self.tool_headers) = Some(tools.clone());
+        Some(tools)
     }
 
     /// A handshake-era POST to a server in stateless mode: served on its own, as if the client
