@@ -48,12 +48,15 @@ pub struct Violation {
     pub errors: Vec<String>,
 }
 
-/// Validates messages against one version's schema, compiling each definition once.
+/// Validates messages against one version's schema, compiling each definition once against a
+/// registry that indexes the schema document once.
 pub struct Validator {
     version: ProtocolVersion,
-    schema: Value,
+    base: String,
     defs_key: &'static str,
-    compiled: HashMap<String, Option<jsonschema::Validator>>,
+    definitions: std::collections::HashSet<String>,
+    registry: jsonschema::Registry<'static>,
+    compiled: HashMap<String, Result<jsonschema::Validator, String>>,
 }
 
 impl Validator {
@@ -66,10 +69,21 @@ impl Validator {
         } else {
             "definitions"
         };
+        let definitions = schema[defs_key]
+            .as_object()
+            .map(|defs| defs.keys().cloned().collect())
+            .unwrap_or_default();
+        let base = format!("https://modelcontextprotocol.io/schema/{version}/schema.json");
+        let registry = jsonschema::Registry::new()
+            .add(&base, schema)
+            .and_then(|builder| builder.prepare())
+            .expect("the embedded schemas index");
         Self {
             version,
-            schema,
+            base,
             defs_key,
+            definitions,
+            registry,
             compiled: HashMap::new(),
         }
     }
@@ -79,28 +93,28 @@ impl Validator {
         self.version
     }
 
-    fn has(&self, definition: &str) -> bool {
-        self.schema[self.defs_key].get(definition).is_some()
-    }
-
     fn check(&mut self, definition: &str, instance: &Value) -> Option<Vec<String>> {
-        if !self.has(definition) {
+        if !self.definitions.contains(definition) {
             return None;
         }
-        let schema = &self.schema;
-        let defs_key = self.defs_key;
-        let validator = self
+        let registry = &self.registry;
+        let reference = json!({ "$ref": format!("{}#/{}/{definition}", self.base, self.defs_key) });
+        let validator = match self
             .compiled
             .entry(definition.to_owned())
             .or_insert_with(|| {
-                let mut root = schema.clone();
-                root.as_object_mut()?.insert(
-                    "allOf".to_owned(),
-                    json!([{ "$ref": format!("#/{defs_key}/{definition}") }]),
-                );
-                jsonschema::options().build(&root).ok()
-            })
-            .as_ref()?;
+                jsonschema::options()
+                    .with_registry(registry)
+                    .build(&reference)
+                    .map_err(|e| e.to_string())
+            }) {
+            Ok(validator) => validator,
+            Err(e) => {
+                return Some(vec![format!(
+                    "the schema's {definition} does not compile: {e}"
+                )]);
+            }
+        };
         let errors: Vec<String> = validator
             .iter_errors(instance)
             .take(5)
@@ -175,10 +189,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_embedded_schema_parses() {
+    fn every_embedded_schema_compiles() {
         for version in ProtocolVersion::ALL {
-            let schema: Value = serde_json::from_str(schema_text(version)).unwrap();
-            assert!(schema.get("$defs").or(schema.get("definitions")).is_some());
+            let mut validator = Validator::new(version);
+            // Results of the stateless era carry their `resultType`.
+            let result = if version.is_stateless() {
+                json!({"resultType": "complete"})
+            } else {
+                json!({})
+            };
+            let ping = json!({"jsonrpc": "2.0", "id": 1, "result": result});
+            let violations = validator.validate_incoming(&ping, |_| Some("ping".into()));
+            assert!(violations.is_empty(), "{version}: {violations:?}");
+            let broken = json!({"jsonrpc": "1.0", "id": 1, "result": {}});
+            assert!(
+                !validator.validate_incoming(&broken, |_| None).is_empty(),
+                "{version}"
+            );
         }
     }
 
