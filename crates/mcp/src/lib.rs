@@ -1,10 +1,41 @@
 //! The Model Context Protocol SDK: a JSON-RPC engine, client and server sessions, and
 //! transports, speaking every published protocol version.
 //!
-//! # A server
+//! # Quickstart
 //!
-//! Implement [`server::ServerHandler`] for what the server offers and serve it; the same server
-//! answers a 2025 client's `initialize` handshake and a 2026-07-28 client's stateless requests.
+//! [`fastmcp::FastMcp`] is the high-level server: plain functions become tools, resources and
+//! prompts, their JSON Schemas derived from the parameter types and their descriptions from the
+//! doc comments. The same server answers a 2025 client's `initialize` handshake and a
+//! 2026-07-28 client's stateless requests.
+//!
+//! ```no_run
+//! use mcp::fastmcp::FastMcp;
+//!
+//! /// Add two numbers
+//! #[mcp::tool]
+//! fn add(a: i64, b: i64) -> i64 {
+//!     a + b
+//! }
+//!
+//! /// Get a personalized greeting
+//! #[mcp::resource("greeting://{name}")]
+//! fn get_greeting(name: String) -> String {
+//!     format!("Hello, {name}!")
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> mcp::Result<()> {
+//!     let mcp = FastMcp::new("Demo");
+//!     mcp.add_tool(add::tool());
+//!     mcp.add_resource(get_greeting::resource());
+//!     mcp.run().await // stdio; `mcp.run_http("127.0.0.1:8000")` for Streamable HTTP
+//! }
+//! ```
+//!
+//! # A low-level server
+//!
+//! Implement [`server::ServerHandler`] for full control of every request; capabilities follow
+//! from the methods implemented.
 //!
 //! ```no_run
 //! use mcp::server::{RequestContext, Server, ServerHandler};
@@ -67,7 +98,8 @@
 //! # Layers
 //!
 //! [`types`] (every protocol type, no I/O) → [`jsonrpc`] (the session engine) →
-//! [`server`] / [`client`] → [`transport`] (stdio, in-memory).
+//! [`server`] / [`client`] → [`transport`] (stdio, in-memory, Streamable HTTP, legacy
+//! HTTP+SSE); [`fastmcp`] sits on [`server`].
 
 extern crate self as mcp;
 

@@ -701,3 +701,60 @@ async fn sampling_links_binary_files_template_completion_and_subscriptions() {
         client.close().await;
     }
 }
+
+/// `FastMcp::http()` mounted beside another route: both protocol eras over Streamable HTTP,
+/// and the legacy SSE endpoints when asked for.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_over_http_beside_other_routes() {
+    let mcp = FastMcp::new("Demo");
+    mcp.add_tool(add::tool());
+    let http = mcp.http().legacy_sse("/sse", "/messages/").build();
+    let app = axum::Router::new()
+        .route("/health", axum::routing::get(|| async { "ok" }))
+        .merge(http.router());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(async move {
+        http.serve(listener, app, async {
+            let _ = stopped.await;
+        })
+        .await
+    });
+
+    let health = reqwest::get(format!("{base}/health")).await.unwrap();
+    assert_eq!(health.text().await.unwrap(), "ok");
+    for version in [ProtocolVersion::V2026_07_28, ProtocolVersion::V2025_11_25] {
+        let client = Client::builder()
+            .protocol_version(version)
+            .connect_http(&format!("{base}/mcp"))
+            .await
+            .unwrap();
+        assert_eq!(client.protocol_version(), version);
+        let sum = client
+            .call_tool("math.add", json!({"a": 2, "b": 40}))
+            .await
+            .unwrap();
+        assert_eq!(sum.content[0].as_text(), Some("42"), "{version}");
+        client.close().await;
+    }
+    let transport = mcp::transport::http::SseClientTransport::new(&format!("{base}/sse"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let old = Client::builder()
+        .protocol_version(ProtocolVersion::V2024_11_05)
+        .connect(transport)
+        .await
+        .unwrap();
+    let sum = old
+        .call_tool("math.add", json!({"a": 1, "b": 2}))
+        .await
+        .unwrap();
+    assert_eq!(sum.content[0].as_text(), Some("3"));
+    old.close().await;
+
+    stop.send(()).unwrap();
+    serving.await.unwrap().unwrap();
+}

@@ -448,6 +448,40 @@ impl FastMcp {
     pub async fn serve<T: Transport>(&self, transport: T) -> Result<()> {
         self.server().serve(transport).await
     }
+
+    /// The HTTP endpoints of this server, to configure (path, legacy SSE, stateless mode,
+    /// allowed hosts, authorization) and then run alone or mount into an axum app:
+    ///
+    /// ```no_run
+    /// # async fn demo(mcp: mcp::fastmcp::FastMcp) -> mcp::Result<()> {
+    /// let http = mcp.http().legacy_sse("/sse", "/messages/").build();
+    /// let app = axum::Router::new()
+    ///     .route("/health", axum::routing::get(|| async { "ok" }))
+    ///     .merge(http.router());
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "http-server")]
+    pub fn http(&self) -> crate::transport::http::server::HttpServerBuilder<FastHandler> {
+        crate::transport::http::server::HttpServer::builder(self.server())
+    }
+
+    /// Serves over Streamable HTTP at `/mcp` on `addr` (both protocol eras) until Ctrl-C or
+    /// SIGTERM: the Python SDK's `mcp.run(transport="streamable-http")`.
+    #[cfg(feature = "http-server")]
+    pub async fn run_http(&self, addr: impl tokio::net::ToSocketAddrs) -> Result<()> {
+        self.http().build().run(addr).await
+    }
+
+    /// Serves the legacy HTTP+SSE transport (`/sse` and `/messages/`) beside Streamable HTTP
+    /// on `addr`: the Python SDK's `mcp.run(transport="sse")`.
+    #[cfg(feature = "http-server")]
+    pub async fn run_sse(&self, addr: impl tokio::net::ToSocketAddrs) -> Result<()> {
+        self.http()
+            .legacy_sse("/sse", "/messages/")
+            .build()
+            .run(addr)
+            .await
+    }
 }
 
 /// Cuts a list into pages: the items of the page `cursor` points at, and the cursor of the next.
