@@ -14,9 +14,9 @@ use crate::jsonrpc::{
 use crate::types::meta::SUBSCRIPTION_ID;
 use crate::types::{
     ClientCapabilities, ClientResult, CreateMessageRequestParams, CreateMessageResult,
-    ElicitRequestParams, ElicitResult, ElicitationCapability, ErrorData, InputRequest,
-    InputResponse, ListRootsResult, LoggingMessageNotificationParams, RequestId, RootsCapability,
-    SamplingCapability, ServerNotification,
+    ElicitAction, ElicitRequestParams, ElicitResult, ElicitValue, ElicitationCapability, ErrorData,
+    InputRequest, InputResponse, ListRootsResult, LoggingMessageNotificationParams, RequestId,
+    RootsCapability, SamplingCapability, ServerNotification,
 };
 
 /// Answers the server's sampling requests.
@@ -93,7 +93,11 @@ impl Callbacks {
                 None => Err(not_declared("sampling")),
             },
             InputRequest::Elicit(r) => match &self.elicitation {
-                Some(callback) => callback(r.params).await.map(InputResponse::Elicit),
+                Some(callback) => {
+                    let defaults = form_defaults(&r.params);
+                    let result = callback(r.params).await?;
+                    Ok(InputResponse::Elicit(with_defaults(result, defaults)))
+                }
                 None => Err(not_declared("elicitation")),
             },
             InputRequest::ListRoots(_) => match &self.roots {
@@ -165,8 +169,12 @@ impl Service for ClientService {
             },
             "elicitation/create" => match (&self.callbacks.elicitation, request.parse_params()) {
                 (Some(callback), Ok(params)) => {
+                    let defaults = form_defaults(&params);
                     let future = callback(params);
-                    Box::pin(async move { future.await.map(ClientResult::Elicit) })
+                    Box::pin(async move {
+                        let result = future.await?;
+                        Ok(ClientResult::Elicit(with_defaults(result, defaults)))
+                    })
                 }
                 (Some(_), Err(e)) => Box::pin(ready(Err(e))),
                 (None, _) => Box::pin(ready(Err(ErrorData::method_not_found(request.method)))),
@@ -218,6 +226,36 @@ impl Service for ClientService {
     }
 }
 
+/// The default values of the fields of a form elicitation (SEP-1034), by field name.
+fn form_defaults(params: &ElicitRequestParams) -> Vec<(String, ElicitValue)> {
+    let ElicitRequestParams::Form(form) = params else {
+        return Vec::new();
+    };
+    form.requested_schema
+        .properties
+        .iter()
+        .filter_map(|(name, field)| {
+            let mut field = serde_json::to_value(field).ok()?;
+            let default = field.get_mut("default")?.take();
+            let value = serde_json::from_value::<ElicitValue>(default).ok()?;
+            Some((name.clone(), value))
+        })
+        .collect()
+}
+
+/// An accepted form with every field the user left out that has a default filled in with it,
+/// as if the form had been shown pre-filled (SEP-1034). Other answers are left alone.
+fn with_defaults(mut result: ElicitResult, defaults: Vec<(String, ElicitValue)>) -> ElicitResult {
+    if result.action != ElicitAction::Accept || defaults.is_empty() {
+        return result;
+    }
+    let content = result.content.get_or_insert_with(Default::default);
+    for (name, value) in defaults {
+        content.entry(name).or_insert(value);
+    }
+    result
+}
+
 /// Wraps an async closure as a [`SamplingCallback`].
 pub(crate) fn sampling<F, Fut>(f: F) -> SamplingCallback
 where
@@ -243,4 +281,83 @@ where
     Fut: Future<Output = Result<ListRootsResult, ErrorData>> + Send + 'static,
 {
     Arc::new(move || Box::pin(f()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{
+        BooleanSchema, ElicitRequestFormParams, ElicitRequestUrlParams, NumberSchema,
+        RequestedSchema, StringSchema,
+    };
+
+    fn form() -> ElicitRequestParams {
+        let schema: RequestedSchema = serde_json::from_value(serde_json::json!({
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "default": "John Doe"},
+                "age": {"type": "integer", "default": 30},
+                "score": {"type": "number", "default": 95.5},
+                "status": {"type": "string", "enum": ["active", "inactive"], "default": "active"},
+                "verified": {"type": "boolean", "default": true},
+                "note": {"type": "string"}
+            }
+        }))
+        .unwrap();
+        ElicitRequestFormParams::new("fill in", schema).into()
+    }
+
+    #[test]
+    fn an_accepted_form_gets_the_defaults_of_the_fields_left_out() {
+        let result = ElicitResult::accept([("name", ElicitValue::from("Ada"))]);
+        let result = with_defaults(result, form_defaults(&form()));
+        let content = serde_json::to_value(result.content.unwrap()).unwrap();
+        assert_eq!(
+            content,
+            serde_json::json!({
+                "name": "Ada", "age": 30, "score": 95.5, "status": "active", "verified": true
+            })
+        );
+    }
+
+    #[test]
+    fn an_accepted_form_without_content_gets_every_default() {
+        let result = with_defaults(
+            ElicitResult::new(ElicitAction::Accept),
+            form_defaults(&form()),
+        );
+        assert_eq!(result.content.unwrap().len(), 5);
+    }
+
+    #[test]
+    fn declined_and_url_elicitations_are_left_alone() {
+        let declined = with_defaults(ElicitResult::decline(), form_defaults(&form()));
+        assert_eq!(declined.content, None);
+        let url: ElicitRequestParams =
+            ElicitRequestUrlParams::new("sign in", "https://example.com").into();
+        assert!(form_defaults(&url).is_empty());
+    }
+
+    #[test]
+    fn typed_schemas_give_their_defaults() {
+        let mut boolean = BooleanSchema::new();
+        boolean.default = Some(false);
+        let mut number = NumberSchema::integer();
+        number.default = Some(7.0);
+        let mut string = StringSchema::new();
+        string.default = Some("x".into());
+        let schema = RequestedSchema::new()
+            .with_property("b", boolean, false)
+            .with_property("n", number, false)
+            .with_property("s", string, true);
+        let defaults = form_defaults(&ElicitRequestFormParams::new("m", schema).into());
+        assert_eq!(
+            defaults,
+            vec![
+                ("b".to_owned(), ElicitValue::Bool(false)),
+                ("n".to_owned(), ElicitValue::Number(7.0)),
+                ("s".to_owned(), ElicitValue::from("x")),
+            ]
+        );
+    }
 }

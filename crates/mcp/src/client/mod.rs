@@ -117,6 +117,8 @@ impl ClientBuilder {
     }
 
     /// Answers the server's elicitation requests (and declares the `elicitation` capability).
+    /// When `f` accepts a form and leaves out fields for which the form gives a `default`, the
+    /// client sends those defaults, as if the form had been shown pre-filled (SEP-1034).
     pub fn on_elicitation<F, Fut>(mut self, f: F) -> Self
     where
         F: Fn(ElicitRequestParams) -> Fut + Send + Sync + 'static,

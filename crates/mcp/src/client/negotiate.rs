@@ -9,8 +9,8 @@ use super::{Client, Negotiated, VersionChoice};
 use crate::error::{Error, Result};
 use crate::jsonrpc::RequestOptions;
 use crate::types::{
-    DiscoverResult, EmptyRequestParams, ErrorCode, InitializeRequestParams, InitializeResult,
-    ProtocolVersion, RequestMeta, UnsupportedProtocolVersionData,
+    DiscoverResult, EmptyRequestParams, ErrorCode, ErrorData, InitializeRequestParams,
+    InitializeResult, ProtocolVersion, RequestMeta, UnsupportedProtocolVersionData,
 };
 
 /// Establishes the version per `choice`.
@@ -20,18 +20,57 @@ pub(super) async fn negotiate(
     probe_timeout: Duration,
 ) -> Result<Negotiated> {
     match choice {
-        VersionChoice::Pinned(version) if version.is_stateless() => {
-            match discover(client, version, None).await? {
-                Ok(negotiated) => Ok(negotiated),
-                Err(result) => Err(Error::ProtocolViolation(format!(
-                    "the server does not list {version} among its versions ({})",
-                    result.supported_versions.join(", ")
-                ))),
-            }
-        }
+        VersionChoice::Pinned(version) if version.is_stateless() => pinned(client, version).await,
         VersionChoice::Pinned(version) => initialize(client, version, true).await,
         VersionChoice::Auto => auto(client, probe_timeout).await,
     }
+}
+
+/// `server/discover` at exactly `version`. A server that rejects the version (-32022) while
+/// listing it among the ones it supports is asked once more, as the specification has clients
+/// retry with a version from that list.
+async fn pinned(client: &Client, version: ProtocolVersion) -> Result<Negotiated> {
+    let mut retried = false;
+    loop {
+        match discover(client, version, None).await {
+            Ok(Ok(negotiated)) => return Ok(negotiated),
+            Ok(Err(result)) => {
+                return Err(Error::ProtocolViolation(format!(
+                    "the server does not list {version} among its versions ({})",
+                    result.supported_versions.join(", ")
+                )));
+            }
+            Err(Error::Protocol(e)) if e.code == ErrorCode::UNSUPPORTED_PROTOCOL_VERSION => {
+                let supported = supported_versions(&e);
+                if !retried && supported.contains(&version) {
+                    retried = true;
+                    continue;
+                }
+                return Err(Error::ProtocolViolation(format!(
+                    "the client is pinned to {version} but the server supports only {}",
+                    supported
+                        .iter()
+                        .map(|v| v.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            Err(other) => return Err(other),
+        }
+    }
+}
+
+/// The versions an `UnsupportedProtocolVersion` error says the server supports, those this
+/// client knows.
+fn supported_versions(error: &ErrorData) -> Vec<ProtocolVersion> {
+    error
+        .typed_data::<UnsupportedProtocolVersionData>()
+        .and_then(|r| r.ok())
+        .map(|d| d.supported)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| ProtocolVersion::from_wire(v))
+        .collect()
 }
 
 /// The stdio probe of the specification: a `DiscoverResult` or a recognised stateless-era
@@ -44,15 +83,7 @@ async fn auto(client: &Client, probe_timeout: Duration) -> Result<Negotiated> {
             // It answers discover but lists no stateless version we speak: a handshake server.
             Ok(Err(_)) => break,
             Err(Error::Protocol(e)) if e.code == ErrorCode::UNSUPPORTED_PROTOCOL_VERSION => {
-                let supported = e
-                    .typed_data::<UnsupportedProtocolVersionData>()
-                    .and_then(|r| r.ok())
-                    .map(|d| d.supported)
-                    .unwrap_or_default();
-                let known: Vec<ProtocolVersion> = supported
-                    .iter()
-                    .filter_map(|v| ProtocolVersion::from_wire(v))
-                    .collect();
+                let known = supported_versions(&e);
                 match known.iter().copied().filter(|v| v.is_stateless()).max() {
                     Some(common) if attempt == 0 => {
                         version = common;

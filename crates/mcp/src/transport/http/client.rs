@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::AbortHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -205,6 +205,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// How a broken stream is resumed.
 const RECONNECT_ATTEMPTS: u32 = 3;
 const DEFAULT_RECONNECT_DELAY: Duration = Duration::from_secs(1);
+/// How long the first request after the handshake waits for the GET stream to open.
+const GET_STREAM_OPEN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The Streamable HTTP transport, client side.
 ///
@@ -535,10 +537,20 @@ async fn send_loop(inner: Arc<Inner>, mut outgoing: mpsc::UnboundedReceiver<Outg
         let initialized = sniffed.method.as_deref() == Some("notifications/initialized");
         post_message(&inner, message.json).await;
         if initialized && inner.get_stream {
-            let mut state = lock(&inner.state);
-            if state.session_id.is_some() && state.get_stream.is_none() {
-                let task = tokio::spawn(get_stream(inner.clone()));
-                state.get_stream = Some(task.abort_handle());
+            // The server sends requests and notifications that belong to no request of ours
+            // on the GET stream only, and may drop them while none is open: open it before
+            // the next request goes out.
+            let opened = {
+                let mut state = lock(&inner.state);
+                (state.session_id.is_some() && state.get_stream.is_none()).then(|| {
+                    let (opened, is_open) = oneshot::channel();
+                    let task = tokio::spawn(get_stream(inner.clone(), Some(opened)));
+                    state.get_stream = Some(task.abort_handle());
+                    is_open
+                })
+            };
+            if let Some(is_open) = opened {
+                let _ = tokio::time::timeout(GET_STREAM_OPEN_TIMEOUT, is_open).await;
             }
         }
     }
@@ -1003,8 +1015,9 @@ async fn read_events(
     }
 }
 
-/// The GET stream of server-initiated messages, reopened (and resumed) when it breaks.
-async fn get_stream(inner: Arc<Inner>) {
+/// The GET stream of server-initiated messages, reopened (and resumed) when it breaks. `opened`
+/// hears when the server first answered the GET (with the stream or a refusal).
+async fn get_stream(inner: Arc<Inner>, mut opened: Option<oneshot::Sender<()>>) {
     let mut last_event_id: Option<String> = None;
     let mut retry: Option<u64> = None;
     let mut failures = 0;
@@ -1021,6 +1034,9 @@ async fn get_stream(inner: Arc<Inner>) {
                 request
             })
             .await;
+        if let Some(opened) = opened.take() {
+            let _ = opened.send(());
+        }
         match sent {
             Ok(mut response) if response.status().is_success() => {
                 failures = 0;
