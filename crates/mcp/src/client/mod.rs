@@ -18,6 +18,8 @@
 //! # Ok(()) }
 //! ```
 
+#[cfg(feature = "http-client")]
+pub mod auth;
 mod handler;
 mod negotiate;
 mod subscription;

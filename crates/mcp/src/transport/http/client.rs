@@ -40,23 +40,42 @@ use crate::transport::{
 };
 use crate::types::{ErrorCode, ErrorData, ProtocolVersion, RequestId};
 
-/// Supplies credentials for the requests of an HTTP transport: where OAuth plugs in.
+/// Supplies credentials for the requests of an HTTP transport: where OAuth plugs in
+/// ([`OAuthClient`](crate::client::auth::OAuthClient) implements it).
 ///
 /// [`bearer_token`](StreamableHttpTransport::bearer_token) covers a fixed token.
 pub trait HttpClientAuth: Send + Sync + 'static {
     /// The `Authorization` header value for the next request (`Bearer …`), if any.
     fn authorization(&self) -> BoxFuture<'_, Result<Option<String>, BoxError>>;
 
-    /// The server answered 401 with this `WWW-Authenticate` challenge: obtain new credentials
-    /// and say whether the request should be sent once more. The default gives up.
-    fn unauthorized<'a>(
+    /// The server refused a request: 401, or 403 with `error="insufficient_scope"`. Obtain new
+    /// credentials and say whether the request should be sent once more. The default gives up.
+    fn challenged<'a>(
         &'a self,
-        challenge: Option<&'a str>,
+        challenge: &'a AuthChallenge<'a>,
     ) -> BoxFuture<'a, Result<bool, BoxError>> {
         let _ = challenge;
         Box::pin(std::future::ready(Ok(false)))
     }
 }
+
+/// A refusal of the server that new credentials may overcome.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthChallenge<'a> {
+    /// 401 (no or bad credentials) or 403 (insufficient scope).
+    pub status: StatusCode,
+    /// The `WWW-Authenticate` header of the answer, if any.
+    pub www_authenticate: Option<&'a str>,
+    /// The `Authorization` header the refused request carried, if any.
+    pub authorization: Option<&'a str>,
+}
+
+/// Why new credentials could not be obtained, kept on the refused response for the error.
+#[derive(Debug, Clone)]
+struct AuthFailure(String);
+
+/// How often one request is sent again after new credentials (a 401 and then a 403 step-up).
+const MAX_AUTH_RETRIES: usize = 2;
 
 /// A fixed bearer token.
 struct BearerToken(String);
@@ -118,38 +137,71 @@ impl Common {
         Ok(())
     }
 
-    /// Adds the custom headers and the credentials to a request.
-    async fn decorate(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    /// Adds the custom headers and the credentials to a request; also gives the credentials.
+    async fn decorate(
+        &self,
+        mut request: reqwest::RequestBuilder,
+    ) -> (reqwest::RequestBuilder, Option<String>) {
         request = request.headers(self.headers.clone());
+        let mut credentials = None;
         if let Some(auth) = &self.auth {
             match auth.authorization().await {
-                Ok(Some(value)) => request = request.header(header::AUTHORIZATION, value),
+                Ok(Some(value)) => {
+                    request = request.header(header::AUTHORIZATION, value.as_str());
+                    credentials = Some(value);
+                }
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "no credentials for the request"),
             }
         }
-        request
+        (request, credentials)
     }
 
-    /// Sends a request, asking the auth provider for new credentials once on a 401.
+    /// Sends a request; when the server refuses it (401, or 403 for want of scope), asks the
+    /// auth provider for new credentials and sends it again, a bounded number of times.
     async fn send(
         &self,
         build: impl Fn() -> reqwest::RequestBuilder,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self.decorate(build()).await.send().await?;
-        if response.status() == StatusCode::UNAUTHORIZED {
-            if let Some(auth) = &self.auth {
-                let challenge = response
-                    .headers()
-                    .get(header::WWW_AUTHENTICATE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned);
-                if let Ok(true) = auth.unauthorized(challenge.as_deref()).await {
-                    return self.decorate(build()).await.send().await;
+        let mut retries = 0;
+        loop {
+            let (request, credentials) = self.decorate(build()).await;
+            let mut response = request.send().await?;
+            let Some(auth) = &self.auth else {
+                return Ok(response);
+            };
+            let www_authenticate = response
+                .headers()
+                .get(header::WWW_AUTHENTICATE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let refused = match response.status() {
+                StatusCode::UNAUTHORIZED => true,
+                StatusCode::FORBIDDEN => www_authenticate
+                    .as_deref()
+                    .is_some_and(|c| c.contains("insufficient_scope")),
+                _ => false,
+            };
+            if !refused || retries >= MAX_AUTH_RETRIES {
+                return Ok(response);
+            }
+            retries += 1;
+            let challenge = AuthChallenge {
+                status: response.status(),
+                www_authenticate: www_authenticate.as_deref(),
+                authorization: credentials.as_deref(),
+            };
+            match auth.challenged(&challenge).await {
+                Ok(true) => {}
+                Ok(false) => return Ok(response),
+                Err(e) => {
+                    let why = error_chain(e.as_ref());
+                    tracing::warn!(error = %why, "could not obtain credentials");
+                    response.extensions_mut().insert(AuthFailure(why));
+                    return Ok(response);
                 }
             }
         }
-        Ok(response)
     }
 }
 
@@ -855,9 +907,16 @@ async fn run_request(
             .get(header::WWW_AUTHENTICATE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let auth_failure = response.extensions().get::<AuthFailure>().cloned();
         let body = read_limited(&mut response, 64 * 1024)
             .await
             .unwrap_or_default();
+        if let Some(AuthFailure(why)) = auth_failure {
+            return Err(ErrorData::invalid_request(format!(
+                "HTTP {status} from {url}: authorization failed: {why}"
+            ))
+            .with_data(serde_json::json!({ "httpStatus": status.as_u16() })));
+        }
         // A JSON-RPC error in the body is the server's own answer: pass it on.
         if let IncomingMessage::Error { error, .. } = incoming::parse(&body) {
             return Err(error);

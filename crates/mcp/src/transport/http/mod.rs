@@ -49,7 +49,7 @@ pub mod server;
 pub(crate) mod sse;
 
 #[cfg(feature = "http-client")]
-pub use client::{HttpClientAuth, SseClientTransport, StreamableHttpTransport};
+pub use client::{AuthChallenge, HttpClientAuth, SseClientTransport, StreamableHttpTransport};
 #[cfg(feature = "http-server")]
 pub use server::{
     EventStore, HttpAuth, HttpServer, HttpServerBuilder, InMemoryEventStore, ResponseMode,
