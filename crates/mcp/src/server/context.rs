@@ -246,6 +246,17 @@ impl RequestContext {
         &self,
         params: CreateMessageRequestParams,
     ) -> Result<CreateMessageResult> {
+        self.create_message_keyed(None, params).await
+    }
+
+    /// Like [`create_message`](Self::create_message), with the key the request gets in the
+    /// stateless era's `inputRequests` (the answer comes back under it). Without one, the key
+    /// is made of the request's kind and its order within the handler.
+    pub async fn create_message_keyed(
+        &self,
+        key: Option<&str>,
+        params: CreateMessageRequestParams,
+    ) -> Result<CreateMessageResult> {
         let missing = match &self.client_capabilities().sampling {
             None => Some(SamplingCapability::default()),
             Some(s) if params.tools.is_some() && s.tools.is_none() => Some(SamplingCapability {
@@ -263,12 +274,22 @@ impl RequestContext {
                 },
             ));
         }
-        self.ask::<CreateMessageRequest>("sampling", params, InputRequest::CreateMessage)
+        self.ask::<CreateMessageRequest>("sampling", key, params, InputRequest::CreateMessage)
             .await
     }
 
     /// Asks the user for input through the client (elicitation), as a form or a URL to visit.
     pub async fn elicit(&self, params: ElicitRequestParams) -> Result<ElicitResult> {
+        self.elicit_keyed(None, params).await
+    }
+
+    /// Like [`elicit`](Self::elicit), with the key the request gets in the stateless era's
+    /// `inputRequests` (see [`create_message_keyed`](Self::create_message_keyed)).
+    pub async fn elicit_keyed(
+        &self,
+        key: Option<&str>,
+        params: ElicitRequestParams,
+    ) -> Result<ElicitResult> {
         let url = matches!(params, ElicitRequestParams::Url(_));
         let supported = self
             .client_capabilities()
@@ -297,12 +318,18 @@ impl RequestContext {
                 },
             ));
         }
-        self.ask::<ElicitRequest>("elicitation", params, InputRequest::Elicit)
+        self.ask::<ElicitRequest>("elicitation", key, params, InputRequest::Elicit)
             .await
     }
 
     /// Asks the client for its roots (the directories or files it lets the server see).
     pub async fn list_roots(&self) -> Result<ListRootsResult> {
+        self.list_roots_keyed(None).await
+    }
+
+    /// Like [`list_roots`](Self::list_roots), with the key the request gets in the stateless
+    /// era's `inputRequests` (see [`create_message_keyed`](Self::create_message_keyed)).
+    pub async fn list_roots_keyed(&self, key: Option<&str>) -> Result<ListRootsResult> {
         if self.client_capabilities().roots.is_none() {
             return Err(self.missing_capability(
                 "roots",
@@ -314,6 +341,7 @@ impl RequestContext {
         }
         self.ask::<ListRootsRequest>(
             "roots",
+            key,
             EmptyRequestParams::default(),
             InputRequest::ListRoots,
         )
@@ -334,6 +362,7 @@ impl RequestContext {
     async fn ask<R: Request>(
         &self,
         kind: &str,
+        key: Option<&str>,
         params: R::Params,
         wrap: fn(R) -> InputRequest,
     ) -> Result<R::Result> {
@@ -356,7 +385,10 @@ impl RequestContext {
             ))
             .into());
         };
-        let key = input.next_key(kind);
+        let key = match key {
+            Some(key) => key.to_owned(),
+            None => input.next_key(kind),
+        };
         if let Some(answer) = input.answers.get(&key) {
             if let Ok(result) = serde_json::from_value::<R::Result>(answer.clone()) {
                 return Ok(result);

@@ -1,0 +1,84 @@
+//! The server the official MCP conformance suite tests: every tool, resource, prompt and
+//! behaviour its server scenarios look for, served over Streamable HTTP at `/mcp`.
+//!
+//! ```sh
+//! cargo run --release --example everything -- --port 3001
+//! node node_modules/@modelcontextprotocol/conformance/dist/index.js server \
+//!     --url http://127.0.0.1:3001/mcp --requirements 2025-11-25
+//! ```
+//!
+//! Built on [`FastMcp`](mcp::fastmcp::FastMcp): plain functions for the content tools
+//! ([`tools`]), the multi round-trip tools of the 2026-07-28 era ([`input_required`]), the
+//! `test://` resources ([`resources`]) and the `test_…` prompts ([`prompts`]). Both protocol
+//! eras are served on the one endpoint; streams are resumable (an in-memory event store).
+
+mod input_required;
+mod prompts;
+mod resources;
+mod tools;
+
+use std::time::Duration;
+
+use mcp::fastmcp::FastMcp;
+use mcp::transport::http::InMemoryEventStore;
+
+/// The default port, as the conformance suite's examples use.
+const DEFAULT_PORT: u16 = 3001;
+
+/// The events kept for streams that a client resumes with `Last-Event-ID`.
+const EVENTS_KEPT: usize = 10_000;
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: everything [--port PORT]   (127.0.0.1, default port {DEFAULT_PORT}; 0 picks a free one)"
+    );
+    std::process::exit(2);
+}
+
+fn port_from_args() -> u16 {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] => DEFAULT_PORT,
+        ["--port", port] => port.parse().unwrap_or_else(|_| {
+            eprintln!("everything: --port takes a number from 0 to 65535, not {port:?}");
+            usage()
+        }),
+        _ => usage(),
+    }
+}
+
+/// The server: its tools, resources, prompts and completions.
+fn everything() -> FastMcp {
+    let mcp = FastMcp::new("mcp-conformance-test-server").with_version("0.1.0");
+    tools::register(&mcp);
+    input_required::register(&mcp);
+    resources::register(&mcp);
+    prompts::register(&mcp);
+    mcp
+}
+
+#[tokio::main]
+async fn main() -> mcp::Result<()> {
+    let port = port_from_args();
+    let mcp = everything();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    // With port 0 the system picks one: this line says which.
+    eprintln!(
+        "everything: serving MCP at http://{}/mcp",
+        listener.local_addr()?
+    );
+    let http = mcp
+        .http()
+        .event_store(InMemoryEventStore::new(EVENTS_KEPT))
+        .retry_interval(Duration::from_millis(100))
+        .build();
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    http.serve(listener, http.router(), ctrl_c).await
+}
