@@ -268,3 +268,74 @@ async fn the_get_stream_is_open_before_the_first_request_after_the_handshake() {
     );
     client.close().await;
 }
+
+/// A stateless-era server slow to answer its first `server/discover` (past the client's probe
+/// timeout), which then refuses the `initialize` handshake the client falls back to.
+async fn slow_discover(State(log): State<Log>, body: String) -> Response {
+    let request: Value = serde_json::from_str(&body).unwrap();
+    let method = request["method"].as_str().unwrap_or_default().to_owned();
+    let first_discover = {
+        let mut log = log.lock().unwrap();
+        log.push(format!("POST {method}"));
+        method == "server/discover" && log.iter().filter(|e| e.ends_with("discover")).count() == 1
+    };
+    let id = request["id"].clone();
+    if id.is_null() {
+        return StatusCode::ACCEPTED.into_response();
+    }
+    if first_discover {
+        tokio::time::sleep(Duration::from_millis(600)).await;
+    }
+    let result = match method.as_str() {
+        "initialize" => {
+            let error = json!({
+                "jsonrpc": "2.0", "id": id,
+                "error": {"code": -32022, "message": "the handshake is not accepted",
+                          "data": {"supported": ["2026-07-28"], "requested": "2025-11-25"}}
+            });
+            return (
+                StatusCode::BAD_REQUEST,
+                [(header::CONTENT_TYPE, "application/json")],
+                error.to_string(),
+            )
+                .into_response();
+        }
+        "server/discover" => json!({
+            "resultType": "complete", "ttlMs": 0, "cacheScope": "private",
+            "supportedVersions": ["2026-07-28"], "capabilities": {"tools": {}},
+            "serverInfo": {"name": "slow-discover", "version": "1.0.0"}
+        }),
+        _ => json!({"resultType": "complete", "ttlMs": 0, "cacheScope": "private", "tools": []}),
+    };
+    json_response(json!({"jsonrpc": "2.0", "id": id, "result": result}))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stateless_server_that_answers_the_probe_late_is_still_spoken_to_statelessly() {
+    let log = Log::default();
+    let url = serve(
+        axum::Router::new()
+            .route("/mcp", axum::routing::post(slow_discover))
+            .with_state(log.clone()),
+    )
+    .await;
+    let client = tokio::time::timeout(
+        PATIENCE,
+        Client::builder()
+            .probe_timeout(Duration::from_millis(200))
+            .connect_http(&url),
+    )
+    .await
+    .unwrap()
+    .expect("the client discovers the server after the refused handshake");
+    assert_eq!(client.protocol_version(), ProtocolVersion::V2026_07_28);
+    client.list_tools(None).await.unwrap();
+    client.close().await;
+    let log = log.lock().unwrap().clone();
+    let discover = log
+        .iter()
+        .rposition(|e| e == "POST server/discover")
+        .unwrap();
+    let initialize = log.iter().position(|e| e == "POST initialize").unwrap();
+    assert!(initialize < discover, "{log:?}");
+}

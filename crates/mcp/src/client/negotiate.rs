@@ -99,7 +99,24 @@ async fn auto(client: &Client, probe_timeout: Duration) -> Result<Negotiated> {
             Err(other) => return Err(other),
         }
     }
-    initialize(client, ProtocolVersion::LATEST_HANDSHAKE, false).await
+    match initialize(client, ProtocolVersion::LATEST_HANDSHAKE, false).await {
+        // A stateless server that answered the probe too late for us, and now refuses the
+        // handshake: speak its newest stateless version after all.
+        Err(Error::Protocol(e)) if e.code == ErrorCode::UNSUPPORTED_PROTOCOL_VERSION => {
+            let Some(stateless) = supported_versions(&e)
+                .into_iter()
+                .filter(|v| v.is_stateless())
+                .max()
+            else {
+                return Err(Error::Protocol(e));
+            };
+            match discover(client, stateless, None).await? {
+                Ok(negotiated) => Ok(negotiated),
+                Err(_) => Err(Error::Protocol(e)),
+            }
+        }
+        other => other,
+    }
 }
 
 /// Sends `server/discover` at `version`. `Ok(Err(result))` when the server answered but does
