@@ -1,12 +1,15 @@
-//! Connecting a client to a resolved server: spawning it with its stderr shown on ours (or kept
-//! for the report), the server's log messages and progress shown through the [`Ui`], and, when
-//! asked, a record of every message exchanged (for schema validation).
+//! Connecting a client to a resolved server: spawning a local one with its stderr shown on ours
+//! (or kept for the report), or reaching a remote one over Streamable HTTP (falling back to the
+//! legacy HTTP+SSE transport when the server only speaks that) or SSE; the server's log messages
+//! and progress shown through the [`Ui`], and, when asked, a record of every message exchanged
+//! (for schema validation).
 
 use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use mcp::client::Client;
+use mcp::client::{Client, ClientBuilder};
+use mcp::transport::http::{SseClientTransport, StreamableHttpTransport};
 use mcp::transport::stdio::{ChildProcess, ChildProcessTransport, Stderr, StdioServerParameters};
 use mcp::transport::{
     BoxFuture, Incoming, Outgoing, OutgoingKind, Transport, TransportClosed, TransportReader,
@@ -15,7 +18,7 @@ use mcp::transport::{
 use mcp::types::{Implementation, LoggingLevel, ProtocolVersion};
 
 use crate::error::{CliError, Result};
-use crate::spec::{Remote, Resolved, Target};
+use crate::spec::{Launch, Remote, RemoteTransport, Resolved, Target};
 use crate::ui::Ui;
 
 /// Options shared by every subcommand that talks to a server.
@@ -62,6 +65,10 @@ pub enum Direction {
 }
 
 impl Recording {
+    fn clear(&self) {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
     fn push(&self, direction: Direction, bytes: &[u8]) {
         self.inner
             .lock()
@@ -161,20 +168,13 @@ impl Connection {
     }
 }
 
-/// Whether this build can reach servers over `transport`.
-pub fn remote_available(_remote: &Remote) -> bool {
-    false
-}
-
-/// The error for a remote server this build cannot reach.
-pub fn remote_unavailable(remote: &Remote) -> CliError {
+/// The error for a WebSocket server: this build has no WebSocket client transport.
+pub fn websocket_unavailable(remote: &Remote) -> CliError {
     CliError::environment(format!(
-        "{} is a {} server, and this build of mcp has no {} client transport yet",
-        remote.url,
-        remote.transport.name(),
-        remote.transport.name()
+        "{} is a WebSocket server, and this build of mcp has no WebSocket client transport",
+        remote.url
     ))
-    .hint("the SDK's HTTP transports are on their way; until then, reach the server through a local stdio command")
+    .hint("reach the server over Streamable HTTP or SSE if it offers them, or through a local stdio command")
 }
 
 /// Spawns or reaches the server and connects a client to it.
@@ -184,10 +184,64 @@ pub async fn connect(
     ui: &Ui,
     record: bool,
 ) -> Result<Connection> {
-    let launch = match &resolved.target {
-        Target::Stdio(launch) => launch,
-        Target::Remote(remote) => return Err(remote_unavailable(remote)),
+    let recording = record.then(Recording::default);
+    let builder = client_builder(args, ui);
+    match &resolved.target {
+        Target::Stdio(launch) => connect_stdio(launch, builder, args, ui, recording).await,
+        Target::Remote(remote) => connect_remote(remote, builder, args, recording).await,
+    }
+}
+
+/// The client every subcommand uses: our name, the time limits, the server's log messages on
+/// the [`Ui`].
+fn client_builder(args: &ConnectArgs, ui: &Ui) -> ClientBuilder {
+    let log_ui = ui.clone();
+    let mut builder = Client::builder()
+        .info(Implementation::new("mcp-cli", env!("CARGO_PKG_VERSION")))
+        .request_timeout(Some(args.step_timeout()))
+        .probe_timeout(args.step_timeout())
+        .on_logging(move |params| log_ui.server_log(&params))
+        .log_level(args.log_level);
+    if let Some(version) = args.protocol_version {
+        builder = builder.protocol_version(version);
+    }
+    builder
+}
+
+/// Connects `builder` over `transport` within the step time limit (`None`: it ran out),
+/// recording the messages when asked.
+async fn handshake<T: Transport>(
+    builder: ClientBuilder,
+    transport: T,
+    recording: Option<&Recording>,
+    limit: Duration,
+) -> Option<mcp::Result<Client>> {
+    let (reader, writer) = transport.split();
+    let connecting = match recording {
+        Some(recording) => {
+            recording.clear();
+            let reader = RecordingReader {
+                inner: reader,
+                recording: recording.clone(),
+            };
+            let writer = RecordingWriter {
+                inner: writer,
+                recording: recording.clone(),
+            };
+            tokio::time::timeout(limit, builder.connect((reader, writer))).await
+        }
+        None => tokio::time::timeout(limit, builder.connect((reader, writer))).await,
     };
+    connecting.ok()
+}
+
+async fn connect_stdio(
+    launch: &Launch,
+    builder: ClientBuilder,
+    args: &ConnectArgs,
+    ui: &Ui,
+    recording: Option<Recording>,
+) -> Result<Connection> {
     let stderr_ui = ui.clone();
     let mut params = StdioServerParameters::new(&launch.program)
         .args(launch.args.iter().cloned())
@@ -212,42 +266,17 @@ pub async fn connect(
         }
     })?;
     let process = transport.process().clone();
-    let recording = record.then(Recording::default);
-    let log_ui = ui.clone();
-    let mut builder = Client::builder()
-        .info(Implementation::new("mcp-cli", env!("CARGO_PKG_VERSION")))
-        .request_timeout(Some(args.step_timeout()))
-        .probe_timeout(args.step_timeout())
-        .on_logging(move |params| log_ui.server_log(&params))
-        .log_level(args.log_level);
-    if let Some(version) = args.protocol_version {
-        builder = builder.protocol_version(version);
-    }
-    let (reader, writer) = transport.split();
-    let connecting = match &recording {
-        Some(recording) => {
-            let reader = RecordingReader {
-                inner: reader,
-                recording: recording.clone(),
-            };
-            let writer = RecordingWriter {
-                inner: writer,
-                recording: recording.clone(),
-            };
-            tokio::time::timeout(args.step_timeout(), builder.connect((reader, writer))).await
-        }
-        None => tokio::time::timeout(args.step_timeout(), builder.connect((reader, writer))).await,
-    };
-    let failure = match connecting {
-        Ok(Ok(client)) => {
+    let failure = match handshake(builder, transport, recording.as_ref(), args.step_timeout()).await
+    {
+        Some(Ok(client)) => {
             return Ok(Connection {
                 client,
                 process: Some(process),
                 recording,
             });
         }
-        Ok(Err(e)) => e.to_string(),
-        Err(_) => {
+        Some(Err(e)) => e.to_string(),
+        None => {
             process.shut_down().await;
             return Err(CliError::server(format!(
                 "`{}` did not answer the handshake within {:.1} s",
@@ -284,5 +313,100 @@ pub async fn connect(
                  on stdout; its stderr is shown above",
             ))
         }
+    }
+}
+
+/// A Streamable HTTP transport to `remote`, with its headers.
+pub fn streamable_http(remote: &Remote) -> Result<StreamableHttpTransport> {
+    let mut transport = StreamableHttpTransport::new(&remote.url).map_err(bad_url)?;
+    for (name, value) in &remote.headers {
+        transport = transport.header(name, value).map_err(bad_header)?;
+    }
+    Ok(transport)
+}
+
+/// An SSE transport to `remote`, with its headers, connected (its `endpoint` event received).
+pub async fn sse(remote: &Remote) -> mcp::Result<SseClientTransport> {
+    let mut transport = SseClientTransport::new(&remote.url)?;
+    for (name, value) in &remote.headers {
+        transport = transport.header(name, value)?;
+    }
+    transport.connect().await
+}
+
+fn bad_url(error: mcp::Error) -> CliError {
+    CliError::usage(error.to_string())
+}
+
+fn bad_header(error: mcp::Error) -> CliError {
+    CliError::usage(error.to_string()).hint("give headers as `NAME: VALUE`")
+}
+
+/// Whether a failed Streamable HTTP handshake says the server may speak only the legacy
+/// HTTP+SSE transport: its POST was answered 400, 404 or 405 (what the specification says a
+/// client should take as that sign).
+pub fn suggests_legacy_sse(error: &mcp::Error) -> bool {
+    match error {
+        mcp::Error::Protocol(e) => e
+            .data
+            .as_ref()
+            .and_then(|d| d.get("httpStatus"))
+            .and_then(serde_json::Value::as_u64)
+            .is_some_and(|status| matches!(status, 400 | 404 | 405)),
+        _ => false,
+    }
+}
+
+async fn connect_remote(
+    remote: &Remote,
+    builder: ClientBuilder,
+    args: &ConnectArgs,
+    recording: Option<Recording>,
+) -> Result<Connection> {
+    let limit = args.step_timeout();
+    let outcome = match remote.transport {
+        RemoteTransport::WebSocket => return Err(websocket_unavailable(remote)),
+        RemoteTransport::Sse => match tokio::time::timeout(limit, sse(remote)).await {
+            Ok(Ok(transport)) => handshake(builder, transport, recording.as_ref(), limit).await,
+            Ok(Err(e)) => Some(Err(e)),
+            Err(_) => None,
+        },
+        RemoteTransport::StreamableHttp => {
+            let transport = streamable_http(remote)?;
+            match handshake(builder.clone(), transport, recording.as_ref(), limit).await {
+                Some(Err(error)) if suggests_legacy_sse(&error) => {
+                    match tokio::time::timeout(limit, sse(remote)).await {
+                        Ok(Ok(legacy)) => {
+                            handshake(builder, legacy, recording.as_ref(), limit).await
+                        }
+                        // Not an SSE server either: the first error says more.
+                        _ => Some(Err(error)),
+                    }
+                }
+                other => other,
+            }
+        }
+    };
+    match outcome {
+        Some(Ok(client)) => Ok(Connection {
+            client,
+            process: None,
+            recording,
+        }),
+        Some(Err(error)) => Err(CliError::server(format!(
+            "could not connect to {} ({}): {error}",
+            remote.url,
+            remote.transport.name()
+        ))
+        .hint(
+            "check that the server is running and the URL is its MCP endpoint (often …/mcp for \
+             Streamable HTTP, …/sse for SSE); headers and tokens go in -H 'NAME: VALUE' or \
+             --bearer-token",
+        )),
+        None => Err(CliError::server(format!(
+            "{} did not answer the handshake within {:.1} s",
+            remote.url, args.timeout
+        ))
+        .hint("raise the limit with --timeout SECONDS")),
     }
 }

@@ -1,5 +1,6 @@
 //! The `mcp` command: run, inspect, install and smoke-test Model Context Protocol servers.
 
+mod bridge;
 mod commands;
 mod configfile;
 mod connect;
@@ -24,18 +25,22 @@ Server specs (SPEC), wherever a subcommand takes one:
   server.py[:object]     a Python file (run with uv, or python, and the MCP Python SDK)
   index.js, server.ts    a JavaScript (node) or TypeScript (tsx) file
   ./my-server            an executable; a Cargo project directory is built first
-  https://host/mcp       a Streamable HTTP, SSE (…/sse) or ws(s):// URL
+  https://host/mcp       a Streamable HTTP or SSE (…/sse) URL; -H 'NAME: VALUE', --bearer-token
+                         (ws(s):// URLs need a WebSocket client, which this build lacks)
   NAME                   a server in --config FILE, .mcp.json or a host's config
   -- CMD ARGS...         any command line (instead of SPEC)
 
 Exit codes: 0 success, 1 the server is broken (did not start, broke the protocol, failed a
 check, returned an error), 2 usage error, 3 environment error (missing tool, unreadable
-config file). `mcp run` exits with its server's exit code.
+config file). `mcp run` exits with its server's exit code (as a bridge: 0 once stopped by its
+input closing or a signal, 1 when the remote server went away).
 
 Examples:
   mcp check server.py                     smoke-test a server (CI: --json, --junit FILE)
   mcp tools -- npx -y @modelcontextprotocol/server-everything
   mcp call server.py add a=1 b=2          call one tool
+  mcp call https://host/mcp add a=1 --bearer-token $TOKEN    the same on a remote server
+  mcp run --transport http server.py      serve a stdio server at http://127.0.0.1:8000/mcp
   mcp install server.py -v API_KEY=abc    add it to Claude Desktop
   mcp install . --host cursor --scope project
   mcp list --check                        every configured server, and whether it starts";
@@ -58,7 +63,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run a server with this terminal's stdin/stdout (what a host does).
+    /// Run a server on this terminal's stdin/stdout (what a host does), or bridge it:
+    /// a stdio server onto HTTP, a URL onto stdio.
     Run(commands::run::Args),
     /// Smoke-test a server: start, initialize, list everything, validate, ping, shut down.
     Check(commands::check::Args),

@@ -224,11 +224,6 @@ async fn check_one(
     args: &ConnectArgs,
     ui: &Ui,
 ) -> std::result::Result<String, String> {
-    if let Target::Remote(remote) = &target
-        && !connect::remote_available(remote)
-    {
-        return Err(connect::remote_unavailable(remote).message);
-    }
     if let Target::Stdio(launch) = &target
         && spec::find_program(&launch.program.to_string_lossy()).is_none()
     {

@@ -5,14 +5,16 @@
 //! signals reach the server directly and its exit code is the exit code. Elsewhere the server is
 //! a child whose exit code is passed on.
 //!
-//! `--transport http|sse` serves a stdio server over Streamable HTTP or SSE on `--host:--port`,
-//! and a URL given as SPEC is bridged to stdio; both need the SDK's HTTP transports, which this
-//! build does not have yet, and say so.
+//! `--transport http|sse` serves a stdio server over Streamable HTTP (both protocol eras), and
+//! with `sse` the legacy HTTP+SSE transport too, on `--host:--port` (see
+//! [`crate::bridge::stdio_on_http`]); a URL given as SPEC is served on this process's stdio
+//! (see [`crate::bridge::remote_on_stdio`]).
 
 use std::process::{Command, ExitCode};
 
-use super::{ServerArg, resolve};
-use crate::connect::remote_unavailable;
+use super::{ServerArg, block_on, resolve};
+use crate::bridge::remote_on_stdio;
+use crate::bridge::stdio_on_http::{self, Listen};
 use crate::error::{CliError, Result};
 use crate::spec::{Launch, SpecArgs, Target};
 
@@ -21,21 +23,27 @@ use crate::spec::{Launch, SpecArgs, Target};
 pub enum Serve {
     /// This process's stdin and stdout.
     Stdio,
-    /// Streamable HTTP on --host:--port.
+    /// Streamable HTTP at http://HOST:PORT/mcp.
     #[value(alias = "streamable-http")]
     Http,
-    /// The legacy HTTP+SSE transport on --host:--port.
+    /// The legacy HTTP+SSE transport at http://HOST:PORT/sse, beside Streamable HTTP at /mcp.
     Sse,
 }
 
 /// Arguments of `mcp run`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
+Over HTTP, each client session gets a server process of its own (started at its first request
+after initialize, stopped when the session ends); stateless (2026-07-28) requests share one.
+Ctrl-C or SIGTERM stops the listener and every server process.
+
 Examples:
   mcp run server.py                      what a host runs (stdin/stdout are the protocol)
   mcp run server.py:app --with pandas    a Python server object, with an extra package (uv)
   mcp run ./my-crate                     build a Cargo project and run its binary
-  mcp run --transport http --port 8000 server.py")]
+  mcp run --transport http --port 8000 server.py     serve it at http://127.0.0.1:8000/mcp
+  mcp run --transport sse -- npx -y @modelcontextprotocol/server-everything
+  mcp run https://mcp.example.com/mcp --bearer-token $TOKEN   a remote server on stdio")]
 pub struct Args {
     #[command(flatten)]
     server: ServerArg,
@@ -45,7 +53,7 @@ pub struct Args {
     /// The address to listen on, for --transport http|sse.
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
-    /// The port to listen on, for --transport http|sse.
+    /// The port to listen on, for --transport http|sse (0: any free port; it is printed).
     #[arg(long, default_value_t = 8000)]
     port: u16,
     #[command(flatten)]
@@ -65,23 +73,20 @@ fn serve(args: &Args) -> Result<ExitCode> {
     let resolved = resolve(&spec, &args.spec)?;
     match (&resolved.target, args.transport) {
         (Target::Stdio(launch), Serve::Stdio) => run_stdio(launch),
-        (Target::Remote(remote), Serve::Stdio) => Err(remote_unavailable(remote)),
-        (Target::Stdio(_), transport) => Err(CliError::environment(format!(
-            "serving over {} on {}:{} needs the SDK's HTTP server transport, which this build \
-             of mcp does not have yet",
-            if transport == Serve::Sse {
-                "SSE"
-            } else {
-                "Streamable HTTP"
-            },
-            args.host,
-            args.port
-        ))
-        .hint("run it over stdio (the default) for now")),
+        (Target::Remote(remote), Serve::Stdio) => block_on(remote_on_stdio::serve(remote)),
+        (Target::Stdio(launch), transport) => {
+            let listen = Listen {
+                host: args.host.clone(),
+                port: args.port,
+                legacy_sse: transport == Serve::Sse,
+            };
+            block_on(stdio_on_http::serve(launch, &listen))
+        }
         (Target::Remote(remote), _) => Err(CliError::usage(format!(
-            "{} is already a remote server; `mcp run` bridges it to stdio only",
+            "{} is already a remote server; `mcp run` bridges a URL to stdio only",
             remote.url
-        ))),
+        ))
+        .hint("drop --transport to serve it on this process's stdin/stdout")),
     }
 }
 

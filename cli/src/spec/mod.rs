@@ -67,6 +67,17 @@ pub struct SpecArgs {
     /// Build a Cargo project in release mode (`mcp install` always does).
     #[arg(long, global = true)]
     pub release: bool,
+    /// An HTTP header for a remote server, as `NAME: VALUE` (repeatable).
+    #[arg(
+        short = 'H',
+        long = "header",
+        value_name = "NAME: VALUE",
+        global = true
+    )]
+    pub headers: Vec<String>,
+    /// A bearer token for a remote server (sent as `Authorization: Bearer TOKEN`).
+    #[arg(long, value_name = "TOKEN", global = true)]
+    pub bearer_token: Option<String>,
 }
 
 /// What the user named: a spec string, or a command line given after `--`.
@@ -304,20 +315,49 @@ pub fn resolve(spec: &Spec, args: &SpecArgs, purpose: Purpose) -> Result<Resolve
     }
     match &mut resolved.target {
         Target::Stdio(launch) => {
+            if !args.headers.is_empty() || args.bearer_token.is_some() {
+                return Err(CliError::usage(
+                    "-H/--header and --bearer-token apply to remote servers (a URL), not to a \
+                     local one",
+                )
+                .hint("give a local server its secrets as environment variables: -v KEY=VALUE"));
+            }
             launch.env.extend(env);
             launch
                 .args
                 .extend(args.server_args.iter().map(OsString::from));
         }
-        Target::Remote(_) => {
+        Target::Remote(remote) => {
             if !env.is_empty() || !args.server_args.is_empty() {
                 return Err(CliError::usage(
                     "environment variables and --arg apply to local servers, not to a URL",
                 ));
             }
+            remote.headers.extend(headers(args)?);
         }
     }
     Ok(resolved)
+}
+
+/// The headers of `-H NAME: VALUE` and `--bearer-token` (which sets `Authorization`); only a
+/// remote server takes them.
+fn headers(args: &SpecArgs) -> Result<BTreeMap<String, String>> {
+    let mut headers = BTreeMap::new();
+    for header in &args.headers {
+        let (name, value) = header
+            .split_once(':')
+            .map(|(n, v)| (n.trim(), v.trim()))
+            .filter(|(n, _)| !n.is_empty())
+            .ok_or_else(|| {
+                CliError::usage(format!("`{header}` is not an HTTP header"))
+                    .hint("write headers as -H 'NAME: VALUE'")
+            })?;
+        headers.insert(name.to_owned(), value.to_owned());
+    }
+    if let Some(token) = &args.bearer_token {
+        headers.insert("Authorization".to_owned(), format!("Bearer {token}"));
+    }
+    Ok(headers)
 }
 
 /// The server's environment from `-f FILE` then `-v KEY=VALUE` (later ones win).

@@ -160,3 +160,118 @@ pub fn stdout(output: &std::process::Output) -> String {
 pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// A helper script of ours under `tests/peers/js`.
+pub fn peer_js(name: &str) -> PathBuf {
+    peer(&format!("tests/peers/js/{name}"), name)
+}
+
+/// A server process that listens on a port it announces on stderr; killed when dropped.
+pub struct Listening {
+    child: std::process::Child,
+    /// The port it listens on.
+    pub port: u16,
+}
+
+impl Listening {
+    /// Starts `command` (with stdin closed, stderr read here) and waits up to a minute for a
+    /// stderr line naming its port: `listening on port N`, or a URL on `127.0.0.1:N`.
+    pub fn start(command: &mut std::process::Command, name: &str) -> Self {
+        use std::io::BufRead;
+        use std::process::Stdio;
+
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {name}: {e}"));
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let label = name.to_owned();
+        std::thread::spawn(move || {
+            let mut announced = false;
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if !announced && let Some(port) = port_in(&line) {
+                    announced = true;
+                    let _ = tx.send(port);
+                    continue;
+                }
+                eprintln!("[{label}] {line}");
+            }
+        });
+        match rx.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(port) => Self { child, port },
+            Err(_) => {
+                let _ = child.kill();
+                let status = child.wait().ok();
+                panic!("{name} did not say which port it listens on within 60 s (exit: {status:?})")
+            }
+        }
+    }
+
+    /// `http://127.0.0.1:PORT{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The process.
+    pub fn child(&mut self) -> &mut std::process::Child {
+        &mut self.child
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn port_in(line: &str) -> Option<u16> {
+    let digits = |rest: &str| -> Option<u16> {
+        let end = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        rest[..end].parse().ok().filter(|&p| p != 0)
+    };
+    if let Some(rest) = line.strip_prefix("listening on port ") {
+        return digits(rest);
+    }
+    line.find("127.0.0.1:")
+        .and_then(|at| digits(&line[at + "127.0.0.1:".len()..]))
+}
+
+/// Our `lowlevel` example over HTTP: Streamable HTTP at `/mcp`, legacy SSE at `/sse`.
+pub fn lowlevel_over_http() -> Listening {
+    Listening::start(
+        std::process::Command::new(example("lowlevel")).args(["--http", "127.0.0.1:0"]),
+        "lowlevel --http",
+    )
+}
+
+/// The Python SDK's high-level server over Streamable HTTP at `/mcp`.
+pub fn python_over_http() -> Listening {
+    Listening::start(
+        std::process::Command::new(peer_python())
+            .arg(python_server())
+            .args(["--http", "0"]),
+        "python highlevel_server.py --http",
+    )
+}
+
+/// server-everything over `streamableHttp` (at `/mcp`) or `sse` (at `/sse`).
+pub fn server_everything_over(transport: &str) -> Listening {
+    Listening::start(
+        std::process::Command::new(peer_node())
+            .arg("--import")
+            .arg(peer_js("listen-port.mjs"))
+            .arg(server_everything())
+            .arg(transport)
+            .env("PORT", "0"),
+        &format!("server-everything {transport}"),
+    )
+}

@@ -227,6 +227,12 @@ impl Peer {
         }
     }
 
+    /// Whether `other` is a handle on the same session (a clone of this peer); tells the
+    /// sessions of a multi-session transport apart.
+    pub fn same_session(&self, other: &Peer) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
     /// The session's options.
     pub fn options(&self) -> &SessionOptions {
         &self.inner.options
