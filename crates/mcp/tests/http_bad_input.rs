@@ -437,6 +437,40 @@ async fn stateless_headers_are_checked_against_the_body() {
             -32601,
         ),
         (
+            "ping in the stateless era",
+            f.stateless(&json!({"jsonrpc": "2.0", "id": 14, "method": "ping",
+                                "params": {"_meta": meta()}})),
+            StatusCode::NOT_FOUND,
+            -32601,
+        ),
+        (
+            "logging/setLevel in the stateless era (no level: refused for its method first)",
+            f.stateless(
+                &json!({"jsonrpc": "2.0", "id": 15, "method": "logging/setLevel",
+                                "params": {"_meta": meta()}}),
+            ),
+            StatusCode::NOT_FOUND,
+            -32601,
+        ),
+        (
+            "resources/subscribe in the stateless era",
+            f.stateless(
+                &json!({"jsonrpc": "2.0", "id": 16, "method": "resources/subscribe",
+                                "params": {"uri": "test://x", "_meta": meta()}}),
+            ),
+            StatusCode::NOT_FOUND,
+            -32601,
+        ),
+        (
+            "resources/unsubscribe in the stateless era",
+            f.stateless(
+                &json!({"jsonrpc": "2.0", "id": 17, "method": "resources/unsubscribe",
+                                "params": {"_meta": meta()}}),
+            ),
+            StatusCode::NOT_FOUND,
+            -32601,
+        ),
+        (
             "a response posted in the stateless era",
             f.stateless(&json!({"jsonrpc": "2.0", "id": 12, "result": {}})),
             StatusCode::BAD_REQUEST,

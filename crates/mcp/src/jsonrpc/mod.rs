@@ -11,6 +11,7 @@ pub mod incoming;
 pub mod outgoing;
 mod session;
 
+pub(crate) use session::names_stateless_version;
 pub use session::{
     BoxFuture, Exchange, HandlerFuture, IncomingNotification, IncomingRequest, Peer,
     PendingRequest, Progress, ProgressCallback, RequestContext, RequestOptions, Service, Session,

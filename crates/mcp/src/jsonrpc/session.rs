@@ -50,6 +50,26 @@ impl IncomingRequest<'_> {
     }
 }
 
+/// Whether a request's `_meta` names a protocol version of the stateless era (2026-07-28 on).
+/// That era has no `ping`, so the engine leaves such a ping to its service to refuse.
+pub(crate) fn names_stateless_version(params: Option<&RawValue>) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Params {
+        #[serde(rename = "_meta", default)]
+        meta: Option<MetaVersion>,
+    }
+    #[derive(serde::Deserialize)]
+    struct MetaVersion {
+        #[serde(rename = "io.modelcontextprotocol/protocolVersion", default)]
+        version: Option<String>,
+    }
+    params
+        .and_then(|p| serde_json::from_str::<Params>(p.get()).ok())
+        .and_then(|p| p.meta?.version)
+        .and_then(|v| crate::types::ProtocolVersion::from_wire(&v))
+        .is_some_and(|v| v.is_stateless())
+}
+
 /// Parses request or notification parameters, naming the method in the error.
 pub fn parse_params<P: DeserializeOwned>(
     method: &str,
@@ -814,7 +834,7 @@ impl<S: Service> Engine<S> {
     }
 
     fn request(&mut self, id: RequestId, method: &str, params: Option<&RawValue>) {
-        if method == "ping" {
+        if method == "ping" && !names_stateless_version(params) {
             self.respond(&id, Ok(&EmptyObject {}));
             return;
         }

@@ -21,7 +21,7 @@ use super::request_state::{Binding, params_digest};
 use crate::error::Error;
 use crate::jsonrpc::{
     BoxFuture, HandlerFuture, IncomingNotification, IncomingRequest, Peer,
-    RequestContext as EngineContext, Service, parse_params,
+    RequestContext as EngineContext, Service, names_stateless_version, parse_params,
 };
 use crate::types::meta::{SERVER_INFO, SUBSCRIPTION_ID};
 use crate::types::{
@@ -613,6 +613,12 @@ impl<H: ServerHandler> Connection<H> {
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let r = &request;
         match request.method {
+            // Gone from the stateless era: refused before their parameters are looked at.
+            "ping" | "logging/setLevel" | "resources/subscribe" | "resources/unsubscribe"
+                if names_stateless_version(r.params) =>
+            {
+                Err(ErrorData::method_not_found(request.method))
+            }
             "initialize" => Ok(Box::pin(ready(self.initialize(r)))),
             "server/discover" => Ok(Box::pin(ready(self.discover(r)))),
             "logging/setLevel" => Ok(Box::pin(ready(self.set_level(r)))),
