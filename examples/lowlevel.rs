@@ -9,6 +9,7 @@
 //! cargo run --example lowlevel            # a stdio server; logs go to stderr
 //! cargo run --example client -- cargo run --example lowlevel
 //! cargo run --example lowlevel -- --http 127.0.0.1:8000   # Streamable HTTP at /mcp, legacy SSE at /sse
+//! cargo run --example lowlevel -- --ws 127.0.0.1:8000     # WebSocket at /ws (subprotocol `mcp`)
 //! ```
 
 use std::collections::BTreeMap;
@@ -248,8 +249,26 @@ async fn main() -> Result<()> {
             };
             http.serve(listener, http.router(), ctrl_c).await
         }
+        ["--ws", rest @ ..] => {
+            let addr = rest.first().copied().unwrap_or("127.0.0.1:8000");
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            eprintln!(
+                "example-server: serving MCP at ws://{}/ws",
+                listener.local_addr()?
+            );
+            let ws = HttpServer::builder(server)
+                .streamable_http(false)
+                .websocket("/ws")
+                .build();
+            let ctrl_c = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            ws.serve(listener, ws.router(), ctrl_c).await
+        }
         _ => {
-            eprintln!("usage: lowlevel [--http [ADDR]]   (stdio by default; ADDR 127.0.0.1:8000)");
+            eprintln!(
+                "usage: lowlevel [--http [ADDR] | --ws [ADDR]]   (stdio by default; ADDR 127.0.0.1:8000)"
+            );
             std::process::exit(2);
         }
     }

@@ -103,6 +103,7 @@
 
 extern crate self as mcp;
 
+pub mod auth;
 pub mod client;
 pub mod error;
 pub mod fastmcp;

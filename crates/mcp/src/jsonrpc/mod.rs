@@ -7,10 +7,12 @@
 //! moves to a task of its own, where `notifications/cancelled` can stop it. A handler that panics
 //! becomes an internal-error response; the session keeps serving.
 
+mod extensions;
 pub mod incoming;
 pub mod outgoing;
 mod session;
 
+pub use extensions::Extensions;
 pub(crate) use session::names_stateless_version;
 pub use session::{
     BoxFuture, Exchange, HandlerFuture, IncomingNotification, IncomingRequest, Peer,

@@ -17,6 +17,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::AbortHandle;
 use tokio_util::task::TaskTracker;
 
+use super::extensions::Extensions;
 use super::incoming::{self, IncomingMessage};
 use super::outgoing;
 use crate::error::{Error, Result};
@@ -223,6 +224,7 @@ struct PeerInner {
     in_flight: Mutex<HashMap<RequestId, AbortHandle>>,
     next_id: AtomicI64,
     options: SessionOptions,
+    extensions: Extensions,
     /// `Some(reason)` once the session has ended.
     closed: watch::Sender<Option<Option<String>>>,
 }
@@ -232,7 +234,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Peer {
-    fn new(writer: Arc<dyn TransportWriter>, options: SessionOptions) -> Self {
+    fn new(
+        writer: Arc<dyn TransportWriter>,
+        options: SessionOptions,
+        extensions: Extensions,
+    ) -> Self {
         let (closed, _) = watch::channel(None);
         Self {
             inner: Arc::new(PeerInner {
@@ -242,6 +248,7 @@ impl Peer {
                 in_flight: Mutex::new(HashMap::new()),
                 next_id: AtomicI64::new(0),
                 options,
+                extensions,
                 closed,
             }),
         }
@@ -256,6 +263,11 @@ impl Peer {
     /// The session's options.
     pub fn options(&self) -> &SessionOptions {
         &self.inner.options
+    }
+
+    /// What the transport attached to the session (an access token, say).
+    pub fn extensions(&self) -> &Extensions {
+        &self.inner.extensions
     }
 
     /// Whether the session has ended.
@@ -516,8 +528,19 @@ impl Session {
         service: Arc<S>,
         options: SessionOptions,
     ) -> Self {
+        Self::start_with(transport, service, options, Extensions::default())
+    }
+
+    /// [`start`](Self::start), with values for the handlers to find in
+    /// [`Peer::extensions`].
+    pub fn start_with<T: Transport, S: Service>(
+        transport: T,
+        service: Arc<S>,
+        options: SessionOptions,
+        extensions: Extensions,
+    ) -> Self {
         let (reader, writer) = transport.split();
-        let peer = Peer::new(Arc::new(writer), options);
+        let peer = Peer::new(Arc::new(writer), options, extensions);
         let done = tokio::spawn(run(reader, service, peer.clone()));
         Self { peer, done }
     }
@@ -536,7 +559,19 @@ impl Session {
         writer: W,
         options: SessionOptions,
     ) -> Exchange {
-        let peer = Peer::new(Arc::new(writer), options);
+        Self::serve_one_with(message, service, writer, options, Extensions::default())
+    }
+
+    /// [`serve_one`](Self::serve_one), with values for the handler to find in
+    /// [`Peer::extensions`].
+    pub fn serve_one_with<S: Service, W: TransportWriter>(
+        message: &[u8],
+        service: Arc<S>,
+        writer: W,
+        options: SessionOptions,
+        extensions: Extensions,
+    ) -> Exchange {
+        let peer = Peer::new(Arc::new(writer), options, extensions);
         let mut engine = Engine {
             service,
             peer: peer.clone(),

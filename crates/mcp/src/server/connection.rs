@@ -314,10 +314,11 @@ impl<H: ServerHandler> Connection<H> {
         let digest = params_digest(Some(
             &serde_json::to_value(&params).map_err(|e| ErrorData::invalid_params(e.to_string()))?,
         ));
+        let principal = crate::auth::token_of(rcx.peer.extensions()).map(|t| t.principal());
         let binding = Binding {
             method,
             digest: &digest,
-            principal: None,
+            principal: principal.as_deref(),
         };
         let mut answers = match &state {
             Some(state) => self.core.config.state_key.open(state, &binding)?,
@@ -343,7 +344,7 @@ impl<H: ServerHandler> Connection<H> {
                 let binding = Binding {
                     method,
                     digest: &digest,
-                    principal: None,
+                    principal: principal.as_deref(),
                 };
                 let state = core.config.state_key.seal(
                     &binding,

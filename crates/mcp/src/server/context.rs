@@ -141,6 +141,14 @@ impl RequestContext {
         &self.inner.peer
     }
 
+    /// The access token the request was authorized with, when the server checks tokens
+    /// ([`HttpServerBuilder::bearer_auth`](crate::transport::http::HttpServerBuilder::bearer_auth)
+    /// or another [`HttpAuth`](crate::transport::http::HttpAuth)): who is calling, with which
+    /// scopes.
+    pub fn access_token(&self) -> Option<Arc<crate::auth::AccessToken>> {
+        crate::auth::token_of(self.inner.peer.extensions())
+    }
+
     /// Sends change notifications to every client that asked for them.
     pub fn notifier(&self) -> &ServerNotifier {
         &self.inner.core.notifier

@@ -46,7 +46,7 @@ pub use self::request_state::RequestStateKey;
 pub(crate) use self::connection::Connection;
 use self::core::{ServerConfig, ServerCore};
 use crate::error::Result;
-use crate::jsonrpc::{Peer, Session, SessionOptions};
+use crate::jsonrpc::{Extensions, Peer, Session, SessionOptions};
 use crate::transport::Transport;
 use crate::types::{CacheScope, Implementation, ProtocolVersion};
 
@@ -132,11 +132,23 @@ impl<H: ServerHandler> Server<H> {
     /// [`start`](Self::start) first when the server has one. Transports that accept many
     /// connections (HTTP) use this.
     pub fn connect<T: Transport>(&self, transport: T) -> ServerSession {
+        self.connect_with(transport, Extensions::default())
+    }
+
+    /// [`connect`](Self::connect), with values the handlers find in
+    /// [`Peer::extensions`](crate::jsonrpc::Peer::extensions) (what the transport knows of the
+    /// connection, such as its access token).
+    pub fn connect_with<T: Transport>(
+        &self,
+        transport: T,
+        extensions: Extensions,
+    ) -> ServerSession {
         let connection = Arc::new(Connection::new(self.handler.clone(), self.core.clone()));
-        let session = Session::start(
+        let session = Session::start_with(
             transport,
             connection.clone(),
             self.core.config.session_options.clone(),
+            extensions,
         );
         connection.forward_events(session.peer().clone());
         ServerSession { session }

@@ -11,6 +11,8 @@ pub mod http;
 pub mod memory;
 pub mod stdio;
 mod writer;
+#[cfg(any(feature = "ws-server", feature = "ws-client"))]
+pub mod ws;
 
 use std::future::Future;
 use std::io;

@@ -52,7 +52,8 @@ pub(crate) mod sse;
 pub use client::{AuthChallenge, HttpClientAuth, SseClientTransport, StreamableHttpTransport};
 #[cfg(feature = "http-server")]
 pub use server::{
-    EventStore, HttpAuth, HttpServer, HttpServerBuilder, InMemoryEventStore, ResponseMode,
+    AuthSettings, BearerAuth, EventStore, HttpAuth, HttpServer, HttpServerBuilder,
+    InMemoryEventStore, ResponseMode,
 };
 
 use std::borrow::Cow;

@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 use super::respond::{Frame, FrameTx, empty_response, error_response, json_response, sse_response};
 use super::session::new_session_id;
 use super::{ResponseMode, Shared, lock, security};
+use crate::auth::TokenSlot;
 use crate::jsonrpc::incoming::{self, IncomingMessage};
 use crate::jsonrpc::outgoing;
 use crate::server::{ServerHandler, ServerSession};
@@ -89,10 +90,11 @@ pub(super) async fn open<H: ServerHandler>(
     request: Request,
 ) -> Response {
     let (parts, _) = request.into_parts();
-    let principal = match shared.admit(&parts).await {
-        Ok(principal) => principal,
+    let token = match shared.admit(&parts).await {
+        Ok(token) => token,
         Err(response) => return response,
     };
+    let principal = token.as_ref().map(|t| t.principal());
     let Some((_, messages_path)) = &shared.config.legacy else {
         return empty_response(StatusCode::NOT_FOUND, &HeaderMap::new());
     };
@@ -104,13 +106,16 @@ pub(super) async fn open<H: ServerHandler>(
     let _ = tx.send(Frame::Raw(
         format!("event: endpoint\ndata: {endpoint}\n\n").into_bytes(),
     ));
-    let session = shared.server.connect((
-        Reader {
-            rx,
-            current: Bytes::new(),
-        },
-        Writer(tx),
-    ));
+    let session = shared.server.connect_with(
+        (
+            Reader {
+                rx,
+                current: Bytes::new(),
+            },
+            Writer(tx),
+        ),
+        TokenSlot::new(token).extensions(),
+    );
     lock(&shared.legacy).insert(id.clone(), LegacySession { inbound, principal });
     let guard = StreamGuard {
         shared: Arc::downgrade(&shared),
@@ -138,7 +143,7 @@ pub(super) async fn message<H: ServerHandler>(
 ) -> Response {
     let (parts, body) = request.into_parts();
     let principal = match shared.admit(&parts).await {
-        Ok(principal) => principal,
+        Ok(token) => token.map(|t| t.principal()),
         Err(response) => return response,
     };
     let Some(id) = session_id_of(parts.uri.query()) else {

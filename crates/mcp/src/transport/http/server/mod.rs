@@ -52,16 +52,21 @@
 // it by value is simpler than boxing it.
 #![allow(clippy::result_large_err)]
 
+mod bearer;
 mod event_store;
 mod legacy;
 mod respond;
 mod security;
 mod session;
+#[cfg(feature = "ws-server")]
+mod websocket;
 
+pub use bearer::{AuthSettings, BearerAuth, PROTECTED_RESOURCE_METADATA_PATH};
 pub use event_store::{EventStore, InMemoryEventStore, Replay, StoredEvent};
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
 
@@ -86,6 +91,7 @@ use super::{
     LAST_EVENT_ID, MCP_METHOD, MCP_NAME, MCP_PROTOCOL_VERSION, MCP_SESSION_ID, ParamsSniff,
     as_string, decode_header_value, name_member, param_headers,
 };
+use crate::auth::{AccessToken, TokenSlot};
 use crate::error::{Error, Result};
 use crate::jsonrpc::incoming::{self, IncomingMessage};
 use crate::jsonrpc::{Session, outgoing};
@@ -110,14 +116,21 @@ pub enum ResponseMode {
 }
 
 /// Checks every HTTP request before it reaches the MCP endpoints: where authorization plugs in.
+/// [`HttpServerBuilder::bearer_auth`] is the OAuth one the specification describes; implement
+/// this for anything else.
 ///
 /// An implementation reads the request's headers (`Authorization: Bearer …`) and either accepts
-/// it, naming the principal it acts for, or rejects it with the response to send (a 401 with
+/// it, with the grant it acts under, or rejects it with the response to send (a 401 with
 /// `WWW-Authenticate`, say). A handshake-era session stays bound to the principal that opened
 /// it: a request of another principal gets 404, as if the session did not exist.
 pub trait HttpAuth: Send + Sync + 'static {
-    /// Accepts the request (with its principal, if any) or answers it with a rejection.
-    fn check<'a>(&'a self, request: &'a Parts) -> BoxFuture<'a, Result<Option<String>, Response>>;
+    /// Accepts the request (with the grant it carries, if any) or answers it with a rejection.
+    /// The grant's [`principal`](AccessToken::principal) owns the sessions the request opens;
+    /// handlers see it as [`RequestContext::access_token`](crate::server::RequestContext::access_token).
+    fn check<'a>(
+        &'a self,
+        request: &'a Parts,
+    ) -> BoxFuture<'a, Result<Option<AccessToken>, Response>>;
 }
 
 /// Builds an [`HttpServer`].
@@ -148,6 +161,13 @@ struct Config {
     keep_alive: Option<Duration>,
     guard: Guard,
     auth: Option<Arc<dyn HttpAuth>>,
+    /// The protected resource metadata to serve, with bearer authorization.
+    resource_metadata: Option<Arc<AuthSettings>>,
+    /// Whether the Streamable HTTP endpoint is served (it is unless only WebSocket is wanted).
+    streamable: bool,
+    /// The path of the WebSocket endpoint, when there is one.
+    #[cfg(feature = "ws-server")]
+    websocket: Option<String>,
 }
 
 /// The largest request body accepted by default: 4 MiB.
@@ -282,6 +302,44 @@ impl<H: ServerHandler> HttpServerBuilder<H> {
         self
     }
 
+    /// Also serves MCP over WebSocket at `path` (`/ws`, say): a GET upgrading to a WebSocket
+    /// with the `mcp` subprotocol (a client that does not offer it gets 400), one session per
+    /// connection serving both protocol eras. The upgrade passes the same host, origin and
+    /// authorization checks as every request; messages are limited to
+    /// [`max_body_size`](Self::max_body_size) (a larger one closes the connection with 1009);
+    /// idle connections are pinged every [`keep_alive`](Self::keep_alive) period (15 s by
+    /// default) and dropped when silent for two.
+    #[cfg(feature = "ws-server")]
+    pub fn websocket(mut self, path: impl Into<String>) -> Self {
+        self.config.websocket = Some(normalize_path(path.into()));
+        self
+    }
+
+    /// Whether to serve the Streamable HTTP endpoint at [`path`](Self::path) (default true);
+    /// turn it off to serve only WebSocket or legacy SSE.
+    pub fn streamable_http(mut self, enabled: bool) -> Self {
+        self.config.streamable = enabled;
+        self
+    }
+
+    /// Requires an OAuth bearer token on every request, as the specification's authorization
+    /// section describes (the Python SDK's `token_verifier=` and `auth=AuthSettings(...)`):
+    /// `verifier` turns the token into an [`AccessToken`](crate::auth::AccessToken); a missing,
+    /// refused or expired one gets 401, one lacking the
+    /// [required scopes](AuthSettings::required_scopes) 403, both with a `WWW-Authenticate:
+    /// Bearer` challenge naming the protected resource metadata, which the router serves at
+    /// `/.well-known/oauth-protected-resource` and at that path followed by the resource's
+    /// path (RFC 9728). It covers Streamable HTTP, legacy SSE and WebSocket upgrades; handlers
+    /// see the token as [`RequestContext::access_token`](crate::server::RequestContext::access_token).
+    pub fn bearer_auth(
+        mut self,
+        settings: AuthSettings,
+        verifier: impl crate::auth::TokenVerifier,
+    ) -> Self {
+        self.config.resource_metadata = Some(Arc::new(settings.clone()));
+        self.auth(BearerAuth::new(settings, verifier))
+    }
+
     /// Checks every request first (authorization).
     pub fn auth(mut self, auth: impl HttpAuth) -> Self {
         self.config.auth = Some(Arc::new(auth));
@@ -307,6 +365,7 @@ impl<H: ServerHandler> HttpServerBuilder<H> {
                 sweeping: std::sync::Once::new(),
                 tool_headers: Mutex::new(None),
                 tool_events: Mutex::new(tool_events),
+                websockets: AtomicUsize::new(0),
             }),
         }
     }
@@ -361,6 +420,8 @@ struct Shared<H> {
     /// `tools/list` and forgotten when the tools change.
     tool_headers: Mutex<Option<Arc<ToolHeaders>>>,
     tool_events: Mutex<tokio::sync::broadcast::Receiver<ServerEvent>>,
+    /// How many WebSocket connections are open.
+    websockets: AtomicUsize,
 }
 
 /// Tool name → its annotated parameters.
@@ -384,6 +445,10 @@ impl<H: ServerHandler> HttpServer<H> {
                 keep_alive: Some(DEFAULT_KEEP_ALIVE),
                 guard: Guard::default(),
                 auth: None,
+                resource_metadata: None,
+                streamable: true,
+                #[cfg(feature = "ws-server")]
+                websocket: None,
             },
         }
     }
@@ -397,7 +462,23 @@ impl<H: ServerHandler> HttpServer<H> {
     /// SSE endpoints when enabled. Merge or nest it into an app.
     pub fn router(&self) -> Router {
         let config = &self.shared.config;
-        let mut router = Router::new().route(&config.path, any(endpoint::<H>));
+        let mut router = Router::new();
+        if config.streamable {
+            router = router.route(&config.path, any(endpoint::<H>));
+        }
+        #[cfg(feature = "ws-server")]
+        if let Some(path) = &config.websocket {
+            router = router.route(path, get(websocket::upgrade::<H>));
+        }
+        if let Some(settings) = &config.resource_metadata {
+            let mut paths = vec![PROTECTED_RESOURCE_METADATA_PATH.to_owned()];
+            paths.push(settings.metadata_path());
+            paths.dedup();
+            for path in paths {
+                let settings = settings.clone();
+                router = router.route(&path, get(move || bearer::metadata(settings.clone())));
+            }
+        }
         if let Some((sse_path, messages_path)) = &config.legacy {
             router = router
                 .route(sse_path, get(legacy::open::<H>))
@@ -430,10 +511,16 @@ impl<H: ServerHandler> HttpServer<H> {
             .ensure_started()
             .await
             .map_err(|e| Error::other(format!("the server's lifespan failed to start: {e}")))?;
-        tracing::info!(
-            "serving MCP over Streamable HTTP at http://{local}{}",
-            self.shared.config.path
-        );
+        if self.shared.config.streamable {
+            tracing::info!(
+                "serving MCP over Streamable HTTP at http://{local}{}",
+                self.shared.config.path
+            );
+        }
+        #[cfg(feature = "ws-server")]
+        if let Some(path) = &self.shared.config.websocket {
+            tracing::info!("serving MCP over WebSocket at ws://{local}{path}");
+        }
         let app = self.router();
         self.serve(listener, app, shutdown_signal()).await
     }
@@ -481,6 +568,13 @@ impl<H: ServerHandler> HttpServer<H> {
     /// How many handshake-era sessions are open (Streamable HTTP and legacy SSE).
     pub fn session_count(&self) -> usize {
         read(&self.shared.sessions).len() + lock(&self.shared.legacy).len()
+    }
+
+    /// How many WebSocket connections are open.
+    pub fn websocket_count(&self) -> usize {
+        self.shared
+            .websockets
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -618,12 +712,13 @@ async fn endpoint<H: ServerHandler>(
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let principal = match shared.admit(&parts).await {
-        Ok(principal) => principal,
+    let token = match shared.admit(&parts).await {
+        Ok(token) => token,
         Err(response) => return response,
     };
+    let principal = token.as_ref().map(|t| t.principal());
     match parts.method {
-        Method::POST => shared.post(parts, body, principal).await,
+        Method::POST => shared.post(parts, body, token).await,
         Method::GET => shared.get(parts, principal).await,
         Method::DELETE => shared.delete(&parts, principal),
         _ => method_not_allowed(
@@ -635,10 +730,10 @@ async fn endpoint<H: ServerHandler>(
 
 impl<H: ServerHandler> Shared<H> {
     /// The checks every request passes first: host and origin, authorization, the server up.
-    async fn admit(&self, parts: &Parts) -> Result<Option<String>, Response> {
+    async fn admit(&self, parts: &Parts) -> Result<Option<Arc<AccessToken>>, Response> {
         read(&self.guard).check(&parts.headers)?;
-        let principal = match &self.config.auth {
-            Some(auth) => auth.check(parts).await?,
+        let token = match &self.config.auth {
+            Some(auth) => auth.check(parts).await?.map(Arc::new),
             None => None,
         };
         if self.shutdown.is_cancelled() {
@@ -657,7 +752,7 @@ impl<H: ServerHandler> Shared<H> {
                 None,
             )
         })?;
-        Ok(principal)
+        Ok(token)
     }
 
     async fn ensure_started(&self) -> Result<(), String> {
@@ -697,7 +792,7 @@ impl<H: ServerHandler> Shared<H> {
         self: &Arc<Self>,
         parts: Parts,
         body: Body,
-        principal: Option<String>,
+        token: Option<Arc<AccessToken>>,
     ) -> Response {
         let headers = &parts.headers;
         if !security::is_json(headers) {
@@ -748,7 +843,7 @@ impl<H: ServerHandler> Shared<H> {
             });
         if stateless {
             return self
-                .post_stateless(headers, body, posted, accepts_sse)
+                .post_stateless(headers, body, posted, accepts_sse, token)
                 .await;
         }
         if let Some(version) = version {
@@ -757,20 +852,25 @@ impl<H: ServerHandler> Shared<H> {
             }
         }
         if self.config.stateless {
-            return self.post_sessionless(body, posted, version).await;
+            return self.post_sessionless(body, posted, version, token).await;
         }
         let session_id = header(headers, MCP_SESSION_ID).ok().flatten();
         let opening = session_id.is_none()
             && matches!(posted.kind, Kind::Request(_))
             && posted.method.as_deref() == Some("initialize");
         let session = if opening {
-            match self.open_session(principal) {
+            match self.open_session(token) {
                 Ok(session) => session,
                 Err(response) => return response,
             }
         } else {
+            let principal = token.as_ref().map(|t| t.principal());
             match self.session(session_id, principal.as_deref()) {
-                Ok(session) => session,
+                Ok(session) => {
+                    // The same principal, maybe with a refreshed token.
+                    session.token.set(token);
+                    session
+                }
                 Err(response) => return response,
             }
         };
@@ -806,6 +906,7 @@ impl<H: ServerHandler> Shared<H> {
         body: Bytes,
         posted: Posted,
         accepts_sse: bool,
+        token: Option<Arc<AccessToken>>,
     ) -> Response {
         let version = header(headers, MCP_PROTOCOL_VERSION).ok().flatten();
         let id = match &posted.kind {
@@ -859,19 +960,26 @@ impl<H: ServerHandler> Shared<H> {
         }
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let options = self.server.session_options().clone();
+        let extensions = TokenSlot::new(token).extensions();
         let (exchange, mode) = if listen {
             let connection = self.server.connection(None);
             let events = self.server.notifier().subscribe();
-            let exchange =
-                Session::serve_one(&body, connection.clone(), ExchangeWriter(tx), options);
+            let exchange = Session::serve_one_with(
+                &body,
+                connection.clone(),
+                ExchangeWriter(tx),
+                options,
+                extensions,
+            );
             connection.forward_events_from(events, exchange.peer().clone());
             (exchange, ResponseMode::Sse)
         } else {
-            let exchange = Session::serve_one(
+            let exchange = Session::serve_one_with(
                 &body,
                 self.stateless_service.clone(),
                 ExchangeWriter(tx),
                 options,
+                extensions,
             );
             (exchange, self.config.mode)
         };
@@ -1096,6 +1204,7 @@ impl<H: ServerHandler> Shared<H> {
         body: Bytes,
         posted: Posted,
         version: Option<&str>,
+        token: Option<Arc<AccessToken>>,
     ) -> Response {
         if !matches!(posted.kind, Kind::Request(_)) {
             return empty_response(StatusCode::ACCEPTED, &HeaderMap::new());
@@ -1110,11 +1219,12 @@ impl<H: ServerHandler> Shared<H> {
             self.server.connection(Some(version))
         };
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let exchange = Session::serve_one(
+        let exchange = Session::serve_one_with(
             &body,
             connection,
             ExchangeWriter(tx),
             self.server.session_options().clone(),
+            TokenSlot::new(token).extensions(),
         );
         reply(
             rx,
@@ -1126,7 +1236,7 @@ impl<H: ServerHandler> Shared<H> {
 
     fn open_session(
         self: &Arc<Self>,
-        principal: Option<String>,
+        token: Option<Arc<AccessToken>>,
     ) -> Result<Arc<HttpSession>, Response> {
         let mut sessions = write(&self.sessions);
         if self
@@ -1147,7 +1257,7 @@ impl<H: ServerHandler> Shared<H> {
         }
         let session = HttpSession::start(
             &self.server,
-            principal,
+            token,
             self.config.event_store.clone(),
             self.config.mode == ResponseMode::Json,
             self.config.retry.map(|r| r.as_millis() as u64),

@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::event_store::EventStore;
 use super::respond::{Frame, FrameRx, FrameTx};
+use crate::auth::{AccessToken, TokenSlot};
 use crate::jsonrpc::incoming::{self, IncomingMessage};
 use crate::server::{Server, ServerHandler, ServerSession};
 use crate::transport::{
@@ -48,6 +49,8 @@ pub(super) struct HttpSession {
     pub id: Arc<str>,
     /// Who opened it (from [`HttpAuth`](super::HttpAuth)); other principals cannot use it.
     pub principal: Option<String>,
+    /// The access token of its latest request, for its handlers.
+    pub token: TokenSlot,
     inbound: Mutex<Option<mpsc::UnboundedSender<Bytes>>>,
     pub routes: Arc<Routes>,
     server_session: Mutex<Option<ServerSession>>,
@@ -65,7 +68,7 @@ impl HttpSession {
     /// Starts a session of `server`.
     pub fn start<H: ServerHandler>(
         server: &Server<H>,
-        principal: Option<String>,
+        token: Option<Arc<AccessToken>>,
         store: Option<Arc<dyn EventStore>>,
         json_mode: bool,
         retry_ms: Option<u64>,
@@ -80,10 +83,13 @@ impl HttpSession {
             },
             SessionWriter(routes.clone()),
         );
-        let server_session = server.connect(transport);
+        let principal = token.as_ref().map(|t| t.principal());
+        let token = TokenSlot::new(token);
+        let server_session = server.connect_with(transport, token.extensions());
         Arc::new(Self {
             id,
             principal,
+            token,
             inbound: Mutex::new(Some(tx)),
             routes,
             server_session: Mutex::new(Some(server_session)),

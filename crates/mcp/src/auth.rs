@@ -1,0 +1,206 @@
+//! Authorization, the server side: the [`AccessToken`] a request was authorized with and the
+//! [`TokenVerifier`] that turns a bearer token into one.
+//!
+//! The shapes follow the Python SDK's `mcp.server.auth` (`AccessToken`, `TokenVerifier`,
+//! `AuthSettings`), so a Python user finds the same names. The HTTP server checks tokens with
+//! [`HttpServerBuilder::bearer_auth`](crate::transport::http::HttpServerBuilder::bearer_auth);
+//! a handler sees the token of its request through
+//! [`RequestContext::access_token`](crate::server::RequestContext::access_token).
+
+use std::future::Future;
+use std::sync::{Arc, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::jsonrpc::Extensions;
+
+/// What a verified bearer token grants: who the client is, which scopes it holds, until when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccessToken {
+    /// The token itself.
+    pub token: String,
+    /// The OAuth client it was issued to.
+    pub client_id: String,
+    /// The scopes it grants.
+    pub scopes: Vec<String>,
+    /// When it expires, in seconds since the Unix epoch (`None`: never).
+    pub expires_at: Option<u64>,
+    /// The resource it was issued for (its RFC 8707 resource indicator, or audience).
+    pub resource: Option<String>,
+    /// The resource owner (`sub`), unique per issuer.
+    pub subject: Option<String>,
+    /// Further claims (`iss`, `act`, ...).
+    pub claims: Option<Map<String, Value>>,
+}
+
+impl AccessToken {
+    /// A token issued to `client_id` with `scopes`, with no expiry.
+    pub fn new<I, S>(token: impl Into<String>, client_id: impl Into<String>, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Self {
+            token: token.into(),
+            client_id: client_id.into(),
+            scopes: scopes.into_iter().map(Into::into).collect(),
+            expires_at: None,
+            resource: None,
+            subject: None,
+            claims: None,
+        }
+    }
+
+    /// Sets the expiry (seconds since the Unix epoch).
+    pub fn expires_at(mut self, unix_seconds: u64) -> Self {
+        self.expires_at = Some(unix_seconds);
+        self
+    }
+
+    /// Sets the resource the token was issued for.
+    pub fn resource(mut self, resource: impl Into<String>) -> Self {
+        self.resource = Some(resource.into());
+        self
+    }
+
+    /// Sets the resource owner.
+    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+        self.subject = Some(subject.into());
+        self
+    }
+
+    /// Whether the token grants `scope`.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+
+    /// Whether the token has expired.
+    pub fn is_expired(&self) -> bool {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        self.expires_at.is_some_and(|at| at <= now)
+    }
+
+    /// The principal the token acts for: its client, issuer (`iss` claim) and subject. A
+    /// handshake-era session stays bound to the principal that opened it, and a multi
+    /// round-trip request's state to the principal that started it.
+    pub fn principal(&self) -> String {
+        let issuer = self
+            .claims
+            .as_ref()
+            .and_then(|c| c.get("iss"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        format!(
+            "{}\u{1f}{issuer}\u{1f}{}",
+            self.client_id,
+            self.subject.as_deref().unwrap_or_default()
+        )
+    }
+}
+
+/// Why a bearer token was refused.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("invalid token: {0}")]
+pub struct InvalidToken(pub String);
+
+impl InvalidToken {
+    /// A refusal saying why.
+    pub fn new(why: impl Into<String>) -> Self {
+        Self(why.into())
+    }
+}
+
+/// Checks a bearer token: by introspection at the authorization server, by validating a JWT,
+/// by looking it up. The Rust form of the Python SDK's `TokenVerifier`.
+///
+/// The verifier should confirm the token was issued for this server (its audience), unless
+/// [`AuthSettings::validate_token_resource`](crate::transport::http::AuthSettings) has the
+/// server compare [`AccessToken::resource`] itself. Expiry and scopes are checked by the server.
+///
+/// ```
+/// use mcp::auth::{AccessToken, InvalidToken, TokenVerifier};
+///
+/// struct StaticTokens;
+///
+/// impl TokenVerifier for StaticTokens {
+///     async fn verify_token(&self, token: &str) -> Result<AccessToken, InvalidToken> {
+///         match token {
+///             "s3cr3t" => Ok(AccessToken::new(token, "my-client", ["mcp:tools"])),
+///             _ => Err(InvalidToken::new("unknown token")),
+///         }
+///     }
+/// }
+/// ```
+pub trait TokenVerifier: Send + Sync + 'static {
+    /// The grant of `token`, or why it is refused.
+    fn verify_token(
+        &self,
+        token: &str,
+    ) -> impl Future<Output = Result<AccessToken, InvalidToken>> + Send;
+}
+
+/// The access token of the requests a session serves, as the transport last saw it (an HTTP
+/// session's requests may come with refreshed tokens of the same principal).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TokenSlot(Arc<RwLock<Option<Arc<AccessToken>>>>);
+
+impl TokenSlot {
+    /// A slot holding `token`.
+    pub(crate) fn new(token: Option<Arc<AccessToken>>) -> Self {
+        Self(Arc::new(RwLock::new(token)))
+    }
+
+    /// Replaces the token.
+    pub(crate) fn set(&self, token: Option<Arc<AccessToken>>) {
+        *self.0.write().unwrap_or_else(|p| p.into_inner()) = token;
+    }
+
+    /// The token now.
+    pub(crate) fn get(&self) -> Option<Arc<AccessToken>> {
+        self.0.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Extensions carrying this slot.
+    pub(crate) fn extensions(&self) -> Extensions {
+        let mut extensions = Extensions::new();
+        extensions.insert(self.clone());
+        extensions
+    }
+}
+
+/// The access token attached to a session's extensions, if any.
+pub(crate) fn token_of(extensions: &Extensions) -> Option<Arc<AccessToken>> {
+    extensions.get::<TokenSlot>()?.get()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn principal_expiry_and_scopes() {
+        let token = AccessToken::new("t", "client", ["a", "b"]).subject("alice");
+        assert!(token.has_scope("a") && !token.has_scope("c"));
+        assert!(!token.is_expired());
+        assert!(token.clone().expires_at(1).is_expired());
+        assert!(!token.clone().expires_at(u64::MAX).is_expired());
+        let bob = token.clone().subject("bob");
+        assert_ne!(token.principal(), bob.principal());
+        let slot = TokenSlot::new(Some(Arc::new(token.clone())));
+        let extensions = slot.extensions();
+        assert_eq!(
+            token_of(&extensions).unwrap().subject.as_deref(),
+            Some("alice")
+        );
+        slot.set(Some(Arc::new(bob)));
+        assert_eq!(
+            token_of(&extensions).unwrap().subject.as_deref(),
+            Some("bob")
+        );
+        assert!(token_of(&Extensions::new()).is_none());
+    }
+}
