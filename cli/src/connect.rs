@@ -1,6 +1,6 @@
 //! Connecting a client to a resolved server: spawning a local one with its stderr shown on ours
 //! (or kept for the report), or reaching a remote one over Streamable HTTP (falling back to the
-//! legacy HTTP+SSE transport when the server only speaks that) or SSE; the server's log messages
+//! legacy HTTP+SSE transport when the server only speaks that), SSE or WebSocket; the server's log messages
 //! and progress shown through the [`Ui`], and, when asked, a record of every message exchanged
 //! (for schema validation).
 
@@ -11,6 +11,7 @@ use std::time::Duration;
 use mcp::client::{Client, ClientBuilder};
 use mcp::transport::http::{SseClientTransport, StreamableHttpTransport};
 use mcp::transport::stdio::{ChildProcess, ChildProcessTransport, Stderr, StdioServerParameters};
+use mcp::transport::ws::{WebSocketClient, WsConnection};
 use mcp::transport::{
     BoxFuture, Incoming, Outgoing, OutgoingKind, Transport, TransportClosed, TransportReader,
     TransportWriter,
@@ -166,15 +167,6 @@ impl Connection {
             },
         }
     }
-}
-
-/// The error for a WebSocket server: this build has no WebSocket client transport.
-pub fn websocket_unavailable(remote: &Remote) -> CliError {
-    CliError::environment(format!(
-        "{} is a WebSocket server, and this build of mcp has no WebSocket client transport",
-        remote.url
-    ))
-    .hint("reach the server over Streamable HTTP or SSE if it offers them, or through a local stdio command")
 }
 
 /// Spawns or reaches the server and connects a client to it.
@@ -342,6 +334,16 @@ fn bad_header(error: mcp::Error) -> CliError {
     CliError::usage(error.to_string()).hint("give headers as `NAME: VALUE`")
 }
 
+/// A WebSocket connection to `remote` (subprotocol `mcp`), with its headers sent on the opening
+/// handshake.
+pub async fn websocket(remote: &Remote) -> mcp::Result<WsConnection> {
+    let mut client = WebSocketClient::new(&remote.url);
+    for (name, value) in &remote.headers {
+        client = client.header(name, value);
+    }
+    client.connect().await
+}
+
 /// Whether a failed Streamable HTTP handshake says the server may speak only the legacy
 /// HTTP+SSE transport: its POST was answered 400, 404 or 405 (what the specification says a
 /// client should take as that sign).
@@ -365,7 +367,11 @@ async fn connect_remote(
 ) -> Result<Connection> {
     let limit = args.step_timeout();
     let outcome = match remote.transport {
-        RemoteTransport::WebSocket => return Err(websocket_unavailable(remote)),
+        RemoteTransport::WebSocket => match tokio::time::timeout(limit, websocket(remote)).await {
+            Ok(Ok(transport)) => handshake(builder, transport, recording.as_ref(), limit).await,
+            Ok(Err(e)) => Some(Err(e)),
+            Err(_) => None,
+        },
         RemoteTransport::Sse => match tokio::time::timeout(limit, sse(remote)).await {
             Ok(Ok(transport)) => handshake(builder, transport, recording.as_ref(), limit).await,
             Ok(Err(e)) => Some(Err(e)),
@@ -400,7 +406,7 @@ async fn connect_remote(
         ))
         .hint(
             "check that the server is running and the URL is its MCP endpoint (often …/mcp for \
-             Streamable HTTP, …/sse for SSE); headers and tokens go in -H 'NAME: VALUE' or \
+             Streamable HTTP, …/sse for SSE, ws://…/ws for WebSocket); headers and tokens go in -H 'NAME: VALUE' or \
              --bearer-token",
         )),
         None => Err(CliError::server(format!(

@@ -26,7 +26,7 @@ Server specs (SPEC), wherever a subcommand takes one:
   index.js, server.ts    a JavaScript (node) or TypeScript (tsx) file
   ./my-server            an executable; a Cargo project directory is built first
   https://host/mcp       a Streamable HTTP or SSE (…/sse) URL; -H 'NAME: VALUE', --bearer-token
-                         (ws(s):// URLs need a WebSocket client, which this build lacks)
+  wss://host/ws          a WebSocket URL (subprotocol mcp); the same options
   NAME                   a server in --config FILE, .mcp.json or a host's config
   -- CMD ARGS...         any command line (instead of SPEC)
 

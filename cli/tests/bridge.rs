@@ -1,6 +1,6 @@
 //! `mcp run` as a bridge, both ways: the official Python SDK client talks Streamable HTTP, in
 //! both protocol eras, to stdio servers through `mcp run --transport http`; our stdio client
-//! reaches HTTP and SSE servers through `mcp run URL`.
+//! reaches HTTP, SSE and WebSocket servers through `mcp run URL`.
 
 mod common;
 
@@ -270,6 +270,65 @@ fn our_stdio_client_reaches_an_http_server_through_mcp_run_url() {
 }
 
 #[test]
+fn our_stdio_client_reaches_a_websocket_server_through_mcp_run_url() {
+    let server = Listening::start(
+        Command::new(example("lowlevel")).args(["--ws", "127.0.0.1:0"]),
+        "lowlevel --ws",
+    );
+    let home = Home::new();
+    let url = format!("ws://127.0.0.1:{}/ws", server.port);
+    let report = check_json(&home, &["--", MCP, "run", &url]);
+    assert_eq!(report["protocolVersion"], "2026-07-28");
+    let output = home
+        .mcp()
+        .args(["call", "tool-name", "arg1=socket", "--", MCP, "run", &url])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output).trim(), "tool-name received arg1=socket");
+}
+
+#[test]
+fn mcp_run_falls_back_to_sse_when_a_streamable_http_url_is_a_legacy_server() {
+    let server = lowlevel_over_http();
+    let home = Home::new();
+    // `"type": "http"` names the legacy endpoint as Streamable HTTP: its POST is refused, and
+    // the bridge carries on over SSE at the same URL.
+    home.write(
+        "servers.json",
+        &format!(
+            r#"{{"mcpServers": {{"old": {{"type": "http", "url": "{}"}}}}}}"#,
+            server.url("/sse")
+        ),
+    );
+    let config = home.join("servers.json");
+    let config = config.to_str().unwrap();
+    let output = home
+        .mcp()
+        .args(["call", "tool-name", "arg1=fallback", "--"])
+        .args([MCP, "run", "old", "--config", config])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output).trim(), "tool-name received arg1=fallback");
+    // Both eras: the handshake-era client reaches it too.
+    let report = check_json(
+        &home,
+        &[
+            "--protocol-version",
+            "2025-06-18",
+            "--",
+            MCP,
+            "run",
+            "old",
+            "--config",
+            config,
+        ],
+    );
+    assert_eq!(report["protocolVersion"], "2025-06-18");
+}
+
+#[test]
 fn our_stdio_client_reaches_the_python_sdk_server_through_mcp_run_url() {
     let server = python_over_http();
     let home = Home::new();
@@ -297,4 +356,171 @@ fn a_url_cannot_be_served_over_http() {
         "{}",
         stderr(&output)
     );
+}
+
+/// The processes whose parent is `pid` (Linux: from /proc).
+fn children_of(pid: u32) -> Vec<u32> {
+    let mut children = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(child) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid …`: the command may hold spaces and parentheses.
+        let after = &stat[stat.rfind(')').map_or(0, |at| at + 1)..];
+        let parent = after.split_whitespace().nth(1).and_then(|p| p.parse().ok());
+        if parent == Some(pid) {
+            children.push(child);
+        }
+    }
+    children
+}
+
+/// Waits up to 20 s for `pid` to have `count` children.
+async fn wait_for_children(pid: u32, count: usize) -> Vec<u32> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let children = children_of(pid);
+        if children.len() == count || Instant::now() > deadline {
+            return children;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The next notification of `subscription`, within 10 s.
+async fn next_note(subscription: &mut mcp::client::Subscription) -> mcp::types::ServerNotification {
+    tokio::time::timeout(Duration::from_secs(10), subscription.next())
+        .await
+        .expect("a notification within 10 s")
+        .expect("the subscription is open")
+}
+
+/// What the lowlevel example's `tool-name` answers to `arg`.
+async fn tool_name(client: &mcp::client::Client, arg: &str) -> String {
+    let result = client
+        .call_tool("tool-name", serde_json::json!({ "arg1": arg }))
+        .await
+        .unwrap();
+    serde_json::to_value(&result.content).unwrap()[0]["text"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn each_http_session_gets_a_child_of_its_own_stopped_when_the_session_ends() {
+    use mcp::client::Client;
+    use mcp::types::ProtocolVersion;
+
+    let mut bridge = bridge("http", &[example("lowlevel").to_str().unwrap()]);
+    let pid = bridge.child().id();
+    let url = bridge.url("/mcp");
+    runtime().block_on(async {
+        // The shared child of stateless requests starts with the bridge.
+        let shared = wait_for_children(pid, 1).await;
+        assert_eq!(shared.len(), 1, "{shared:?}");
+        let connect = || {
+            Client::builder()
+                .protocol_version(ProtocolVersion::V2025_11_25)
+                .connect_http(&url)
+        };
+        let (a, b) = (connect().await.unwrap(), connect().await.unwrap());
+        assert_eq!(tool_name(&a, "a").await, "tool-name received arg1=a");
+        assert_eq!(tool_name(&b, "b").await, "tool-name received arg1=b");
+        let all = wait_for_children(pid, 3).await;
+        assert_eq!(all.len(), 3, "two sessions, two more children: {all:?}");
+
+        // Closing a session sends DELETE: its child, and only its, is stopped.
+        a.close().await;
+        let left = wait_for_children(pid, 2).await;
+        assert_eq!(left.len(), 2, "{left:?}");
+        assert!(left.contains(&shared[0]), "{left:?}");
+        assert_eq!(
+            tool_name(&b, "still").await,
+            "tool-name received arg1=still"
+        );
+        b.close().await;
+        assert_eq!(wait_for_children(pid, 1).await, shared);
+    });
+}
+
+#[test]
+fn stateless_clients_get_their_logs_and_changes_from_the_shared_child() {
+    use std::sync::{Arc, Mutex};
+
+    use mcp::client::Client;
+    use mcp::types::{LoggingLevel, ProtocolVersion, ServerNotification, SubscriptionFilter};
+
+    let everything = example("everything");
+    let bridge = bridge("http", &["--", everything.to_str().unwrap(), "--stdio"]);
+    let url = bridge.url("/mcp");
+    runtime().block_on(async {
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let seen = logs.clone();
+        let client = Client::builder()
+            .protocol_version(ProtocolVersion::V2026_07_28)
+            .log_level(LoggingLevel::Info)
+            .on_logging(move |params| seen.lock().unwrap().push(params.data))
+            .connect_http(&url)
+            .await
+            .unwrap();
+        client
+            .call_tool("test_tool_with_logging", serde_json::json!({}))
+            .await
+            .unwrap();
+        let logs = logs.lock().unwrap().clone();
+        assert_eq!(
+            logs,
+            [
+                "Tool execution started",
+                "Tool processing data",
+                "Tool execution completed"
+            ],
+            "the child's log messages reach the request that asked for them"
+        );
+
+        let filter = SubscriptionFilter {
+            tools_list_changed: Some(true),
+            ..SubscriptionFilter::default()
+        }
+        .with_resource("test://watched-resource");
+        let mut subscription = client.listen(filter).await.unwrap();
+        client
+            .call_tool("test_trigger_tool_change", serde_json::json!({}))
+            .await
+            .unwrap();
+        let note = next_note(&mut subscription).await;
+        assert!(
+            matches!(note, ServerNotification::ToolListChanged(_)),
+            "{note:?}"
+        );
+        client
+            .call_tool("test_trigger_resource_update", serde_json::json!({}))
+            .await
+            .unwrap();
+        // The tool was added and removed: a second list change may come first.
+        let updated = loop {
+            match next_note(&mut subscription).await {
+                ServerNotification::ResourceUpdated(updated) => break updated,
+                ServerNotification::ToolListChanged(_) => {}
+                other => panic!("expected a resource update, got {other:?}"),
+            }
+        };
+        assert_eq!(updated.params.uri, "test://watched-resource");
+        client.close().await;
+    });
 }

@@ -8,7 +8,9 @@ mod common;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 
-use common::{Home, lowlevel_over_http, python_over_http, server_everything_over, stderr, stdout};
+use common::{
+    Home, Listening, lowlevel_over_http, python_over_http, server_everything_over, stderr, stdout,
+};
 use serde_json::Value;
 
 fn check_json(home: &Home, args: &[&str]) -> (i32, Value) {
@@ -135,12 +137,27 @@ fn check_and_call_server_everything_over_streamable_http() {
 
 #[test]
 fn a_streamable_http_url_that_is_an_sse_server_falls_back_to_sse() {
-    // server-everything's SSE mode answers POST /sse with 404/405: the client falls back.
+    // Named as Streamable HTTP (`"type": "http"`), server-everything's SSE endpoint answers the
+    // POST with 404/405: the client falls back to the legacy transport at the same URL.
     let server = server_everything_over("sse");
     let home = Home::new();
+    home.write(
+        "servers.json",
+        &format!(
+            r#"{{"mcpServers": {{"old": {{"type": "http", "url": "{}"}}}}}}"#,
+            server.url("/sse")
+        ),
+    );
     let text = ok(&home
         .mcp()
-        .args(["call", &server.url("/sse"), "echo", "message=legacy"])
+        .args([
+            "call",
+            "old",
+            "echo",
+            "message=legacy",
+            "--config",
+            "servers.json",
+        ])
         .output()
         .unwrap());
     assert!(text.contains("legacy"), "{text}");
@@ -253,18 +270,69 @@ fn an_unreachable_url_says_so() {
     assert!(text.contains("check that the server is running"), "{text}");
 }
 
+/// Our `lowlevel` example over WebSocket at `/ws`.
+fn lowlevel_over_websocket() -> Listening {
+    Listening::start(
+        std::process::Command::new(common::example("lowlevel")).args(["--ws", "127.0.0.1:0"]),
+        "lowlevel --ws",
+    )
+}
+
 #[test]
-fn a_websocket_url_needs_a_websocket_client() {
+fn check_and_call_our_example_over_websocket_in_both_eras() {
+    let server = lowlevel_over_websocket();
     let home = Home::new();
+    let url = format!("ws://127.0.0.1:{}/ws", server.port);
+    let (code, report) = check_json(&home, &[&url, "--call", "tool-name={\"arg1\": \"x\"}"]);
+    assert_passed(code, &report);
+    assert_eq!(report["protocolVersion"], "2026-07-28");
+    let (code, report) = check_json(&home, &[&url, "--protocol-version", "2025-11-25"]);
+    assert_passed(code, &report);
+    assert_eq!(report["protocolVersion"], "2025-11-25");
+    let text = ok(&home
+        .mcp()
+        .args(["call", &url, "tool-name", "arg1=over-ws"])
+        .output()
+        .unwrap());
+    assert_eq!(text.trim(), "tool-name received arg1=over-ws");
+
+    // The same server named in a config file with `"type": "ws"`.
+    home.write(
+        "servers.json",
+        &format!(r#"{{"mcpServers": {{"sock": {{"type": "ws", "url": "{url}"}}}}}}"#),
+    );
+    let text = ok(&home
+        .mcp()
+        .args(["tools", "sock", "--config", "servers.json"])
+        .output()
+        .unwrap());
+    assert!(text.contains("tool-name"), "{text}");
+}
+
+#[test]
+fn websocket_headers_and_tokens_reach_the_server() {
+    let home = Home::new();
+    let (port, seen) = capture_headers();
     let output = home
         .mcp()
-        .args(["tools", "ws://127.0.0.1:9/mcp"])
+        .args(["tools", &format!("ws://127.0.0.1:{port}/ws")])
+        .args(["-H", "X-Team: tools", "--bearer-token", "s3cr3t"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("this build of mcp has no WebSocket client transport"),
+        stderr(&output).contains(&format!("could not connect to ws://127.0.0.1:{port}/ws")),
         "{}",
         stderr(&output)
+    );
+    let headers = seen.join().unwrap();
+    assert!(headers.contains(&"x-team: tools".to_owned()), "{headers:?}");
+    assert!(
+        headers.contains(&"authorization: bearer s3cr3t".to_owned()),
+        "{headers:?}"
+    );
+    assert!(
+        headers.contains(&"sec-websocket-protocol: mcp".to_owned()),
+        "{headers:?}"
     );
 }

@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{Home, example, peer_python, python_server, stderr};
+use common::{Home, example, peer_python, python_server};
 
 fn spawn(home: &Home, args: &[&str]) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_mcp"))
@@ -110,35 +110,6 @@ fn signals_reach_the_server() {
     )
     .unwrap();
     assert_eq!(child.wait().unwrap().signal(), Some(15));
-}
-
-#[test]
-fn http_transports_say_they_are_not_in_this_build() {
-    let home = Home::new();
-    let output = home
-        .mcp()
-        .args([
-            "run",
-            "--transport",
-            "http",
-            "--port",
-            "0",
-            example("lowlevel").to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("HTTP server transport"),
-        "{}",
-        stderr(&output)
-    );
-    let output = home
-        .mcp()
-        .args(["run", "https://mcp.example.com/mcp"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(3));
 }
 
 #[test]

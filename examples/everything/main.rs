@@ -11,6 +11,7 @@
 //! ([`tools`]), the multi round-trip tools of the 2026-07-28 era ([`input_required`]), the
 //! `test://` resources ([`resources`]) and the `test_…` prompts ([`prompts`]). Both protocol
 //! eras are served on the one endpoint; streams are resumable (an in-memory event store).
+//! `everything --stdio` serves the same server on stdin and stdout instead.
 
 mod input_required;
 mod prompts;
@@ -30,12 +31,13 @@ const EVENTS_KEPT: usize = 10_000;
 
 fn usage() -> ! {
     eprintln!(
-        "usage: everything [--port PORT]   (127.0.0.1, default port {DEFAULT_PORT}; 0 picks a free one)"
+        "usage: everything [--port PORT | --stdio]   (127.0.0.1, default port {DEFAULT_PORT}; 0 picks a free one)"
     );
     std::process::exit(2);
 }
 
-fn port_from_args() -> u16 {
+/// Where to serve: a port, or `None` for stdio.
+fn port_from_args() -> Option<u16> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
         .iter()
@@ -43,11 +45,12 @@ fn port_from_args() -> u16 {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        [] => DEFAULT_PORT,
-        ["--port", port] => port.parse().unwrap_or_else(|_| {
+        [] => Some(DEFAULT_PORT),
+        ["--stdio"] => None,
+        ["--port", port] => Some(port.parse().unwrap_or_else(|_| {
             eprintln!("everything: --port takes a number from 0 to 65535, not {port:?}");
             usage()
-        }),
+        })),
         _ => usage(),
     }
 }
@@ -64,8 +67,10 @@ fn everything() -> FastMcp {
 
 #[tokio::main]
 async fn main() -> mcp::Result<()> {
-    let port = port_from_args();
     let mcp = everything();
+    let Some(port) = port_from_args() else {
+        return mcp.run().await;
+    };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     // With port 0 the system picks one: this line says which.
     eprintln!(

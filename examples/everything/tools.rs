@@ -301,6 +301,14 @@ fn test_trigger_prompt_change(ctx: Context) -> &'static str {
     "prompt list changed"
 }
 
+/// Announces a change of `test://watched-resource` to the clients subscribed to it
+#[mcp::tool]
+fn test_trigger_resource_update(ctx: Context) -> &'static str {
+    ctx.server()
+        .notify_resource_updated("test://watched-resource");
+    "resource updated"
+}
+
 /// The input schema of `json_schema_2020_12_tool`: the JSON Schema 2020-12 keywords a client
 /// must pass on untouched (`$schema`, `$defs`, `$anchor`, `$ref`, `allOf`/`anyOf`,
 /// `if`/`then`/`else`, `additionalProperties`).
@@ -398,6 +406,7 @@ pub fn register(mcp: &FastMcp) {
         test_missing_capability::tool(),
         test_trigger_tool_change::tool(),
         test_trigger_prompt_change::tool(),
+        test_trigger_resource_update::tool(),
         json_schema_2020_12_tool(),
         test_x_mcp_header(),
     ] {

@@ -1,14 +1,17 @@
-//! A remote server (Streamable HTTP or SSE) served on this process's stdin and stdout, for hosts
+//! A remote server (Streamable HTTP, SSE or WebSocket) served on this process's stdin and stdout, for hosts
 //! that only start stdio servers.
 //!
 //! Every message is passed on unchanged, both ways: the host and the remote server see each
 //! other's requests, notifications and responses with their own ids and progress tokens, in
 //! whichever protocol era they agree on. The HTTP client transport takes care of the HTTP side:
 //! the session id and protocol version headers, the GET stream of server-initiated messages,
-//! resuming broken streams, and the DELETE that ends the session when stdin closes.
+//! resuming broken streams, and the DELETE that ends the session when stdin closes. A URL whose
+//! POST is refused the way a legacy HTTP+SSE server refuses it is retried as an SSE endpoint.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
+use mcp::jsonrpc::incoming::{self, IncomingMessage};
 use mcp::transport::stdio::stdio;
 use mcp::transport::{Incoming, Transport, TransportReader, TransportWriter};
 
@@ -30,22 +33,148 @@ enum End {
 /// Serves `remote` on stdin/stdout until stdin closes, the server goes away or a signal comes.
 /// Exits 0 when the host closed stdin or a signal stopped it, 1 when the server went away.
 pub async fn serve(remote: &Remote) -> Result<ExitCode> {
+    let (mut host_reader, host_writer) = stdio().split();
     match remote.transport {
-        RemoteTransport::WebSocket => Err(connect::websocket_unavailable(remote)),
-        RemoteTransport::StreamableHttp => pump(remote, connect::streamable_http(remote)?).await,
-        RemoteTransport::Sse => {
-            let transport = connect::sse(remote).await.map_err(|e| {
-                CliError::server(format!("could not connect to {}: {e}", remote.url))
-                    .hint("check that the server is running and that the URL is its SSE endpoint")
+        RemoteTransport::WebSocket => {
+            let transport = connect::websocket(remote).await.map_err(|e| {
+                CliError::server(format!("could not connect to {}: {e}", remote.url)).hint(
+                    "check that the server is running and that the URL is its WebSocket endpoint",
+                )
             })?;
-            pump(remote, transport).await
+            let (server_reader, server_writer) = transport.split();
+            let end = pump(
+                remote,
+                &mut host_reader,
+                &host_writer,
+                server_reader,
+                &server_writer,
+            );
+            finish(remote, end.await, &host_writer, &server_writer).await
+        }
+        RemoteTransport::Sse => {
+            let transport = legacy_sse(remote).await?;
+            let (server_reader, server_writer) = transport.split();
+            let end = pump(
+                remote,
+                &mut host_reader,
+                &host_writer,
+                server_reader,
+                &server_writer,
+            );
+            finish(remote, end.await, &host_writer, &server_writer).await
+        }
+        RemoteTransport::StreamableHttp => {
+            streamable_or_legacy(remote, &mut host_reader, &host_writer).await
         }
     }
 }
 
-async fn pump(remote: &Remote, transport: impl Transport) -> Result<ExitCode> {
-    let (mut host_reader, host_writer) = stdio().split();
+async fn legacy_sse(remote: &Remote) -> Result<mcp::transport::http::SseClientTransport> {
+    connect::sse(remote).await.map_err(|e| {
+        CliError::server(format!("could not connect to {}: {e}", remote.url))
+            .hint("check that the server is running and that the URL is its SSE endpoint")
+    })
+}
+
+/// Streamable HTTP, unless the server answers the host's first request the way a server of the
+/// legacy HTTP+SSE transport does (HTTP 400, 404 or 405): then the same URL is tried as an SSE
+/// endpoint, and when it is one, the first request goes there and the bridge carries on over SSE.
+async fn streamable_or_legacy(
+    remote: &Remote,
+    host_reader: &mut impl TransportReader,
+    host_writer: &impl TransportWriter,
+) -> Result<ExitCode> {
+    let transport = connect::streamable_http(remote)?;
     let (mut server_reader, server_writer) = transport.split();
+    // The host's first message, and, when it is a request, the server's first answer.
+    let first = tokio::select! {
+        first = first_message(host_reader) => first,
+        () = signalled() => return Ok(ExitCode::SUCCESS),
+    };
+    let Some(first) = first else {
+        server_writer.close().await;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let is_request = matches!(incoming::parse(&first), IncomingMessage::Request { .. });
+    if server_writer.send(pass_on(&first)).is_err() {
+        return finish(remote, End::RemoteClosed(None), host_writer, &server_writer).await;
+    }
+    if is_request {
+        let answer = tokio::select! {
+            answer = first_message(&mut server_reader) => answer,
+            () = signalled() => return finish(remote, End::Signalled, host_writer, &server_writer).await,
+        };
+        let Some(answer) = answer else {
+            return finish(remote, End::RemoteClosed(None), host_writer, &server_writer).await;
+        };
+        if suggests_legacy_sse(&answer)
+            && let Ok(Ok(legacy)) = tokio::time::timeout(LEGACY_PROBE, connect::sse(remote)).await
+        {
+            server_writer.close().await;
+            let (legacy_reader, legacy_writer) = legacy.split();
+            if legacy_writer.send(pass_on(&first)).is_err() {
+                return finish(remote, End::RemoteClosed(None), host_writer, &legacy_writer).await;
+            }
+            let end = pump(
+                remote,
+                host_reader,
+                host_writer,
+                legacy_reader,
+                &legacy_writer,
+            );
+            return finish(remote, end.await, host_writer, &legacy_writer).await;
+        }
+        if host_writer.send(pass_on(&answer)).is_err() {
+            return finish(remote, End::HostClosed, host_writer, &server_writer).await;
+        }
+    }
+    let end = pump(
+        remote,
+        host_reader,
+        host_writer,
+        server_reader,
+        &server_writer,
+    );
+    finish(remote, end.await, host_writer, &server_writer).await
+}
+
+/// How long the legacy SSE endpoint may take to send its `endpoint` event when the Streamable
+/// HTTP POST was refused.
+const LEGACY_PROBE: Duration = Duration::from_secs(10);
+
+/// The next whole message from `reader` (messages over the size limit are dropped, as in
+/// [`pump`]), or `None` once it ends.
+async fn first_message(reader: &mut impl TransportReader) -> Option<Vec<u8>> {
+    loop {
+        match reader.recv().await {
+            Some(Ok(Incoming::Message(json))) => return Some(json.to_vec()),
+            Some(Ok(Incoming::TooLarge { size, limit, .. })) => {
+                eprintln!("mcp run: dropped a {size}-byte message (the limit is {limit} bytes)");
+            }
+            Some(Err(_)) | None => return None,
+        }
+    }
+}
+
+/// Whether `answer` is the HTTP client transport's error for a POST refused with 400, 404 or
+/// 405, which the specification says a client should take as a sign of the legacy transport.
+fn suggests_legacy_sse(answer: &[u8]) -> bool {
+    match incoming::parse(answer) {
+        IncomingMessage::Error { error, .. } => {
+            connect::suggests_legacy_sse(&mcp::Error::Protocol(error))
+        }
+        _ => false,
+    }
+}
+
+/// Passes messages both ways until one side ends or a signal comes.
+async fn pump(
+    remote: &Remote,
+    host_reader: &mut impl TransportReader,
+    host_writer: &impl TransportWriter,
+    mut server_reader: impl TransportReader,
+    server_writer: &impl TransportWriter,
+) -> End {
     let to_server = async {
         loop {
             match host_reader.recv().await {
@@ -84,12 +213,21 @@ async fn pump(remote: &Remote, transport: impl Transport) -> Result<ExitCode> {
             }
         }
     };
-    let end = tokio::select! {
+    tokio::select! {
         end = to_server => end,
         end = to_host => end,
         () = signalled() => End::Signalled,
-    };
-    // Whatever ended it, what is queued is written out and the HTTP session is ended.
+    }
+}
+
+/// Whatever ended it, what is queued is written out and the remote session is ended; the exit
+/// code says who ended it.
+async fn finish(
+    remote: &Remote,
+    end: End,
+    host_writer: &impl TransportWriter,
+    server_writer: &impl TransportWriter,
+) -> Result<ExitCode> {
     host_writer.close().await;
     server_writer.close().await;
     match end {

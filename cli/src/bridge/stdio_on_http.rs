@@ -11,7 +11,12 @@
 //! Stateless-era (2026-07-28) requests carry everything about their client in `_meta` and
 //! belong to no session: they go to one shared child, started with the bridge (it is also what
 //! tells the bridge the server's name, capabilities and instructions before the first client
-//! arrives).
+//! arrives). The shared child's log messages go to the request that asked for them (stdio does
+//! not say which request a log message belongs to: with several such requests in flight at once,
+//! the message is written to the bridge's stderr instead of being guessed), and its change
+//! notifications to every `subscriptions/listen` stream that wants them: the bridge listens to
+//! the child itself (a stateless-era child) for every list change and every resource an HTTP
+//! client subscribed to.
 //!
 //! Each message is forwarded by the SDK on both sides: the HTTP side is a [`Server`] whose
 //! handler passes every request to the child's [`Client`], which gives it an id of its own (so
@@ -50,8 +55,8 @@ pub struct Listen {
 
 /// Serves `launch` over HTTP until SIGINT or SIGTERM; then every child is stopped.
 pub async fn serve(launch: &Launch, listen: &Listen) -> Result<ExitCode> {
-    let notifier = Arc::new(OnceLock::new());
-    let shared = spawn(launch, Asker::Stateless(notifier.clone()))
+    let link = StatelessLink::default();
+    let shared = spawn(launch, Asker::Stateless(link.clone()))
         .await
         .map_err(|e| {
             CliError::server(format!("`{}` did not start: {e}", launch.display()))
@@ -64,10 +69,13 @@ pub async fn serve(launch: &Launch, listen: &Listen) -> Result<ExitCode> {
         )
     });
     let instructions = shared.instructions().map(str::to_owned);
+    let shared = Arc::new(shared);
     let bridge = Bridge(Arc::new(Inner {
         launch: launch.clone(),
         capabilities: shared.server_capabilities().clone(),
-        shared: Mutex::new(Some(Arc::new(shared))),
+        shared: Mutex::new(Some(shared.clone())),
+        stateless: link.clone(),
+        upstream: tokio::sync::Mutex::new(Upstream::default()),
         sessions: Mutex::new(Vec::new()),
     }));
     let mut builder = Server::builder(info.name.clone(), bridge).info(info);
@@ -75,8 +83,16 @@ pub async fn serve(launch: &Launch, listen: &Listen) -> Result<ExitCode> {
         builder = builder.instructions(instructions);
     }
     let server = builder.build();
-    let _ = notifier.set(server.notifier().clone());
+    let _ = link.notifier.set(server.notifier().clone());
     let bridge = server.handler().clone();
+    if shared.protocol_version().is_stateless() {
+        // A stateless-era child announces list changes only on a `subscriptions/listen` stream.
+        if let Err(e) = bridge.listen_upstream(None).await {
+            eprintln!(
+                "mcp run: the server does not take subscriptions/listen ({e}); list changes will not reach HTTP clients"
+            );
+        }
+    }
 
     let listener = tokio::net::TcpListener::bind((listen.host.as_str(), listen.port))
         .await
@@ -128,10 +144,57 @@ enum Asker {
     /// between requests, on the session's GET stream.
     Session(SessionLink),
     /// The shared child: through the stateless-era request being forwarded on the current
-    /// task, as an `input_required` round trip (see [`FORWARDING`]). Its change notifications
-    /// go to every client listening for them, through the notifier (set once the server is
-    /// built).
-    Stateless(Arc<OnceLock<ServerNotifier>>),
+    /// task, as an `input_required` round trip (see [`FORWARDING`]).
+    Stateless(StatelessLink),
+}
+
+/// Where the shared child's notifications go.
+#[derive(Clone, Default)]
+struct StatelessLink {
+    /// Change notifications: to every client listening for them (set once the server is built).
+    notifier: Arc<OnceLock<ServerNotifier>>,
+    /// Log messages: to the stateless-era request in flight that asked for them.
+    in_flight: Arc<Mutex<Vec<RequestContext>>>,
+}
+
+impl StatelessLink {
+    /// Passes a log message of the shared child to the one request in flight that wants its
+    /// level; with several, stdio cannot say whose it is, so it goes to the bridge's stderr.
+    fn log(&self, params: &LoggingMessageNotificationParams) {
+        let wanting: Vec<RequestContext> = lock(&self.in_flight)
+            .iter()
+            .filter(|cx| cx.log_enabled(params.level))
+            .cloned()
+            .collect();
+        match wanting.as_slice() {
+            [] => {}
+            [cx] => {
+                let _ = cx.log(params.level, params.logger.as_deref(), &params.data);
+            }
+            _ => eprintln!(
+                "mcp run: server log ({}{}): {}",
+                params.level.as_str(),
+                params
+                    .logger
+                    .as_deref()
+                    .map(|l| format!(", {l}"))
+                    .unwrap_or_default(),
+                match &params.data {
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                }
+            ),
+        }
+    }
+}
+
+/// The bridge's own `subscriptions/listen` stream on a stateless-era shared child.
+#[derive(Default)]
+struct Upstream {
+    /// The resources HTTP clients subscribed to.
+    uris: std::collections::BTreeSet<String>,
+    /// The task passing the stream's notifications on; aborting it cancels the stream.
+    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// A handshake-era HTTP session: its client, and its requests being forwarded now.
@@ -265,12 +328,15 @@ async fn spawn(launch: &Launch, asker: Asker) -> mcp::Result<Client> {
         });
     match asker {
         Asker::Session(link) => builder = on_behalf_of(builder, link),
-        Asker::Stateless(notifier) => {
-            builder = builder.on_notification(move |note| {
-                if let Some(notifier) = notifier.get() {
-                    announce(notifier, &note);
-                }
-            });
+        Asker::Stateless(link) => {
+            let logs = link.clone();
+            builder = builder
+                .on_logging(move |params| logs.log(&params))
+                .on_notification(move |note| {
+                    if let Some(notifier) = link.notifier.get() {
+                        announce(notifier, &note);
+                    }
+                });
         }
     }
     builder.connect_stdio(params).await
@@ -340,6 +406,10 @@ struct Inner {
     capabilities: ServerCapabilities,
     /// The child of stateless-era requests (taken when the bridge stops).
     shared: Mutex<Option<Arc<Client>>>,
+    /// Where the shared child's log messages and change notifications go.
+    stateless: StatelessLink,
+    /// The bridge's `subscriptions/listen` stream on the shared child.
+    upstream: tokio::sync::Mutex<Upstream>,
     /// The child of each handshake-era session, started at its first request.
     sessions: Mutex<Vec<SessionChild>>,
 }
@@ -349,15 +419,26 @@ struct SessionChild {
     child: Arc<OnceCell<Arc<Client>>>,
 }
 
-/// Takes a finished (or cancelled) request off its session's list of requests in progress.
+/// Takes a finished (or cancelled) request off a list of requests in progress.
 struct InFlight<'a> {
-    link: &'a SessionLink,
-    id: &'a RequestId,
+    list: &'a Mutex<Vec<RequestContext>>,
+    cx: &'a RequestContext,
+}
+
+impl<'a> InFlight<'a> {
+    /// Puts `cx` on `list` until dropped.
+    fn track(list: &'a Mutex<Vec<RequestContext>>, cx: &'a RequestContext) -> Self {
+        lock(list).push(cx.clone());
+        Self { list, cx }
+    }
 }
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
-        lock(&self.link.in_flight).retain(|cx| cx.request_id() != self.id);
+        // Requests of different sessions may share an id: the session tells them apart.
+        lock(self.list).retain(|other| {
+            other.request_id() != self.cx.request_id() || !other.peer().same_session(self.cx.peer())
+        });
     }
 }
 
@@ -383,6 +464,7 @@ impl Bridge {
                 input_required: Arc::new(AtomicBool::new(false)),
             };
             let input_required = forwarding.input_required.clone();
+            let _tracked = InFlight::track(&self.0.stateless.in_flight, cx);
             let result = FORWARDING.scope(forwarding, call(child)).await;
             if input_required.load(Ordering::Relaxed) {
                 return Err(mcp::Error::InputRequired);
@@ -390,11 +472,7 @@ impl Bridge {
             return result;
         }
         let (link, child) = self.session_child(cx).await?;
-        lock(&link.in_flight).push(cx.clone());
-        let _done = InFlight {
-            link: &link,
-            id: cx.request_id(),
-        };
+        let _tracked = InFlight::track(&link.in_flight, cx);
         call(child).await
     }
 
@@ -467,9 +545,50 @@ impl Bridge {
     }
 }
 
+impl Bridge {
+    /// (Re)opens the bridge's `subscriptions/listen` stream on the stateless-era shared child:
+    /// every list change, and the resources HTTP clients subscribed to, with `uri` added. The
+    /// new stream is acknowledged before the old one is cancelled, so no change falls between.
+    async fn listen_upstream(&self, uri: Option<&str>) -> mcp::Result<()> {
+        let child = lock(&self.0.shared)
+            .clone()
+            .ok_or_else(|| mcp::Error::ConnectionClosed(Some("the bridge is stopping".into())))?;
+        let mut upstream = self.0.upstream.lock().await;
+        if let Some(uri) = uri
+            && !upstream.uris.insert(uri.to_owned())
+            && upstream.task.is_some()
+        {
+            return Ok(());
+        }
+        let filter = SubscriptionFilter {
+            tools_list_changed: Some(true),
+            prompts_list_changed: Some(true),
+            resources_list_changed: Some(true),
+            resource_subscriptions: (!upstream.uris.is_empty())
+                .then(|| upstream.uris.iter().cloned().collect()),
+        };
+        let mut subscription = child.listen(filter).await?;
+        let notifier = self.0.stateless.notifier.clone();
+        let task = tokio::spawn(async move {
+            while let Some(note) = subscription.next().await {
+                if let Some(notifier) = notifier.get() {
+                    announce(notifier, &note);
+                }
+            }
+        });
+        if let Some(old) = upstream.task.replace(task) {
+            old.abort();
+        }
+        Ok(())
+    }
+}
+
 impl Inner {
     /// Stops every child.
     async fn stop(&self) {
+        if let Some(task) = self.upstream.lock().await.task.take() {
+            task.abort();
+        }
         let mut children: Vec<Arc<Client>> = std::mem::take(&mut *lock(&self.sessions))
             .into_iter()
             .filter_map(|s| s.child.get().cloned())
@@ -593,6 +712,14 @@ impl ServerHandler for Bridge {
         params: SubscribeRequestParams,
         cx: RequestContext,
     ) -> mcp::Result<()> {
+        let shared_is_stateless = lock(&self.0.shared)
+            .as_ref()
+            .is_some_and(|child| child.protocol_version().is_stateless());
+        if cx.protocol_version().is_stateless() && shared_is_stateless {
+            // A `subscriptions/listen` naming the resource: the bridge's own stream on the
+            // child watches it from now on.
+            return self.listen_upstream(Some(&params.uri)).await;
+        }
         self.forward(&cx, |child| async move {
             child.subscribe_resource(&params.uri).await
         })

@@ -46,14 +46,19 @@ async fn pinned(client: &Client, version: ProtocolVersion) -> Result<Negotiated>
                     retried = true;
                     continue;
                 }
-                return Err(Error::ProtocolViolation(format!(
+                // Keep the code and data of the server's error; say what went wrong plainly.
+                let message = format!(
                     "the client is pinned to {version} but the server supports only {}",
                     supported
                         .iter()
                         .map(|v| v.as_str())
                         .collect::<Vec<_>>()
                         .join(", ")
-                )));
+                );
+                return Err(Error::Protocol(ErrorData {
+                    message: message.into(),
+                    ..e
+                }));
             }
             Err(other) => return Err(other),
         }

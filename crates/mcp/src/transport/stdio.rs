@@ -333,17 +333,18 @@ impl ChildProcessTransport {
         let stdin = child.stdin.take().expect("stdin is piped");
         let stdout = child.stdout.take().expect("stdout is piped");
         let stderr_tail = Arc::new(Mutex::new(VecDeque::new()));
-        if let (Stderr::Lines(callback), Some(stderr)) = (&params.stderr, child.stderr.take()) {
-            tokio::spawn(forward_stderr(
+        let stderr_lines = match (&params.stderr, child.stderr.take()) {
+            (Stderr::Lines(callback), Some(stderr)) => Some(tokio::spawn(forward_stderr(
                 stderr,
                 callback.clone(),
                 stderr_tail.clone(),
-            ));
-        }
+            ))),
+            _ => None,
+        };
         let pid = child.id();
         let (status_tx, status) = watch::channel(None);
         let (kill, kill_rx) = mpsc::unbounded_channel();
-        tokio::spawn(supervise(child, status_tx, kill_rx));
+        tokio::spawn(supervise(child, stderr_lines, status_tx, kill_rx));
         Ok(Self {
             stdout,
             stdin,
@@ -381,14 +382,24 @@ async fn forward_stderr(
     }
 }
 
+/// How long the exit of a process waits for the rest of its stderr to be read (a process it
+/// started may still hold the pipe open).
+const STDERR_DRAIN: Duration = Duration::from_millis(500);
+
+/// Waits for the process to exit, signalling it when asked; the exit is published once its
+/// stderr lines have all been passed on, so that whoever sees the exit sees its last words too.
 async fn supervise(
     mut child: Child,
+    stderr_lines: Option<tokio::task::JoinHandle<()>>,
     status: watch::Sender<Option<ExitStatus>>,
     mut signals: mpsc::UnboundedReceiver<Signal>,
 ) {
     loop {
         tokio::select! {
             exited = child.wait() => {
+                if let Some(lines) = stderr_lines {
+                    let _ = tokio::time::timeout(STDERR_DRAIN, lines).await;
+                }
                 let _ = status.send(exited.ok());
                 return;
             }
