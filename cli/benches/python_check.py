@@ -5,7 +5,8 @@ equivalent a Python user has: a script on the SDK's client.
     .peers/venv/bin/python cli/benches/python_check.py SCHEMA_DIR -- SERVER_COMMAND [ARGS...]
 
 Starts the server over stdio, connects (`Client(mode="auto")`: server/discover, falling back to
-initialize), lists tools, resources, resource templates and prompts (every page), pings it,
+initialize), lists tools, resources, resource templates and prompts (every page), pings it (server/discover
+in the stateless era, as `mcp check` does),
 closes it, and validates each result against the official schema of the negotiated version
 (SCHEMA_DIR/<version>/schema.json, with the jsonschema package), as `mcp check` does. Prints
 one line; exits 1 when a step or a validation fails.
@@ -61,8 +62,12 @@ async def check(schema_dir: str, command: list[str]) -> int:
             pages_of: list = []
             found[attr] = await pages(fetch, attr, pages_of)
             results.extend((definition, page) for page in pages_of)
-        await client.send_ping()
         version = client.protocol_version
+        if version >= "2026-07-28":
+            # `ping` is gone from the stateless era: `mcp check` pings with server/discover.
+            await client.session.send_discover(version)
+        else:
+            await client.send_ping()
     with open(f"{schema_dir}/{version}/schema.json") as f:
         schema = json.load(f)
     failures = 0

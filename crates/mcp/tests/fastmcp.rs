@@ -264,13 +264,27 @@ async fn tools_from_functions_in_both_eras() {
             .unwrap();
         assert_eq!(bad.is_error, Some(true));
         assert!(
-            text(&bad).contains("Invalid arguments for tool math.add"),
+            text(&bad).contains("Invalid arguments for tool math.add: /a: \"two\" is not of type"),
             "{}",
             text(&bad)
         );
         let missing = client.call_tool("math.add", json!({"a": 1})).await.unwrap();
         assert_eq!(missing.is_error, Some(true));
         assert!(text(&missing).contains('b'), "{}", text(&missing));
+        // A schema that says more than the types (a u32 is at least 0) is checked before the
+        // arguments are deserialized.
+        let negative = client
+            .call_tool("busy", json!({"steps": -1}))
+            .await
+            .unwrap();
+        assert_eq!(negative.is_error, Some(true));
+        assert!(
+            text(&negative).contains(
+                "Invalid arguments for tool busy: /steps: -1 is less than the minimum of 0"
+            ),
+            "{}",
+            text(&negative)
+        );
 
         let err = client
             .call_tool("divide", json!({"a": 1, "b": 0}))

@@ -47,6 +47,10 @@ pub type ToolFn =
 pub struct ToolDef {
     tool: Tool,
     validator: Option<Arc<jsonschema::Validator>>,
+    /// Whether the arguments go through the validator before `run` sees them. A typed tool
+    /// whose schema says no more than its deserialization checks (types, required fields)
+    /// skips it: deserializing is the check, and the validator only words a failure.
+    check_first: bool,
     run: ToolFn,
 }
 
@@ -76,34 +80,42 @@ impl ToolDef {
         Fut: Future<Output = O> + Send + 'static,
         O: IntoToolOutput,
     {
-        let name: Arc<str> = Arc::from(name.into());
-        let mut tool = Tool::new(name.to_string(), input_schema_for::<A>());
+        let mut tool = Tool::new(name, input_schema_for::<A>());
         tool.output_schema = O::output_schema();
+        let validator = compile(&tool.input_schema);
+        let check_first = says_more_than_types(&Value::Object(tool.input_schema.clone()));
+        let words = validator.clone();
         let f = Arc::new(f);
         let run: ToolFn = Arc::new(move |cx, arguments| {
             // Parse before the future is made, so it holds only what it needs.
-            let call =
-                serde_json::from_value::<A>(Value::Object(arguments)).map(|args| f(cx, args));
-            let name = name.clone();
-            Box::pin(async move {
-                match call {
-                    Ok(running) => running.await.into_tool_output(),
-                    Err(e) => Ok(invalid_arguments(&name, &e.to_string())),
-                }
-            })
+            let arguments = Value::Object(arguments);
+            let call = A::deserialize(&arguments)
+                .map(|args| f(cx, args))
+                .map_err(|e| {
+                    let problem = words
+                        .as_deref()
+                        .and_then(|v| problems(v, &arguments))
+                        .unwrap_or_else(|| e.to_string());
+                    Error::Other(Box::new(ArgumentsDontFit(problem)))
+                });
+            Box::pin(async move { call?.await.into_tool_output() })
         });
-        Self::from_parts(tool, run)
+        Self {
+            tool,
+            validator,
+            check_first,
+            run,
+        }
     }
 
     /// A tool from its full description and a function of the raw arguments. The arguments are
     /// checked against `tool.input_schema` before `run` sees them.
     pub fn from_parts(tool: Tool, run: ToolFn) -> Self {
-        let validator = jsonschema::validator_for(&Value::Object(tool.input_schema.clone()))
-            .ok()
-            .map(Arc::new);
+        let validator = compile(&tool.input_schema);
         Self {
             tool,
             validator,
+            check_first: true,
             run,
         }
     }
@@ -149,31 +161,106 @@ impl ToolDef {
     }
 
     /// Runs the tool: checks the arguments against the input schema (a failure is a tool result
-    /// with `isError: true` the model can read), then calls the function.
+    /// with `isError: true` the model can read), then calls the function. A typed tool whose
+    /// schema says no more than its Rust types is checked by deserializing its arguments.
     pub async fn call(&self, cx: Context, arguments: Option<JsonObject>) -> Result<CallToolResult> {
         let arguments = arguments.unwrap_or_default();
-        if let Some(validator) = &self.validator {
-            let value = Value::Object(arguments);
-            if !validator.is_valid(&value) {
-                let problems: Vec<String> = validator
-                    .iter_errors(&value)
-                    .map(|e| {
-                        let path = e.instance_path().to_string();
-                        if path.is_empty() {
-                            e.to_string()
-                        } else {
-                            format!("{path}: {e}")
-                        }
-                    })
-                    .collect();
-                return Ok(invalid_arguments(&self.tool.name, &problems.join("; ")));
+        let ran = match &self.validator {
+            Some(validator) if self.check_first => {
+                let value = Value::Object(arguments);
+                if let Some(problem) = problems(validator, &value) {
+                    return Ok(invalid_arguments(&self.tool.name, &problem));
+                }
+                let Value::Object(arguments) = value else {
+                    unreachable!("built from an object")
+                };
+                (self.run)(cx, arguments).await
             }
-            let Value::Object(arguments) = value else {
-                unreachable!("built from an object")
-            };
-            return (self.run)(cx, arguments).await;
+            _ => (self.run)(cx, arguments).await,
+        };
+        match ran {
+            Err(Error::Other(e)) if e.is::<ArgumentsDontFit>() => {
+                Ok(invalid_arguments(&self.tool.name, &e.to_string()))
+            }
+            other => other,
         }
-        (self.run)(cx, arguments).await
+    }
+}
+
+/// A typed tool's arguments did not deserialize: the problem, worded for the model.
+#[derive(Debug)]
+struct ArgumentsDontFit(String);
+
+impl fmt::Display for ArgumentsDontFit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ArgumentsDontFit {}
+
+fn compile(schema: &JsonObject) -> Option<Arc<jsonschema::Validator>> {
+    jsonschema::validator_for(&Value::Object(schema.clone()))
+        .ok()
+        .map(Arc::new)
+}
+
+/// What `value` breaks of the schema, each problem with its path; `None` when it is valid.
+fn problems(validator: &jsonschema::Validator, value: &Value) -> Option<String> {
+    if validator.is_valid(value) {
+        return None;
+    }
+    let problems: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| {
+            let path = e.instance_path().to_string();
+            if path.is_empty() {
+                e.to_string()
+            } else {
+                format!("{path}: {e}")
+            }
+        })
+        .collect();
+    Some(problems.join("; "))
+}
+
+/// The JSON Schema keywords deserializing a Rust value does not check for itself.
+const CONSTRAINTS: &[&str] = &[
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "contains",
+    "minProperties",
+    "maxProperties",
+    "propertyNames",
+    "patternProperties",
+    "dependentRequired",
+    "dependentSchemas",
+    "const",
+    "enum",
+    "not",
+    "if",
+];
+
+/// Whether `schema` (anywhere inside) constrains values beyond their types and required
+/// fields, or closes an object to other properties.
+fn says_more_than_types(schema: &Value) -> bool {
+    match schema {
+        Value::Object(map) => map.iter().any(|(key, value)| {
+            CONSTRAINTS.contains(&key.as_str())
+                || (key == "additionalProperties" && value == &Value::Bool(false))
+                || says_more_than_types(value)
+        }),
+        Value::Array(items) => items.iter().any(says_more_than_types),
+        _ => false,
     }
 }
 
@@ -411,6 +498,40 @@ mod tests {
             r.structured_content.unwrap(),
             serde_json::json!({"result": [1, 2]})
         );
+    }
+
+    #[test]
+    fn only_schemas_saying_more_than_types_are_checked_before_deserializing() {
+        #[derive(serde::Deserialize, JsonSchema)]
+        #[allow(dead_code)]
+        struct Plain {
+            message: String,
+            tags: Vec<String>,
+            note: Option<String>,
+        }
+        #[derive(serde::Deserialize, JsonSchema)]
+        #[allow(dead_code)]
+        struct Counted {
+            count: u32,
+        }
+        #[derive(serde::Deserialize, JsonSchema)]
+        #[allow(dead_code)]
+        struct Ranged {
+            #[schemars(range(min = 1, max = 10))]
+            level: i64,
+        }
+        let checked = |schema: JsonObject| says_more_than_types(&Value::Object(schema));
+        assert!(!checked(input_schema_for::<Plain>()));
+        assert!(checked(input_schema_for::<Counted>()));
+        assert!(checked(input_schema_for::<Ranged>()));
+        assert!(checked(
+            serde_json::from_value(serde_json::json!({
+                "type": "object",
+                "properties": {"a": {"type": "string"}},
+                "additionalProperties": false
+            }))
+            .unwrap()
+        ));
     }
 
     #[test]
