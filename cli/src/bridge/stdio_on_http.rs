@@ -93,6 +93,8 @@ pub async fn serve(launch: &Launch, listen: &Listen) -> Result<ExitCode> {
             );
         }
     }
+    // The bridge holds the only handle left, so that stopping it can close the child's stdin.
+    drop(shared);
 
     let listener = tokio::net::TcpListener::bind((listen.host.as_str(), listen.port))
         .await
