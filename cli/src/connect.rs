@@ -1,8 +1,8 @@
 //! Connecting a client to a resolved server: spawning a local one with its stderr shown on ours
 //! (or kept for the report), or reaching a remote one over Streamable HTTP (falling back to the
-//! legacy HTTP+SSE transport when the server only speaks that), SSE or WebSocket; the server's log messages
-//! and progress shown through the [`Ui`], and, when asked, a record of every message exchanged
-//! (for schema validation).
+//! legacy HTTP+SSE transport when the server only speaks that), SSE or WebSocket; the server's
+//! log messages and progress shown through the [`Ui`], and, when asked, a record of every
+//! message exchanged (for schema validation).
 
 use std::io;
 use std::sync::{Arc, Mutex};

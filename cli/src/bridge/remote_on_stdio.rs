@@ -1,5 +1,5 @@
-//! A remote server (Streamable HTTP, SSE or WebSocket) served on this process's stdin and stdout, for hosts
-//! that only start stdio servers.
+//! A remote server (Streamable HTTP, SSE or WebSocket) served on this process's stdin and
+//! stdout, for hosts that only start stdio servers.
 //!
 //! Every message is passed on unchanged, both ways: the host and the remote server see each
 //! other's requests, notifications and responses with their own ids and progress tokens, in
