@@ -271,10 +271,7 @@ fn our_stdio_client_reaches_an_http_server_through_mcp_run_url() {
 
 #[test]
 fn our_stdio_client_reaches_a_websocket_server_through_mcp_run_url() {
-    let server = Listening::start(
-        Command::new(example("lowlevel")).args(["--ws", "127.0.0.1:0"]),
-        "lowlevel --ws",
-    );
+    let server = common::lowlevel_over_websocket();
     let home = Home::new();
     let url = format!("ws://127.0.0.1:{}/ws", server.port);
     let report = check_json(&home, &["--", MCP, "run", &url]);

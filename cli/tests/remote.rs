@@ -9,7 +9,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 
 use common::{
-    Home, Listening, lowlevel_over_http, python_over_http, server_everything_over, stderr, stdout,
+    Home, lowlevel_over_http, lowlevel_over_websocket, python_over_http, server_everything_over,
+    stderr, stdout,
 };
 use serde_json::Value;
 
@@ -268,14 +269,6 @@ fn an_unreachable_url_says_so() {
     let text = stderr(&output);
     assert!(text.contains("could not connect to"), "{text}");
     assert!(text.contains("check that the server is running"), "{text}");
-}
-
-/// Our `lowlevel` example over WebSocket at `/ws`.
-fn lowlevel_over_websocket() -> Listening {
-    Listening::start(
-        std::process::Command::new(common::example("lowlevel")).args(["--ws", "127.0.0.1:0"]),
-        "lowlevel --ws",
-    )
 }
 
 #[test]

@@ -41,32 +41,34 @@ pub async fn serve(remote: &Remote) -> Result<ExitCode> {
                     "check that the server is running and that the URL is its WebSocket endpoint",
                 )
             })?;
-            let (server_reader, server_writer) = transport.split();
-            let end = pump(
-                remote,
-                &mut host_reader,
-                &host_writer,
-                server_reader,
-                &server_writer,
-            );
-            finish(remote, end.await, &host_writer, &server_writer).await
+            relay(remote, &mut host_reader, &host_writer, transport).await
         }
         RemoteTransport::Sse => {
             let transport = legacy_sse(remote).await?;
-            let (server_reader, server_writer) = transport.split();
-            let end = pump(
-                remote,
-                &mut host_reader,
-                &host_writer,
-                server_reader,
-                &server_writer,
-            );
-            finish(remote, end.await, &host_writer, &server_writer).await
+            relay(remote, &mut host_reader, &host_writer, transport).await
         }
         RemoteTransport::StreamableHttp => {
             streamable_or_legacy(remote, &mut host_reader, &host_writer).await
         }
     }
+}
+
+/// Passes messages between the host and `transport` until one side ends or a signal comes.
+async fn relay(
+    remote: &Remote,
+    host_reader: &mut impl TransportReader,
+    host_writer: &impl TransportWriter,
+    transport: impl Transport,
+) -> Result<ExitCode> {
+    let (server_reader, server_writer) = transport.split();
+    let end = pump(
+        remote,
+        host_reader,
+        host_writer,
+        server_reader,
+        &server_writer,
+    );
+    finish(remote, end.await, host_writer, &server_writer).await
 }
 
 async fn legacy_sse(remote: &Remote) -> Result<mcp::transport::http::SseClientTransport> {

@@ -253,6 +253,14 @@ pub fn lowlevel_over_http() -> Listening {
     )
 }
 
+/// Our `lowlevel` example over WebSocket at `/ws`.
+pub fn lowlevel_over_websocket() -> Listening {
+    Listening::start(
+        std::process::Command::new(example("lowlevel")).args(["--ws", "127.0.0.1:0"]),
+        "lowlevel --ws",
+    )
+}
+
 /// The Python SDK's high-level server over Streamable HTTP at `/mcp`.
 pub fn python_over_http() -> Listening {
     Listening::start(
