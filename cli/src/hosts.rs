@@ -281,22 +281,29 @@ pub fn all_locations(hosts: &[Host], project: &Path) -> Vec<Location> {
     out
 }
 
-/// The files a bare server name is looked up in when no `--config` is given: this directory's
-/// project files, then each host's user file.
-pub fn search_paths() -> Vec<PathBuf> {
+/// The files a bare server name is looked up in when no `--config` is given, with the scope
+/// each belongs to: each host's user file first, then this directory's project files (a
+/// cloned repository's `.mcp.json` must not shadow a server the user configured).
+pub fn search_paths() -> Vec<(PathBuf, Scope)> {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let mut paths = vec![cwd.join(".mcp.json"), cwd.join("mcp.json")];
+    let mut paths: Vec<(PathBuf, Scope)> = Host::ALL
+        .iter()
+        .filter_map(|h| {
+            std::env::var_os(h.env_var())
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .or_else(|| h.default_user_path())
+        })
+        .map(|path| (path, Scope::User))
+        .collect();
+    paths.push((cwd.join(".mcp.json"), Scope::Project));
+    paths.push((cwd.join("mcp.json"), Scope::Project));
     paths.extend(
         [Host::Cursor, Host::Vscode, Host::Gemini]
             .iter()
-            .filter_map(|h| h.project_path(&cwd)),
+            .filter_map(|h| h.project_path(&cwd))
+            .map(|path| (path, Scope::Project)),
     );
-    paths.extend(Host::ALL.iter().filter_map(|h| {
-        std::env::var_os(h.env_var())
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| h.default_user_path())
-    }));
     paths
 }
 
@@ -370,8 +377,9 @@ pub fn entry_target(entry: &Value) -> Result<Target, String> {
             .unwrap_or_default();
         let mut env = string_map("env");
         env.extend(string_map("envs"));
+        // A bare name stays one: which program it is depends on whose PATH looks it up.
         return Ok(Target::Stdio(Launch {
-            program: spec::find_program(command).unwrap_or_else(|| PathBuf::from(command)),
+            program: PathBuf::from(command),
             args: args.into_iter().map(Into::into).collect(),
             env,
             cwd: string("cwd").map(PathBuf::from),

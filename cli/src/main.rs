@@ -5,6 +5,8 @@ mod commands;
 mod configfile;
 mod connect;
 mod error;
+mod hostcheck;
+mod hostenv;
 mod hosts;
 mod schema;
 mod spec;

@@ -306,7 +306,7 @@ fn with_uv_on_path_each_file_gets_the_sdk_major_version_it_imports() {
         "{log}"
     );
     assert!(lines[1].ends_with("/object_v2.py|custom|"), "{log}");
-    // Without uv, --with cannot be honoured.
+    // --python runs the interpreter itself: --with, which needs uv, cannot be honoured.
     let output = home
         .mcp()
         .args([
@@ -319,7 +319,7 @@ fn with_uv_on_path_each_file_gets_the_sdk_major_version_it_imports() {
         ])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("--with and --with-editable need uv"),
         "{}",
@@ -418,12 +418,16 @@ fn configured_names_are_found_in_config_files() {
         .args(["tools", "low", "--config", "goose.yaml"])
         .output()
         .unwrap());
-    // Without --config: the project's .mcp.json.
+    // Without --config: the project's .mcp.json, once the user agreed to run its command.
     home.write(
         ".mcp.json",
         &format!("{{\"mcpServers\": {{\"proj\": {{\"command\": {lowlevel:?}}}}}}}"),
     );
-    ok(home.mcp().args(["tools", "proj"]).output().unwrap());
+    ok(home
+        .mcp()
+        .args(["tools", "proj", "--trust-project"])
+        .output()
+        .unwrap());
     // An unknown name lists what the file has.
     let output = home
         .mcp()

@@ -10,13 +10,15 @@
 //!   is on `PATH` (with the SDK major version the file's imports need), else with python;
 //! - a `.js`/`.mjs`/`.cjs` file (node) or a `.ts`/`.mts`/`.cts` file (tsx, or `npx tsx`);
 //! - an executable file;
-//! - the name of a server in an `mcpServers` JSON file (`--config FILE`; without it, the
-//!   project's `.mcp.json` and the hosts' own config files are searched);
+//! - the name of a server in an `mcpServers` JSON file (`--config FILE`; without it, the hosts'
+//!   own config files, then the project's `.mcp.json` and the like, whose commands run only once
+//!   the user agreed: see `trust`);
 //! - a command on `PATH`;
 //! - or, instead of a spec, a whole command line after `--`.
 
 mod cargo;
 mod python;
+mod trust;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -52,6 +54,15 @@ pub struct SpecArgs {
     /// The Python interpreter for .py servers (default: uv when on PATH, else python3).
     #[arg(long, value_name = "PATH", env = "MCP_PYTHON", global = true)]
     pub python: Option<PathBuf>,
+    /// The uv binary that runs .py servers (default: uv on PATH).
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "MCP_UV",
+        global = true,
+        conflicts_with = "python"
+    )]
+    pub uv: Option<PathBuf>,
     /// An extra Python package for a .py server run through uv (repeatable).
     #[arg(long = "with", value_name = "PACKAGE", global = true)]
     pub with: Vec<String>,
@@ -75,6 +86,10 @@ pub struct SpecArgs {
         global = true
     )]
     pub headers: Vec<String>,
+    /// Run a server defined by this directory's project config (.mcp.json, .cursor/mcp.json,
+    /// ...) without asking first; remembered for that file, name and command.
+    #[arg(long, global = true)]
+    pub trust_project: bool,
     /// A bearer token for a remote server (sent as `Authorization: Bearer TOKEN`).
     #[arg(long, value_name = "TOKEN", global = true)]
     pub bearer_token: Option<String>,
@@ -681,7 +696,7 @@ fn is_executable(path: &Path) -> bool {
 
 /// Looks `name` up in `--config FILE`, or else in the project's and hosts' config files.
 fn configured(name: &str, args: &SpecArgs, tried: &mut Vec<String>) -> Result<Option<Resolved>> {
-    let files: Vec<PathBuf> = match &args.config {
+    let files: Vec<(PathBuf, hosts::Scope)> = match &args.config {
         Some(file) => {
             if !file.is_file() {
                 return Err(CliError::usage(format!(
@@ -689,11 +704,12 @@ fn configured(name: &str, args: &SpecArgs, tried: &mut Vec<String>) -> Result<Op
                     file.display()
                 )));
             }
-            vec![file.clone()]
+            // Named on the command line: the user chose it.
+            vec![(file.clone(), hosts::Scope::User)]
         }
         None => hosts::search_paths(),
     };
-    for file in files {
+    for (file, scope) in files {
         if !file.is_file() {
             continue;
         }
@@ -707,12 +723,20 @@ fn configured(name: &str, args: &SpecArgs, tried: &mut Vec<String>) -> Result<Op
         };
         match servers.iter().find(|(n, _)| n == name) {
             Some((_, entry)) => {
-                let target = hosts::entry_target(entry).map_err(|why| {
+                let mut target = hosts::entry_target(entry).map_err(|why| {
                     CliError::usage(format!(
                         "the server `{name}` in {} cannot be started: {why}",
                         file.display()
                     ))
                 })?;
+                if let Target::Stdio(launch) = &mut target {
+                    if let Some(program) = find_program(&launch.program.to_string_lossy()) {
+                        launch.program = program;
+                    }
+                    if scope == hosts::Scope::Project {
+                        trust::ensure_trusted(&absolute(&file), name, entry, launch, args)?;
+                    }
+                }
                 return Ok(Some(Resolved {
                     kind: Kind::Configured {
                         file: absolute(&file),

@@ -118,6 +118,9 @@ impl Home {
             .env("NO_COLOR", "1")
             .env_remove("XDG_CONFIG_HOME")
             .env_remove("MCP_PYTHON")
+            .env_remove("MCP_UV")
+            .env_remove("XDG_CACHE_HOME")
+            .env_remove("XDG_DATA_HOME")
             .env_remove("MCP_NODE")
             .current_dir(self.path());
         for (key, _) in std::env::vars() {
@@ -282,4 +285,22 @@ pub fn server_everything_over(transport: &str) -> Listening {
             .env("PORT", "0"),
         &format!("server-everything {transport}"),
     )
+}
+
+/// Makes a file executable by its owner.
+pub fn make_executable(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+/// This process's PATH with `dir` in front.
+pub fn path_with(dir: &Path) -> std::ffi::OsString {
+    let mut dirs = vec![dir.to_path_buf()];
+    dirs.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(dirs).unwrap()
 }
