@@ -502,7 +502,7 @@ async fn a_request_reusing_the_id_of_one_in_flight_is_refused() {
             .expect("open")
             .unwrap();
         if let Incoming::Message(bytes) = next {
-            answers.push(serde_json::from_slice::<Value>(&bytes).unwrap());
+            answers.push(serde_json::from_slice::<Value>(bytes).unwrap());
         }
     }
     assert_eq!(answers[0]["id"], 5);
