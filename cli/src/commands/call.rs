@@ -17,7 +17,7 @@ use super::{block_on, close, key_values, open, print_json, split_positionals};
 use crate::connect::ConnectArgs;
 use crate::error::{CliError, Result, from_sdk};
 use crate::spec::SpecArgs;
-use crate::ui::{CYAN, DIM, Ui};
+use crate::ui::{CYAN, DIM, Ui, printable};
 
 /// Arguments of `mcp call`.
 #[derive(Debug, clap::Args)]
@@ -163,7 +163,7 @@ pub fn print_content(result: &Value) {
     for block in &blocks {
         match block["type"].as_str().unwrap_or_default() {
             "text" => {
-                println!("{}", block["text"].as_str().unwrap_or_default());
+                println!("{}", printable(block["text"].as_str().unwrap_or_default()));
                 printed_text = true;
             }
             "image" | "audio" => {
@@ -173,14 +173,14 @@ pub fn print_content(result: &Value) {
                     .map_or(0, |b| b.len());
                 anstream::println!(
                     "{DIM}[{} {}, {bytes} bytes]{DIM:#}",
-                    block["type"].as_str().unwrap_or_default(),
-                    block["mimeType"].as_str().unwrap_or("?")
+                    printable(block["type"].as_str().unwrap_or_default()),
+                    printable(block["mimeType"].as_str().unwrap_or("?"))
                 );
             }
             "resource_link" => anstream::println!(
                 "{DIM}[link]{DIM:#} {CYAN}{}{CYAN:#} {}",
-                block["uri"].as_str().unwrap_or_default(),
-                block["name"].as_str().unwrap_or_default()
+                printable(block["uri"].as_str().unwrap_or_default()),
+                printable(block["name"].as_str().unwrap_or_default())
             ),
             "resource" => {
                 let resource = &block["resource"];
@@ -188,24 +188,24 @@ pub fn print_content(result: &Value) {
                     Some(text) => {
                         anstream::println!(
                             "{DIM}[resource {}]{DIM:#}",
-                            resource["uri"].as_str().unwrap_or_default()
+                            printable(resource["uri"].as_str().unwrap_or_default())
                         );
-                        println!("{text}");
+                        println!("{}", printable(text));
                         printed_text = true;
                     }
                     None => anstream::println!(
                         "{DIM}[resource {}, binary]{DIM:#}",
-                        resource["uri"].as_str().unwrap_or_default()
+                        printable(resource["uri"].as_str().unwrap_or_default())
                     ),
                 }
             }
-            other => println!("[{other}] {block}"),
+            other => println!("[{}] {}", printable(other), printable(&block.to_string())),
         }
     }
     if !printed_text && let Some(structured) = result.get("structuredContent") {
         println!(
             "{}",
-            serde_json::to_string_pretty(structured).unwrap_or_default()
+            printable(&serde_json::to_string_pretty(structured).unwrap_or_default())
         );
     }
     let _ = std::io::stdout().flush();

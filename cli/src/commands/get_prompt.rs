@@ -6,7 +6,7 @@ use super::{block_on, close, key_values, open, print_json, split_positionals};
 use crate::connect::ConnectArgs;
 use crate::error::{CliError, Result, from_sdk};
 use crate::spec::SpecArgs;
-use crate::ui::{BOLD, DIM, Ui};
+use crate::ui::{BOLD, DIM, Ui, printable};
 
 /// Arguments of `mcp get-prompt`.
 #[derive(Debug, clap::Args)]
@@ -50,10 +50,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(description) = value["description"].as_str() {
-        anstream::println!("{DIM}{description}{DIM:#}");
+        anstream::println!("{DIM}{}{DIM:#}", printable(description));
     }
     for message in value["messages"].as_array().into_iter().flatten() {
-        anstream::println!("{BOLD}{}:{BOLD:#}", message["role"].as_str().unwrap_or("?"));
+        anstream::println!(
+            "{BOLD}{}:{BOLD:#}",
+            printable(message["role"].as_str().unwrap_or("?"))
+        );
         let content = &message["content"];
         let wrapped = serde_json::json!({ "content": [content] });
         super::call::print_content(&wrapped);

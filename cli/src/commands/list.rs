@@ -13,7 +13,7 @@ use crate::hostcheck;
 use crate::hostenv::HostEnvironment;
 use crate::hosts::{self, Host, Location};
 use crate::spec::Target;
-use crate::ui::{BOLD, CYAN, DIM, GREEN, RED};
+use crate::ui::{BOLD, CYAN, DIM, GREEN, RED, printable};
 
 /// Arguments of `mcp list`.
 #[derive(Debug, clap::Args)]
@@ -148,11 +148,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
                             .iter()
                             .find(|(f, n, _)| *f == i && n == name)
                             .map(|(_, _, outcome)| match outcome {
-                                Ok(detail) => format!("  {GREEN}✓ {detail}{GREEN:#}"),
-                                Err(error) => format!("  {RED}✗ {error}{RED:#}"),
+                                Ok(detail) => format!("  {GREEN}✓ {}{GREEN:#}", printable(detail)),
+                                Err(error) => format!("  {RED}✗ {}{RED:#}", printable(error)),
                             })
                             .unwrap_or_default();
-                        anstream::println!("  {CYAN}{name}{CYAN:#}  {DIM}{what}{DIM:#}{check}");
+                        anstream::println!(
+                            "  {CYAN}{}{CYAN:#}  {DIM}{}{DIM:#}{}",
+                            printable(name),
+                            printable(&what),
+                            check
+                        );
                     }
                 }
             }

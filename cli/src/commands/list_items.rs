@@ -8,7 +8,7 @@ use super::{ServerArg, block_on, close, open, print_json};
 use crate::connect::ConnectArgs;
 use crate::error::{Result, from_sdk};
 use crate::spec::SpecArgs;
-use crate::ui::{BOLD, CYAN, DIM, Ui};
+use crate::ui::{BOLD, CYAN, DIM, Ui, printable};
 
 macro_rules! listing_args {
     ($name:ident, $what:literal, $example:literal) => {
@@ -54,14 +54,10 @@ pub fn tools(args: ToolsArgs) -> Result<ExitCode> {
         let value = serde_json::to_value(tool).unwrap_or_default();
         anstream::println!(
             "{CYAN}{}{CYAN:#}({})",
-            tool.name,
-            parameters(&value["inputSchema"])
+            printable(&tool.name),
+            printable(&parameters(&value["inputSchema"]))
         );
-        if let Some(description) = value["description"].as_str() {
-            for line in description.trim().lines() {
-                anstream::println!("    {DIM}{}{DIM:#}", line.trim_end());
-            }
-        }
+        describe(&value);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -139,9 +135,13 @@ pub fn resources(args: ResourcesArgs) -> Result<ExitCode> {
         let value = serde_json::to_value(resource).unwrap_or_default();
         let mime = value["mimeType"]
             .as_str()
-            .map(|m| format!("  {DIM}{m}{DIM:#}"))
+            .map(|m| format!("  {DIM}{}{DIM:#}", printable(m)))
             .unwrap_or_default();
-        anstream::println!("{CYAN}{}{CYAN:#}  {}{mime}", resource.uri, resource.name);
+        anstream::println!(
+            "{CYAN}{}{CYAN:#}  {}{mime}",
+            printable(&resource.uri),
+            printable(&resource.name)
+        );
         describe(&value);
     }
     if !templates.is_empty() {
@@ -150,8 +150,8 @@ pub fn resources(args: ResourcesArgs) -> Result<ExitCode> {
             let value = serde_json::to_value(template).unwrap_or_default();
             anstream::println!(
                 "{CYAN}{}{CYAN:#}  {}",
-                value["uriTemplate"].as_str().unwrap_or_default(),
-                value["name"].as_str().unwrap_or_default()
+                printable(value["uriTemplate"].as_str().unwrap_or_default()),
+                printable(value["name"].as_str().unwrap_or_default())
             );
             describe(&value);
         }
@@ -161,7 +161,7 @@ pub fn resources(args: ResourcesArgs) -> Result<ExitCode> {
 
 fn describe(value: &Value) {
     if let Some(description) = value["description"].as_str() {
-        for line in description.trim().lines() {
+        for line in printable(description).trim().lines() {
             anstream::println!("    {DIM}{}{DIM:#}", line.trim_end());
         }
     }
@@ -205,7 +205,11 @@ pub fn prompts(args: PromptsArgs) -> Result<ExitCode> {
                     .collect()
             })
             .unwrap_or_default();
-        anstream::println!("{CYAN}{}{CYAN:#}({})", prompt.name, arguments.join(", "));
+        anstream::println!(
+            "{CYAN}{}{CYAN:#}({})",
+            printable(&prompt.name),
+            printable(&arguments.join(", "))
+        );
         describe(&value);
     }
     Ok(ExitCode::SUCCESS)

@@ -70,12 +70,23 @@ pub async fn close(connection: Connection) {
     connection.close(Duration::from_secs(2)).await;
 }
 
-/// Prints a JSON document on stdout.
+/// Prints a JSON document on stdout. JSON escapes the C0 controls but not the C1 ones
+/// (U+0080 to U+009F), which some terminals act on: those are escaped too.
 pub fn print_json(value: &impl serde::Serialize) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).expect("serializable")
-    );
+    let text = serde_json::to_string_pretty(value).expect("serializable");
+    if !text.chars().any(|c| c.is_control() && c > '\u{7f}') {
+        println!("{text}");
+        return;
+    }
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c > '\u{7f}' {
+            escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            escaped.push(c);
+        }
+    }
+    println!("{escaped}");
 }
 
 /// Splits `KEY=VALUE` words into pairs, with a usage error naming the bad one.

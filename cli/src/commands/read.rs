@@ -8,7 +8,7 @@ use super::{block_on, close, open, print_json, split_positionals};
 use crate::connect::ConnectArgs;
 use crate::error::{CliError, Result, from_sdk};
 use crate::spec::SpecArgs;
-use crate::ui::Ui;
+use crate::ui::{Ui, printable};
 
 /// Arguments of `mcp read`.
 #[derive(Debug, clap::Args)]
@@ -54,7 +54,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     for contents in value["contents"].as_array().into_iter().flatten() {
         if let Some(text) = contents["text"].as_str() {
-            println!("{text}");
+            println!("{}", printable(text));
         } else if let Some(blob) = contents["blob"].as_str() {
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(blob)
