@@ -521,3 +521,79 @@ fn stateless_clients_get_their_logs_and_changes_from_the_shared_child() {
         client.close().await;
     });
 }
+
+#[test]
+fn mcp_run_over_http_with_auth_refuses_requests_without_the_token() {
+    let home = Home::new();
+    let lowlevel = example("lowlevel").display().to_string();
+    // A generated token, printed once.
+    let server = bridge("http", &["--auth", &lowlevel]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let token = loop {
+        let found = server.stderr_lines().iter().find_map(|line| {
+            let rest = line.split("Authorization: Bearer ").nth(1)?;
+            Some(rest.split('`').next()?.to_owned())
+        });
+        match found {
+            Some(token) => break token,
+            None if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            None => panic!("no token printed: {:?}", server.stderr_lines()),
+        }
+    };
+    assert_eq!(token.len(), 64, "{token}");
+    let url = server.url("/mcp");
+    let check = |extra: &[&str]| {
+        home.mcp()
+            .args(["check", &url, "--timeout", "10"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let refused = check(&[]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stdout(&refused));
+    assert!(
+        stdout(&refused).contains("Unauthorized"),
+        "{}",
+        stdout(&refused)
+    );
+    let wrong = check(&["--bearer-token", &format!("{}0", &token[..63])]);
+    assert_eq!(wrong.status.code(), Some(1));
+    home.write("token", &format!("{token}\n"));
+    let passed = check(&["--bearer-token-file", "token"]);
+    assert!(passed.status.success(), "{}", stdout(&passed));
+    // The legacy SSE endpoint is behind the same token.
+    drop(server);
+    let server = bridge(
+        "sse",
+        &[
+            "--auth",
+            "--auth-token-file",
+            home.join("token").to_str().unwrap(),
+            &lowlevel,
+        ],
+    );
+    assert!(
+        !server.stderr_lines().iter().any(|l| l.contains(&token)),
+        "a given token is never printed"
+    );
+    let sse = server.url("/sse");
+    let refused = home
+        .mcp()
+        .args(["check", &sse, "--timeout", "10"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    let passed = home
+        .mcp()
+        .args([
+            "check",
+            &sse,
+            "--timeout",
+            "10",
+            "--bearer-token-file",
+            "token",
+        ])
+        .output()
+        .unwrap();
+    assert!(passed.status.success(), "{}", stdout(&passed));
+}

@@ -39,6 +39,7 @@ use mcp::types::*;
 use serde_json::Value;
 use tokio::sync::OnceCell;
 
+use super::token_auth::{self, Origin};
 use crate::error::{CliError, Result};
 use crate::spec::Launch;
 
@@ -51,10 +52,12 @@ pub struct Listen {
     pub port: u16,
     /// Serve the legacy HTTP+SSE transport at `/sse` (messages at `/messages/`) too.
     pub legacy_sse: bool,
+    /// The bearer token every request must carry, when one is required, and where it came from.
+    pub auth: Option<(super::token_auth::TokenAuth, super::token_auth::Origin)>,
 }
 
 /// Serves `launch` over HTTP until SIGINT or SIGTERM; then every child is stopped.
-pub async fn serve(launch: &Launch, listen: &Listen) -> Result<ExitCode> {
+pub async fn serve(launch: &Launch, mut listen: Listen) -> Result<ExitCode> {
     let link = StatelessLink::default();
     let shared = spawn(launch, Asker::Stateless(link.clone()))
         .await
@@ -116,6 +119,21 @@ pub async fn serve(launch: &Launch, listen: &Listen) -> Result<ExitCode> {
         // Reached under names this process cannot know; the Origin check still applies.
         http = http.allow_any_host();
     }
+    let mut auth_note = None;
+    if let Some((auth, origin)) = listen.auth.take() {
+        auth_note = Some(match origin {
+            Origin::Generated => format!(
+                "every request must carry `Authorization: Bearer {}` (a token generated for this \
+                 run; choose one with {} or --auth-token-file)",
+                auth.token(),
+                token_auth::TOKEN_VAR
+            ),
+            Origin::Given => {
+                "every request must carry `Authorization: Bearer` and the token given".to_owned()
+            }
+        });
+        http = http.auth(auth);
+    }
     let http = http.build();
     eprintln!(
         "mcp run: serving `{}` at http://{address}/mcp{}",
@@ -126,6 +144,9 @@ pub async fn serve(launch: &Launch, listen: &Listen) -> Result<ExitCode> {
             String::new()
         }
     );
+    if let Some(note) = auth_note {
+        eprintln!("mcp run: {note}");
+    }
     let served = http
         .serve(listener, http.router(), super::remote_on_stdio::signalled())
         .await;

@@ -90,9 +90,19 @@ pub struct SpecArgs {
     /// ...) without asking first; remembered for that file, name and command.
     #[arg(long, global = true)]
     pub trust_project: bool,
-    /// A bearer token for a remote server (sent as `Authorization: Bearer TOKEN`).
+    /// A bearer token for a remote server (sent as `Authorization: Bearer TOKEN`). A token on
+    /// the command line is visible to other users in `ps`: prefer --bearer-token-file, or
+    /// MCP_BEARER_TOKEN in the environment.
     #[arg(long, value_name = "TOKEN", global = true)]
     pub bearer_token: Option<String>,
+    /// Read the bearer token for a remote server from this file (its first line).
+    #[arg(
+        long,
+        value_name = "FILE",
+        global = true,
+        conflicts_with = "bearer_token"
+    )]
+    pub bearer_token_file: Option<PathBuf>,
 }
 
 /// What the user named: a spec string, or a command line given after `--`.
@@ -330,7 +340,10 @@ pub fn resolve(spec: &Spec, args: &SpecArgs, purpose: Purpose) -> Result<Resolve
     }
     match &mut resolved.target {
         Target::Stdio(launch) => {
-            if !args.headers.is_empty() || args.bearer_token.is_some() {
+            if !args.headers.is_empty()
+                || args.bearer_token.is_some()
+                || args.bearer_token_file.is_some()
+            {
                 return Err(CliError::usage(
                     "-H/--header and --bearer-token apply to remote servers (a URL), not to a \
                      local one",
@@ -369,10 +382,41 @@ fn headers(args: &SpecArgs) -> Result<BTreeMap<String, String>> {
             })?;
         headers.insert(name.to_owned(), value.to_owned());
     }
-    if let Some(token) = &args.bearer_token {
+    if let Some(token) = bearer_token(args)? {
         headers.insert("Authorization".to_owned(), format!("Bearer {token}"));
     }
     Ok(headers)
+}
+
+/// The environment variable a remote server's bearer token can come from.
+pub const BEARER_TOKEN_VAR: &str = "MCP_BEARER_TOKEN";
+
+/// The bearer token for a remote server: `--bearer-token`, else the first line of
+/// `--bearer-token-file`, else `MCP_BEARER_TOKEN`.
+fn bearer_token(args: &SpecArgs) -> Result<Option<String>> {
+    if let Some(token) = &args.bearer_token {
+        return Ok(Some(token.clone()));
+    }
+    if let Some(file) = &args.bearer_token_file {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            CliError::usage(format!(
+                "cannot read the bearer token file {}: {e}",
+                file.display()
+            ))
+        })?;
+        let token = text.lines().next().unwrap_or_default().trim();
+        if token.is_empty() {
+            return Err(CliError::usage(format!(
+                "the bearer token file {} is empty",
+                file.display()
+            )));
+        }
+        return Ok(Some(token.to_owned()));
+    }
+    Ok(std::env::var(BEARER_TOKEN_VAR)
+        .ok()
+        .map(|token| token.trim().to_owned())
+        .filter(|token| !token.is_empty()))
 }
 
 /// The server's environment from `-f FILE` then `-v KEY=VALUE` (later ones win).
