@@ -597,3 +597,62 @@ fn mcp_run_over_http_with_auth_refuses_requests_without_the_token() {
         .unwrap();
     assert!(passed.status.success(), "{}", stdout(&passed));
 }
+
+#[test]
+fn sessions_past_the_cap_get_503_and_start_no_process() {
+    use mcp::client::Client;
+    use mcp::types::ProtocolVersion;
+
+    let mut bridge = bridge(
+        "sse",
+        &["--max-sessions", "2", example("lowlevel").to_str().unwrap()],
+    );
+    let pid = bridge.child().id();
+    let url = bridge.url("/mcp");
+    let sse = bridge.url("/sse");
+    runtime().block_on(async {
+        assert_eq!(wait_for_children(pid, 1).await.len(), 1, "the shared child");
+        let connect = || {
+            Client::builder()
+                .protocol_version(ProtocolVersion::V2025_11_25)
+                .connect_http(&url)
+        };
+        let (a, b) = (connect().await.unwrap(), connect().await.unwrap());
+        assert_eq!(tool_name(&a, "a").await, "tool-name received arg1=a");
+        assert_eq!(tool_name(&b, "b").await, "tool-name received arg1=b");
+        assert_eq!(wait_for_children(pid, 3).await.len(), 3);
+        // A third session, over either transport, is refused and starts nothing.
+        let error = connect().await.unwrap_err().to_string();
+        assert!(
+            error.contains("503") || error.contains("sessions are open"),
+            "{error}"
+        );
+        let response = raw_get(&sse);
+        assert!(response.starts_with("HTTP/1.1 503"), "{response}");
+        assert_eq!(children_of(pid).len(), 3);
+        // Once a session ends, a new one is taken.
+        a.close().await;
+        assert_eq!(wait_for_children(pid, 2).await.len(), 2);
+        let c = connect().await.unwrap();
+        assert_eq!(tool_name(&c, "c").await, "tool-name received arg1=c");
+    });
+}
+
+/// A plain GET of `url` (an SSE endpoint), its status line and headers.
+fn raw_get(url: &str) -> String {
+    use std::io::{Read, Write};
+    let address = url.trim_start_matches("http://");
+    let (host, path) = address.split_once('/').unwrap();
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /{path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let mut head = vec![0u8; 512];
+    let read = stream.read(&mut head).unwrap_or(0);
+    String::from_utf8_lossy(&head[..read]).into_owned()
+}

@@ -18,6 +18,10 @@
 //! the child itself (a stateless-era child) for every list change and every resource an HTTP
 //! client subscribed to.
 //!
+//! At most `--max-sessions` sessions (so as many processes, and the shared one) are open at
+//! once, whatever their transport: the request that would open one more gets 503, and no more
+//! than four processes start at the same time.
+//!
 //! Each message is forwarded by the SDK on both sides: the HTTP side is a [`Server`] whose
 //! handler passes every request to the child's [`Client`], which gives it an id of its own (so
 //! requests of many HTTP clients never collide), forwards progress back under the HTTP
@@ -52,6 +56,9 @@ pub struct Listen {
     pub port: u16,
     /// Serve the legacy HTTP+SSE transport at `/sse` (messages at `/messages/`) too.
     pub legacy_sse: bool,
+    /// How many client sessions (each with a server process of its own) may be open at once,
+    /// of every transport together; the request that would open one more gets 503.
+    pub max_sessions: usize,
     /// The bearer token every request must carry, when one is required, and where it came from.
     pub auth: Option<(super::token_auth::TokenAuth, super::token_auth::Origin)>,
 }
@@ -80,6 +87,7 @@ pub async fn serve(launch: &Launch, mut listen: Listen) -> Result<ExitCode> {
         stateless: link.clone(),
         upstream: tokio::sync::Mutex::new(Upstream::default()),
         sessions: Mutex::new(Vec::new()),
+        starting: tokio::sync::Semaphore::new(CONCURRENT_STARTS),
     }));
     let mut builder = Server::builder(info.name.clone(), bridge).info(info);
     if let Some(instructions) = instructions {
@@ -111,7 +119,7 @@ pub async fn serve(launch: &Launch, mut listen: Listen) -> Result<ExitCode> {
     let address = listener
         .local_addr()
         .map_err(|e| CliError::environment(format!("cannot listen: {e}")))?;
-    let mut http = HttpServer::builder(server);
+    let mut http = HttpServer::builder(server).max_sessions(Some(listen.max_sessions));
     if listen.legacy_sse {
         http = http.legacy_sse("/sse", "/messages/");
     }
@@ -435,7 +443,12 @@ struct Inner {
     upstream: tokio::sync::Mutex<Upstream>,
     /// The child of each handshake-era session, started at its first request.
     sessions: Mutex<Vec<SessionChild>>,
+    /// Bounds how many children start at once (a burst of new sessions waits its turn).
+    starting: tokio::sync::Semaphore,
 }
+
+/// How many server processes may be starting at once.
+const CONCURRENT_STARTS: usize = 4;
 
 struct SessionChild {
     link: SessionLink,
@@ -527,6 +540,7 @@ impl Bridge {
         };
         let child = cell
             .get_or_try_init(|| async {
+                let _turn = this.starting.acquire().await;
                 spawn(&this.launch, Asker::Session(link.clone()))
                     .await
                     .map(Arc::new)

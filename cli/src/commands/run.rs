@@ -36,6 +36,8 @@ pub enum Serve {
 #[command(after_help = "\
 Over HTTP, each client session gets a server process of its own (started at its first request
 after initialize, stopped when the session ends); stateless (2026-07-28) requests share one.
+At most --max-sessions sessions are open at once (legacy SSE streams included): the next one
+gets 503 until one ends.
 Ctrl-C or SIGTERM stops the listener and every server process.
 
 By default the server listens on 127.0.0.1, reachable from this machine only. Binding another
@@ -64,6 +66,10 @@ pub struct Args {
     /// The port to listen on, for --transport http|sse (0: any free port; it is printed).
     #[arg(long, default_value_t = 8000)]
     port: u16,
+    /// How many client sessions may be open at once over HTTP, each with a server process of
+    /// its own; the next one gets 503.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    max_sessions: u16,
     /// Require `Authorization: Bearer TOKEN` on every HTTP request (the token is generated and
     /// printed, unless given by --auth-token-file or MCP_RUN_AUTH_TOKEN).
     #[arg(long)]
@@ -103,6 +109,7 @@ fn serve(args: &Args) -> Result<ExitCode> {
                 host: args.host.clone(),
                 port: args.port,
                 legacy_sse: transport == Serve::Sse,
+                max_sessions: usize::from(args.max_sessions),
                 auth,
             };
             block_on(stdio_on_http::serve(launch, listen))
