@@ -286,7 +286,7 @@ fn install_one(
                 host.label()
             );
         }
-        if let Some(advice) = restart_advice(host) {
+        if let Some(advice) = host.restart_advice() {
             anstream::println!("  {DIM}{advice}{DIM:#}");
         }
     } else {
@@ -297,16 +297,6 @@ fn install_one(
         );
     }
     Ok(())
-}
-
-fn restart_advice(host: Host) -> Option<&'static str> {
-    Some(match host {
-        Host::ClaudeDesktop => "restart Claude Desktop to load it",
-        Host::Cursor | Host::Windsurf => "reload the MCP servers in the app's settings to load it",
-        Host::Vscode => "start it from the MCP: List Servers command, or reload the window",
-        Host::ClaudeCode | Host::Gemini | Host::Goose => "start a new session to load it",
-        Host::McpJson => return None,
-    })
 }
 
 fn confirm_replace(location: &Location, name: &str, old: &Value, new: &Node) -> Result<()> {
