@@ -13,10 +13,8 @@ use mcp::client::CallOptions;
 use mcp::types::CallToolRequestParams;
 use serde_json::{Map, Value};
 
-use super::{block_on, close, key_values, open, print_json, split_positionals};
-use crate::connect::ConnectArgs;
+use super::{Reach, key_values, print_json, split_positionals};
 use crate::error::{CliError, Result, from_sdk};
-use crate::spec::SpecArgs;
 use crate::ui::{CYAN, DIM, Ui, printable};
 
 /// Arguments of `mcp call`.
@@ -41,9 +39,7 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     #[command(flatten)]
-    spec: SpecArgs,
-    #[command(flatten)]
-    connect: ConnectArgs,
+    reach: Reach,
 }
 
 /// Runs `mcp call`.
@@ -70,46 +66,39 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         None => None,
     };
-    let ui = Ui::new(args.connect.quiet);
-    let result = block_on(async {
-        let (_, connection) = open(&spec, &args.spec, &args.connect, &ui).await?;
-        let outcome = async {
-            let tools = connection
-                .client
-                .list_all_tools()
-                .await
-                .map_err(|e| from_sdk("tools/list", e))?;
-            let Some(found) = tools.iter().find(|t| t.name == *tool) else {
-                let names: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
-                return Err(CliError::usage(format!(
-                    "the server has no tool `{tool}`; it has: {}",
-                    if names.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        names.join(", ")
-                    }
-                )));
-            };
-            let schema = serde_json::to_value(found).unwrap_or_default()["inputSchema"].clone();
-            let arguments = match given {
-                Some(map) => map,
-                None => typed_arguments(&pairs, &schema)?,
-            };
-            let mut params = CallToolRequestParams::new(tool.as_str());
-            params.arguments = Some(arguments);
-            let progress_ui = ui.clone();
-            let options = CallOptions {
-                on_progress: Some(Arc::new(move |p| progress_ui.progress(&p))),
-                timeout: Some(args.connect.step_timeout()),
-                reset_timeout_on_progress: true,
-            };
-            let result = connection.client.call_tool_with(params, &options).await;
-            ui.finish_progress();
-            result.map_err(|e| from_sdk(&format!("tools/call {tool}"), e))
-        }
-        .await;
-        close(connection).await;
-        outcome
+    let timeout = args.reach.connect().step_timeout();
+    let result = args.reach.exchange(&spec, async |client, ui| {
+        let tools = client
+            .list_all_tools()
+            .await
+            .map_err(|e| from_sdk("tools/list", e))?;
+        let Some(found) = tools.iter().find(|t| t.name == *tool) else {
+            let names: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
+            return Err(CliError::usage(format!(
+                "the server has no tool `{tool}`; it has: {}",
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            )));
+        };
+        let schema = serde_json::to_value(found).unwrap_or_default()["inputSchema"].clone();
+        let arguments = match given {
+            Some(map) => map,
+            None => typed_arguments(&pairs, &schema)?,
+        };
+        let mut params = CallToolRequestParams::new(tool.as_str());
+        params.arguments = Some(arguments);
+        let progress_ui = ui.clone();
+        let options = CallOptions {
+            on_progress: Some(Arc::new(move |p| progress_ui.progress(&p))),
+            timeout: Some(timeout),
+            reset_timeout_on_progress: true,
+        };
+        let result = client.call_tool_with(params, &options).await;
+        ui.finish_progress();
+        result.map_err(|e| from_sdk(&format!("tools/call {tool}"), e))
     })?;
     let value = serde_json::to_value(&result).unwrap_or_default();
     let failed = result.is_error == Some(true);
@@ -119,7 +108,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         print_content(&value);
     }
     if failed {
-        ui.note(&format!("the tool `{tool}` reported an error"));
+        Ui::new(false).note(&format!("the tool `{tool}` reported an error"));
         return Ok(ExitCode::from(crate::error::Kind::Server.code()));
     }
     Ok(ExitCode::SUCCESS)

@@ -4,11 +4,9 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
-use super::{ServerArg, block_on, close, open, print_json};
-use crate::connect::ConnectArgs;
+use super::{Reach, ServerArg, print_json};
 use crate::error::{Result, from_sdk};
-use crate::spec::SpecArgs;
-use crate::ui::{BOLD, CYAN, DIM, Ui, printable};
+use crate::ui::{BOLD, CYAN, DIM, printable};
 
 macro_rules! listing_args {
     ($name:ident, $what:literal, $example:literal) => {
@@ -22,9 +20,7 @@ macro_rules! listing_args {
             #[arg(long)]
             json: bool,
             #[command(flatten)]
-            spec: SpecArgs,
-            #[command(flatten)]
-            connect: ConnectArgs,
+            reach: Reach,
         }
     };
 }
@@ -35,14 +31,14 @@ listing_args!(PromptsArgs, "prompts", "https://example.com/mcp");
 
 /// `mcp tools`.
 pub fn tools(args: ToolsArgs) -> Result<ExitCode> {
-    let ui = Ui::new(args.connect.quiet);
-    let spec = args.server.spec()?;
-    let tools = block_on(async {
-        let (_, connection) = open(&spec, &args.spec, &args.connect, &ui).await?;
-        let tools = connection.client.list_all_tools().await;
-        close(connection).await;
-        tools.map_err(|e| from_sdk("tools/list", e))
-    })?;
+    let tools = args
+        .reach
+        .exchange(&args.server.spec()?, async |client, _| {
+            client
+                .list_all_tools()
+                .await
+                .map_err(|e| from_sdk("tools/list", e))
+        })?;
     if args.json {
         print_json(&json!({ "tools": tools }));
         return Ok(ExitCode::SUCCESS);
@@ -99,31 +95,22 @@ pub fn parameters(schema: &Value) -> String {
 
 /// `mcp resources`.
 pub fn resources(args: ResourcesArgs) -> Result<ExitCode> {
-    let ui = Ui::new(args.connect.quiet);
-    let spec = args.server.spec()?;
-    let (resources, templates) = block_on(async {
-        let (_, connection) = open(&spec, &args.spec, &args.connect, &ui).await?;
-        let capabilities = connection.client.server_capabilities().clone();
-        let result = async {
-            if capabilities.resources.is_none() {
+    let (resources, templates) = args
+        .reach
+        .exchange(&args.server.spec()?, async |client, _| {
+            if client.server_capabilities().resources.is_none() {
                 return Ok((Vec::new(), Vec::new()));
             }
-            let resources = connection
-                .client
+            let resources = client
                 .list_all_resources()
                 .await
                 .map_err(|e| from_sdk("resources/list", e))?;
-            let templates = connection
-                .client
+            let templates = client
                 .list_all_resource_templates()
                 .await
                 .map_err(|e| from_sdk("resources/templates/list", e))?;
             Ok((resources, templates))
-        }
-        .await;
-        close(connection).await;
-        result
-    })?;
+        })?;
     if args.json {
         print_json(&json!({ "resources": resources, "resourceTemplates": templates }));
         return Ok(ExitCode::SUCCESS);
@@ -169,18 +156,17 @@ fn describe(value: &Value) {
 
 /// `mcp prompts`.
 pub fn prompts(args: PromptsArgs) -> Result<ExitCode> {
-    let ui = Ui::new(args.connect.quiet);
-    let spec = args.server.spec()?;
-    let prompts = block_on(async {
-        let (_, connection) = open(&spec, &args.spec, &args.connect, &ui).await?;
-        let prompts = if connection.client.server_capabilities().prompts.is_some() {
-            connection.client.list_all_prompts().await
-        } else {
-            Ok(Vec::new())
-        };
-        close(connection).await;
-        prompts.map_err(|e| from_sdk("prompts/list", e))
-    })?;
+    let prompts = args
+        .reach
+        .exchange(&args.server.spec()?, async |client, _| {
+            if client.server_capabilities().prompts.is_none() {
+                return Ok(Vec::new());
+            }
+            client
+                .list_all_prompts()
+                .await
+                .map_err(|e| from_sdk("prompts/list", e))
+        })?;
     if args.json {
         print_json(&json!({ "prompts": prompts }));
         return Ok(ExitCode::SUCCESS);

@@ -15,6 +15,8 @@ pub mod version;
 use std::future::Future;
 use std::time::Duration;
 
+use mcp::client::Client;
+
 use crate::connect::{self, ConnectArgs, Connection};
 use crate::error::{CliError, Result};
 use crate::spec::{self, Purpose, Resolved, Spec, SpecArgs};
@@ -68,6 +70,38 @@ pub async fn open(
 /// Closes a connection at the end of a one-request subcommand.
 pub async fn close(connection: Connection) {
     connection.close(Duration::from_secs(2)).await;
+}
+
+/// How a one-request subcommand reaches its server: the spec's options and the connection's.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Reach {
+    #[command(flatten)]
+    spec: SpecArgs,
+    #[command(flatten)]
+    connect: ConnectArgs,
+}
+
+impl Reach {
+    /// The connection options.
+    pub fn connect(&self) -> &ConnectArgs {
+        &self.connect
+    }
+
+    /// Opens `spec`, runs `exchange` with the connected client and the UI its messages go to,
+    /// then closes the connection, whatever the exchange's outcome.
+    pub fn exchange<T>(
+        &self,
+        spec: &Spec,
+        exchange: impl AsyncFnOnce(&Client, &Ui) -> Result<T>,
+    ) -> Result<T> {
+        let ui = Ui::new(self.connect.quiet);
+        block_on(async {
+            let (_, connection) = open(spec, &self.spec, &self.connect, &ui).await?;
+            let outcome = exchange(&connection.client, &ui).await;
+            close(connection).await;
+            outcome
+        })
+    }
 }
 
 /// Prints a JSON document on stdout. JSON escapes the C0 controls but not the C1 ones
