@@ -109,15 +109,23 @@ fn a_virtual_workspace_names_its_members() {
     let home = Home::new();
     home.write(
         "ws/Cargo.toml",
-        "[workspace]\nmembers = [\"server\", \"client\"]\n",
+        "[workspace]\nmembers = [\"server\", \"client\"]\nresolver = \"2\"\n",
     );
+    for member in ["server", "client"] {
+        home.write(
+            &format!("ws/{member}/Cargo.toml"),
+            &format!("[package]\nname = \"{member}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        );
+        home.write(&format!("ws/{member}/src/main.rs"), "fn main() {}\n");
+    }
     let output = home.mcp().args(["tools", "ws"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
     assert!(
-        stderr(&output).contains("members: server, client"),
-        "{}",
-        stderr(&output)
+        err.contains("a Cargo workspace without a package of its own"),
+        "{err}"
     );
+    assert!(err.contains("server") && err.contains("client"), "{err}");
 }
 
 #[test]
