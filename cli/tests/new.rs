@@ -128,6 +128,66 @@ fn a_description_is_quoted_for_every_language() {
     }
 }
 
+/// The `run` steps of a generated project's CI workflow.
+fn workflow_steps(template: &str, args: &[&str]) -> Vec<String> {
+    let home = Home::new();
+    let output = home
+        .mcp()
+        .args(["new", "ci", "--yes", "--no-git", "--template", template])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = home.read("ci/.github/workflows/ci.yml");
+    let workflow: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    workflow["jobs"]["test"]["steps"]
+        .as_sequence()
+        .expect("a job with steps")
+        .iter()
+        .filter_map(|step| step["run"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn the_workflows_run_the_tests_and_mcp_check() {
+    let version = env!("CARGO_PKG_VERSION");
+    let install = format!("cargo install --locked mcp-cli@{version}");
+    // The same commands new_projects.rs runs on the generated projects.
+    for (template, args, expected) in [
+        (
+            "rust",
+            &[][..],
+            &["cargo fmt --check", "cargo test", &install, "mcp check ."][..],
+        ),
+        (
+            "rust",
+            &["--transport", "http"][..],
+            &[
+                "cargo fmt --check",
+                "cargo test",
+                &install,
+                "mcp check . --arg --stdio",
+            ][..],
+        ),
+        (
+            "python",
+            &[][..],
+            &["uv run pytest", &install, "mcp check ."][..],
+        ),
+        (
+            "typescript",
+            &[][..],
+            &["npm install", "npm test", &install, "mcp check ."][..],
+        ),
+    ] {
+        assert_eq!(
+            workflow_steps(template, args),
+            expected,
+            "{template} {args:?}"
+        );
+    }
+}
+
 #[test]
 fn a_non_empty_directory_needs_force() {
     let home = Home::new();

@@ -176,10 +176,11 @@ fn check_over_http(port: u16, token: Option<&str>) {
     }
 }
 
-/// `mcp check DIR`, over stdio (`--stdio` for the HTTP projects).
+/// `mcp check DIR`, over stdio (`--stdio` for the HTTP projects), from the project's directory
+/// (where a database server keeps its default `notes.db`).
 fn check_dir(dir: &Path, extra: &[&str]) {
     let output = run_ok(
-        mcp().arg("check").arg(dir).args(extra),
+        mcp().arg("check").arg(dir).args(extra).current_dir(dir),
         &format!("mcp check {}", dir.display()),
     );
     assert!(stdout(&output).contains("passed"), "{}", stdout(&output));
@@ -220,6 +221,9 @@ fn rust_project(name: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
 fn rust_minimal_over_stdio_builds_tests_and_checks() {
     let (_parent, dir) = rust_project("hello-rust", &["--preset", "minimal"]);
     check_dir(&dir, &["--release"]);
+    let entry = install_entry(&dir, &[]);
+    let binary = repo_root().join("target/release/hello-rust");
+    assert_eq!(entry["command"], binary.to_str().unwrap(), "{entry}");
 }
 
 #[test]
@@ -273,10 +277,50 @@ fn python_project(name: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
     (parent, dir)
 }
 
+/// What `mcp install DIR --host mcp-json` would write for the project (it prints the entry).
+fn install_entry(dir: &Path, extra: &[&str]) -> serde_json::Value {
+    let output = run_ok(
+        mcp()
+            .args(["install", "--host", "mcp-json", "--name", "generated"])
+            .arg(dir)
+            .args(extra),
+        "mcp install --host mcp-json",
+    );
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    document["mcpServers"]["generated"].clone()
+}
+
 #[test]
 fn python_minimal_over_stdio_builds_tests_and_checks() {
     let (_parent, dir) = python_project("hello-python", &["--preset", "minimal"]);
     check_dir(&dir, &[]);
+    let entry = install_entry(&dir, &[]);
+    assert!(
+        entry["command"].as_str().unwrap().ends_with("/uv"),
+        "{entry}"
+    );
+    assert_eq!(
+        entry["args"],
+        serde_json::json!(["run", "--directory", dir.to_str().unwrap(), "hello-python"])
+    );
+}
+
+#[test]
+fn install_flag_installs_the_dependencies() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("synced");
+    let output = run_ok(
+        mcp()
+            .arg("new")
+            .arg(&dir)
+            .args(["--template", "python", "--install", "--yes", "--no-git"]),
+        "mcp new --install",
+    );
+    assert!(stderr(&output).contains("uv sync"), "{}", stderr(&output));
+    assert!(
+        dir.join(".venv/bin/synced").exists(),
+        "uv sync installed the project and its script"
+    );
 }
 
 #[test]
@@ -362,6 +406,10 @@ fn node_arg() -> String {
 fn typescript_minimal_over_stdio_builds_tests_and_checks() {
     let (_parent, dir) = typescript_project("hello-ts", &["--preset", "minimal"]);
     check_dir(&dir, &["--node", &node_arg()]);
+    let entry = install_entry(&dir, &["--node", &node_arg()]);
+    assert_eq!(entry["command"], node_arg());
+    let main = dir.join("dist/src/index.js");
+    assert_eq!(entry["args"], serde_json::json!([main.to_str().unwrap()]));
 }
 
 #[test]
