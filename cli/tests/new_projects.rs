@@ -321,6 +321,35 @@ fn install_flag_installs_the_dependencies() {
         dir.join(".venv/bin/synced").exists(),
         "uv sync installed the project and its script"
     );
+
+    let dir = parent.path().join("built");
+    let output = run_ok(
+        mcp().arg("new").arg(&dir).args([
+            "--template",
+            "typescript",
+            "--install",
+            "--yes",
+            "--no-git",
+        ]),
+        "mcp new --install",
+    );
+    assert!(
+        stderr(&output).contains("npm install"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        dir.join("node_modules/@modelcontextprotocol/server")
+            .is_dir()
+    );
+    assert!(
+        dir.join("dist/src/index.js").is_file(),
+        "npm run build compiled the entry point"
+    );
+    assert!(
+        stdout(&output).lines().all(|l| l.trim() != "npm install"),
+        "installed: the next steps do not ask for npm install"
+    );
 }
 
 #[test]
