@@ -7,6 +7,7 @@ pub mod get_prompt;
 pub mod install;
 pub mod list;
 pub mod list_items;
+pub mod new;
 pub mod read;
 pub mod run;
 pub mod uninstall;

@@ -5,7 +5,8 @@
 //!
 //! - an `http(s)://`, `ws(s)://` URL (a URL whose path ends in `/sse` is a legacy SSE endpoint);
 //! - a Cargo project directory (or its `Cargo.toml`): built with cargo, the binary picked from the
-//!   manifest (`--bin` when it has several);
+//!   manifest (`--bin` when it has several); a Python project directory (`pyproject.toml` with
+//!   a script: `uv run`) or a Node one (`package.json` with `bin` or `main`: built, then node);
 //! - a `.py` file, optionally `file.py:object`: run with the MCP Python SDK, through `uv` when it
 //!   is on `PATH` (with the SDK major version the file's imports need), else with python;
 //! - a `.js`/`.mjs`/`.cjs` file (node) or a `.ts`/`.mts`/`.cts` file (tsx, or `npx tsx`);
@@ -17,6 +18,8 @@
 //! - or, instead of a spec, a whole command line after `--`.
 
 mod cargo;
+mod npm;
+mod pyproject;
 mod python;
 mod trust;
 
@@ -549,8 +552,15 @@ fn named(text: &str, args: &SpecArgs, purpose: Purpose) -> Result<Resolved> {
         if path.join("Cargo.toml").is_file() {
             return cargo::resolve(&path.join("Cargo.toml"), args, purpose);
         }
+        if path.join("pyproject.toml").is_file() {
+            return pyproject::resolve(path, args, purpose);
+        }
+        if path.join("package.json").is_file() {
+            return npm::resolve(path, args, purpose);
+        }
         return Err(CliError::usage(format!(
-            "{} is a directory but not a Cargo project (it has no Cargo.toml)",
+            "{} is a directory but not a Cargo project, nor a Python or Node one (it has no \
+             Cargo.toml, pyproject.toml or package.json)",
             path.display()
         ))
         .hint("name the server file inside it (server.py, index.js, ...) or its executable"));
