@@ -69,18 +69,7 @@ impl Node {
 
     /// The value as JSON (key order is lost; for comparisons and `--json`).
     pub fn to_json(&self) -> Value {
-        match self {
-            Node::Str(s) => Value::String(s.clone()),
-            Node::Bool(b) => Value::Bool(*b),
-            Node::Int(i) => Value::from(*i),
-            Node::List(items) => Value::Array(items.iter().map(Node::to_json).collect()),
-            Node::Map(items) => Value::Object(
-                items
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.to_json()))
-                    .collect(),
-            ),
-        }
+        serde_json::to_value(self).expect("a Node is always valid JSON")
     }
 
     fn to_cst(&self) -> CstInputValue {
@@ -95,65 +84,38 @@ impl Node {
         }
     }
 
-    fn to_yaml(&self) -> serde_yaml_ng::Value {
-        use serde_yaml_ng::Value as Y;
-        match self {
-            Node::Str(s) => Y::String(s.clone()),
-            Node::Bool(b) => Y::Bool(*b),
-            Node::Int(i) => Y::Number((*i).into()),
-            Node::List(items) => Y::Sequence(items.iter().map(Node::to_yaml).collect()),
-            Node::Map(items) => Y::Mapping(
-                items
-                    .iter()
-                    .map(|(k, v)| (Y::String(k.clone()), v.to_yaml()))
-                    .collect(),
-            ),
-        }
+    fn to_yaml(&self) -> Result<serde_yaml_ng::Value, String> {
+        serde_yaml_ng::to_value(self).map_err(|e| e.to_string())
     }
 
-    /// Pretty JSON text with the keys in order.
+    /// Pretty JSON text (two spaces a level) with the keys in order.
     pub fn to_pretty_json(&self) -> String {
-        let mut out = String::new();
-        self.write_json(&mut out, 0);
-        out
-    }
-
-    fn write_json(&self, out: &mut String, depth: usize) {
-        let pad = |n: usize| "  ".repeat(n);
-        match self {
-            Node::Str(s) => out.push_str(&Value::String(s.clone()).to_string()),
-            Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Node::Int(i) => out.push_str(&i.to_string()),
-            Node::List(items) if items.is_empty() => out.push_str("[]"),
-            Node::Map(items) if items.is_empty() => out.push_str("{}"),
-            Node::List(items) => {
-                out.push_str("[\n");
-                for (i, item) in items.iter().enumerate() {
-                    out.push_str(&pad(depth + 1));
-                    item.write_json(out, depth + 1);
-                    out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
-                }
-                out.push_str(&pad(depth));
-                out.push(']');
-            }
-            Node::Map(items) => {
-                out.push_str("{\n");
-                for (i, (key, value)) in items.iter().enumerate() {
-                    out.push_str(&pad(depth + 1));
-                    out.push_str(&Value::String(key.clone()).to_string());
-                    out.push_str(": ");
-                    value.write_json(out, depth + 1);
-                    out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
-                }
-                out.push_str(&pad(depth));
-                out.push('}');
-            }
-        }
+        serde_json::to_string_pretty(self).expect("a Node is always valid JSON")
     }
 
     /// YAML text.
     pub fn to_yaml_text(&self) -> Result<String, String> {
-        serde_yaml_ng::to_string(&self.to_yaml()).map_err(|e| e.to_string())
+        serde_yaml_ng::to_string(self).map_err(|e| e.to_string())
+    }
+}
+
+/// Maps are written with their keys in order (what people reading the file expect).
+impl serde::Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            Node::Str(s) => serializer.serialize_str(s),
+            Node::Bool(b) => serializer.serialize_bool(*b),
+            Node::Int(i) => serializer.serialize_i64(*i),
+            Node::List(items) => serializer.collect_seq(items),
+            Node::Map(items) => {
+                let mut map = serializer.serialize_map(Some(items.len()))?;
+                for (key, value) in items {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
     }
 }
 
@@ -248,7 +210,7 @@ impl Document {
                 let map = yaml_mapping_at(value, key_path, true)?.expect("created");
                 map.insert(
                     serde_yaml_ng::Value::String(name.to_owned()),
-                    entry.to_yaml(),
+                    entry.to_yaml()?,
                 );
                 Ok(())
             }
