@@ -21,7 +21,7 @@ mod tools;
 use std::time::Duration;
 
 use mcp::fastmcp::FastMcp;
-use mcp::transport::http::InMemoryEventStore;
+use mcp::http_server::InMemoryEventStore;
 
 /// The default port, as the conformance suite's examples use.
 const DEFAULT_PORT: u16 = 3001;

@@ -35,9 +35,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use mcp::client::{CallOptions, Client, ClientBuilder};
+use mcp::http_server::HttpServer;
 use mcp::jsonrpc::{Peer, RequestOptions};
 use mcp::server::{RequestContext, Server, ServerHandler, ServerNotifier};
-use mcp::transport::http::HttpServer;
 use mcp::transport::stdio::{Stderr, StdioServerParameters};
 use mcp::types::*;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //!
 //! The shapes follow the Python SDK's `mcp.server.auth` (`AccessToken`, `TokenVerifier`,
 //! `AuthSettings`), so a Python user finds the same names. The HTTP server checks tokens with
-//! [`HttpServerBuilder::bearer_auth`](crate::transport::http::HttpServerBuilder::bearer_auth);
+//! [`HttpServerBuilder::bearer_auth`](crate::http_server::HttpServerBuilder::bearer_auth);
 //! a handler sees the token of its request through
 //! [`RequestContext::access_token`](crate::server::RequestContext::access_token).
 
@@ -153,7 +153,7 @@ impl InvalidToken {
 /// The verifier fills [`AccessToken::resource`] with the resource the token was issued for
 /// (its audience: the JWT's `aud`, the introspection's `aud` or `resource`): the server refuses
 /// a token issued for another one, as the specification requires (unless
-/// [`AuthSettings::validate_token_resource`](crate::transport::http::AuthSettings) is turned
+/// [`AuthSettings::validate_token_resource`](crate::http_server::AuthSettings) is turned
 /// off for a verifier that checks the audience itself). It also fills
 /// [`subject`](AccessToken::subject), which sessions are bound to. Expiry and scopes are
 /// checked by the server. Compare secrets with [`secrets_equal`], never with `==`.

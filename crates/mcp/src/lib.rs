@@ -97,9 +97,10 @@
 //!
 //! # Layers
 //!
-//! [`types`] (every protocol type, no I/O) → [`jsonrpc`] (the session engine) →
-//! [`server`] / [`client`] → [`transport`] (stdio, in-memory, Streamable HTTP, legacy
-//! HTTP+SSE); [`fastmcp`] sits on [`server`].
+//! [`types`] (every protocol type, no I/O) → [`transport`] (how messages travel: stdio,
+//! in-memory, the HTTP and WebSocket clients) → [`jsonrpc`] (the session engine) →
+//! [`server`] / [`client`]; [`fastmcp`] sits on [`server`], and [`http_server`] hosts a server
+//! over Streamable HTTP, legacy HTTP+SSE and WebSocket through the server's public hosting API.
 
 extern crate self as mcp;
 
@@ -107,6 +108,8 @@ pub mod auth;
 pub mod client;
 pub mod error;
 pub mod fastmcp;
+#[cfg(feature = "http-server")]
+pub mod http_server;
 pub mod jsonrpc;
 pub mod server;
 pub mod transport;

@@ -461,8 +461,8 @@ impl FastMcp {
     /// # Ok(()) }
     /// ```
     #[cfg(feature = "http-server")]
-    pub fn http(&self) -> crate::transport::http::server::HttpServerBuilder<FastHandler> {
-        crate::transport::http::server::HttpServer::builder(self.server())
+    pub fn http(&self) -> crate::http_server::HttpServerBuilder<FastHandler> {
+        crate::http_server::HttpServer::builder(self.server())
     }
 
     /// Serves over Streamable HTTP at `/mcp` on `addr` (both protocol eras) until Ctrl-C or

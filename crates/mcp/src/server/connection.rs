@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::context::{ClientFacts, ContextInner, InputState, LogGate, RequestContext};
 use super::core::{Handshake, ServerCore, SessionState};
 use super::handler::ServerHandler;
-use super::notifier::ServerEvent;
+use super::notifier;
 use super::request_state::{Binding, params_digest};
 use crate::error::Error;
 use crate::jsonrpc::{
@@ -87,76 +87,50 @@ fn fill_cache<T: Cacheable>(result: &mut T, hint: super::CacheHint) {
     }
 }
 
+/// How a connection treats the handshake era.
+pub(super) enum HandshakePolicy {
+    /// `initialize` opens the handshake: the connection of one client (stdio, a WebSocket, a
+    /// handshake-era HTTP session).
+    Required,
+    /// Never made: the connection single exchanges of many clients share, where `initialize`
+    /// is refused.
+    Refused,
+    /// As if made at this version without client capabilities, for a client without a session
+    /// (a server behind a load balancer); an `initialize` is still answered.
+    Assumed(ProtocolVersion),
+}
+
 /// One connection of a server, as a JSON-RPC [`Service`].
-pub(crate) struct Connection<H> {
+pub(super) struct Connection<H> {
     handler: Arc<H>,
     core: Arc<ServerCore>,
     session: Arc<SessionState>,
+    policy: HandshakePolicy,
+    /// The handshake of [`HandshakePolicy::Assumed`].
+    assumed: Option<Handshake>,
 }
 
 impl<H: ServerHandler> Connection<H> {
-    pub fn new(handler: Arc<H>, core: Arc<ServerCore>) -> Self {
+    pub fn new(handler: Arc<H>, core: Arc<ServerCore>, policy: HandshakePolicy) -> Self {
+        let assumed = match policy {
+            HandshakePolicy::Assumed(version) => Some(Handshake {
+                version,
+                client: Arc::new(ClientFacts::default()),
+            }),
+            HandshakePolicy::Required | HandshakePolicy::Refused => None,
+        };
         Self {
             handler,
             core,
             session: Arc::new(SessionState::default()),
+            policy,
+            assumed,
         }
     }
 
-    /// A connection that serves handshake-era requests as if the client had completed the
-    /// handshake at `version` without declaring capabilities: a server in stateless HTTP mode
-    /// gives one to every request, since no session remembers the real handshake.
-    #[cfg(feature = "http-server")]
-    pub fn assume_handshake(
-        handler: Arc<H>,
-        core: Arc<ServerCore>,
-        version: ProtocolVersion,
-    ) -> Self {
-        let connection = Self::new(handler, core);
-        let _ = connection.session.handshake.set(Handshake {
-            version,
-            client: Arc::new(ClientFacts::default()),
-        });
-        connection
-    }
-
-    /// Forwards server events to this connection until it closes.
+    /// Passes the server's events on to this connection's client until it closes.
     pub fn forward_events(&self, peer: Peer) {
-        self.forward_events_from(self.core.notifier.subscribe(), peer);
-    }
-
-    /// Forwards the server events of `events` (subscribed to before the connection's first
-    /// message, so that none is missed) to this connection until it closes.
-    pub fn forward_events_from(
-        &self,
-        mut events: tokio::sync::broadcast::Receiver<ServerEvent>,
-        peer: Peer,
-    ) {
-        let session = self.session.clone();
-        let closed = peer.closed();
-        tokio::spawn(async move {
-            tokio::pin!(closed);
-            loop {
-                let event = tokio::select! {
-                    _ = &mut closed => return,
-                    event = events.recv() => event,
-                };
-                match event {
-                    Ok(event) => deliver(&peer, &session, &event),
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        // Some events were lost: every list may have changed.
-                        for event in [
-                            ServerEvent::ToolsListChanged,
-                            ServerEvent::PromptsListChanged,
-                            ServerEvent::ResourcesListChanged,
-                        ] {
-                            deliver(&peer, &session, &event);
-                        }
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                }
-            }
-        });
+        notifier::forward_to_session(self.core.notifier.subscribe(), peer, self.session.clone());
     }
 
     /// Works out the era of a request and what is known about its client.
@@ -205,7 +179,7 @@ impl<H: ServerHandler> Connection<H> {
                 }
             }
         }
-        match self.session.handshake.get() {
+        match self.session.handshake.get().or(self.assumed.as_ref()) {
             Some(handshake) if eras != Eras::StatelessOnly => Ok(Resolved {
                 version: handshake.version,
                 client: handshake.client.clone(),
@@ -367,6 +341,14 @@ impl<H: ServerHandler> Connection<H> {
     }
 
     fn initialize(&self, request: &IncomingRequest<'_>) -> Result<ServerReply, ErrorData> {
+        if let HandshakePolicy::Refused = self.policy {
+            let supported = self.core.version_strings().join(", ");
+            return Err(
+                ErrorData::method_not_found("initialize").with_data(Value::String(format!(
+                    "initialize belongs to the handshake era; this server speaks {supported}"
+                ))),
+            );
+        }
         let params: InitializeRequestParams = request.parse_params()?;
         let version = negotiate_handshake(&params.protocol_version, &self.core.config.versions)
             .ok_or_else(|| {
@@ -443,8 +425,10 @@ impl<H: ServerHandler> Connection<H> {
         );
         let handler = self.handler.clone();
         let core = self.core.clone();
-        let session = self.session.clone();
         let wanted = params.notifications;
+        // Subscribed before anything is acknowledged, so that no change after the
+        // acknowledgement can be missed.
+        let events = core.notifier.subscribe();
         Ok(Box::pin(async move {
             let caps = &core.config.capabilities;
             let mut granted = SubscriptionFilter {
@@ -487,12 +471,6 @@ impl<H: ServerHandler> Connection<H> {
                     granted.resource_subscriptions = Some(uris);
                 }
             }
-            // Registered before the acknowledgement, so no event after it can be missed.
-            let guard = ListenGuard {
-                session: session.clone(),
-                id: id.clone(),
-            };
-            session.add_listen(id.clone(), granted.clone());
             let mut ack_meta = Meta::new();
             ack_meta.insert(
                 SUBSCRIPTION_ID.into(),
@@ -506,8 +484,7 @@ impl<H: ServerHandler> Connection<H> {
             )
             .map_err(into_error_data)?;
             // Open until the client cancels it (which drops this future) or the session ends.
-            peer.closed().await;
-            drop(guard);
+            notifier::stream_to_listener(events, &peer, &id, &granted).await;
             let mut result = SubscriptionsListenResult {
                 meta: Some(ack_meta),
                 result_type: None,
@@ -744,52 +721,6 @@ fn finish<T: ResultFields>(result: &mut T, version: ProtocolVersion, core: &Serv
             .or_insert_with(|| core.info_json.clone());
     } else {
         *result.result_type_mut() = None;
-    }
-}
-
-/// Removes a `subscriptions/listen` registration when the stream ends, however it ends.
-struct ListenGuard {
-    session: Arc<SessionState>,
-    id: crate::types::RequestId,
-}
-
-impl Drop for ListenGuard {
-    fn drop(&mut self) {
-        self.session.remove_listen(&self.id);
-    }
-}
-
-/// Sends one server event to a connection, in the form each of its eras expects.
-fn deliver(peer: &Peer, session: &SessionState, event: &ServerEvent) {
-    let (method, uri) = match event {
-        ServerEvent::ToolsListChanged => ("notifications/tools/list_changed", None),
-        ServerEvent::PromptsListChanged => ("notifications/prompts/list_changed", None),
-        ServerEvent::ResourcesListChanged => ("notifications/resources/list_changed", None),
-        ServerEvent::ResourceUpdated(uri) => {
-            ("notifications/resources/updated", Some(uri.as_str()))
-        }
-    };
-    if session.handshake.get().is_some() && uri.is_none_or(|uri| session.is_subscribed(uri)) {
-        let params = uri.map(|uri| serde_json::json!({ "uri": uri }));
-        let _ = peer.notify(method, params.as_ref());
-    }
-    for (id, filter) in session.listens() {
-        let wanted = match event {
-            ServerEvent::ToolsListChanged => filter.tools_list_changed == Some(true),
-            ServerEvent::PromptsListChanged => filter.prompts_list_changed == Some(true),
-            ServerEvent::ResourcesListChanged => filter.resources_list_changed == Some(true),
-            ServerEvent::ResourceUpdated(uri) => filter
-                .resource_subscriptions
-                .as_ref()
-                .is_some_and(|uris| uris.iter().any(|u| u == uri)),
-        };
-        if wanted {
-            let mut params = serde_json::json!({ "_meta": { SUBSCRIPTION_ID: id } });
-            if let Some(uri) = uri {
-                params["uri"] = Value::String(uri.to_owned());
-            }
-            let _ = peer.notify_related(method, Some(&params), Some(id));
-        }
     }
 }
 

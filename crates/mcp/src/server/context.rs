@@ -142,8 +142,8 @@ impl RequestContext {
     }
 
     /// The access token the request was authorized with, when the server checks tokens
-    /// ([`HttpServerBuilder::bearer_auth`](crate::transport::http::HttpServerBuilder::bearer_auth)
-    /// or another [`HttpAuth`](crate::transport::http::HttpAuth)): who is calling, with which
+    /// ([`HttpServerBuilder::bearer_auth`](crate::http_server::HttpServerBuilder::bearer_auth)
+    /// or another [`HttpAuth`](crate::http_server::HttpAuth)): who is calling, with which
     /// scopes.
     pub fn access_token(&self) -> Option<Arc<crate::auth::AccessToken>> {
         crate::auth::token_of(self.inner.peer.extensions())

@@ -12,10 +12,7 @@ use super::notifier::ServerNotifier;
 use super::request_state::RequestStateKey;
 use crate::error::{Error, Result};
 use crate::jsonrpc::SessionOptions;
-use crate::types::{
-    CacheScope, Implementation, LoggingLevel, ProtocolVersion, RequestId, ServerCapabilities,
-    SubscriptionFilter,
-};
+use crate::types::{CacheScope, Implementation, LoggingLevel, ProtocolVersion, ServerCapabilities};
 
 /// How long, and by whom, a cacheable stateless-era result may be cached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,14 +148,13 @@ pub(crate) struct Handshake {
     pub client: Arc<ClientFacts>,
 }
 
-/// The state of one connection: its handshake (if the client made one), its log level, its
-/// subscriptions, and its open `subscriptions/listen` streams.
+/// The state of one connection: its handshake (if the client made one), its log level and its
+/// subscriptions.
 #[derive(Debug, Default)]
 pub(crate) struct SessionState {
     pub handshake: OnceLock<Handshake>,
     log_level: Mutex<Option<LoggingLevel>>,
-    pub subscriptions: Mutex<HashSet<String>>,
-    pub listens: Mutex<HashMap<RequestId, SubscriptionFilter>>,
+    subscriptions: Mutex<HashSet<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -184,20 +180,5 @@ impl SessionState {
 
     pub fn is_subscribed(&self, uri: &str) -> bool {
         lock(&self.subscriptions).contains(uri)
-    }
-
-    pub fn add_listen(&self, id: RequestId, filter: SubscriptionFilter) {
-        lock(&self.listens).insert(id, filter);
-    }
-
-    pub fn remove_listen(&self, id: &RequestId) {
-        lock(&self.listens).remove(id);
-    }
-
-    pub fn listens(&self) -> Vec<(RequestId, SubscriptionFilter)> {
-        lock(&self.listens)
-            .iter()
-            .map(|(id, f)| (id.clone(), f.clone()))
-            .collect()
     }
 }

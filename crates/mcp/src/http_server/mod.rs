@@ -1,5 +1,11 @@
-//! Streamable HTTP, server side: one endpoint (`/mcp` by default) serving both protocol eras,
-//! plus, when asked, the legacy HTTP+SSE transport of 2024-11-05 beside it.
+//! The HTTP host of a [`Server`]: Streamable HTTP on one endpoint (`/mcp` by default) serving
+//! both protocol eras, plus, when asked, the legacy HTTP+SSE transport of 2024-11-05 and MCP
+//! over WebSocket beside it (features `http-server`, `ws-server`).
+//!
+//! It sits above the server and uses nothing but the server's public hosting API
+//! ([`Server::serve_one`] for a message that arrives on its own, [`Server::connect_with`] for a
+//! session, [`Server::start`]/[`Server::stop`] for the lifespan): a host of your own on another
+//! HTTP stack does the same.
 //!
 //! - **Stateless era** (2026-07-28): a POST whose `MCP-Protocol-Version` header (or, without the
 //!   header, whose `_meta`) names a stateless-era version is served on its own, with no session:
@@ -38,7 +44,7 @@
 //! #     }
 //! # }
 //! use axum::routing::get;
-//! use mcp::transport::http::HttpServer;
+//! use mcp::http_server::HttpServer;
 //!
 //! # async fn run() -> mcp::Result<()> {
 //! let github = HttpServer::builder(Server::builder("github", Hello).build()).build();
@@ -99,16 +105,16 @@ use self::respond::{
 };
 use self::security::{Guard, Hosts};
 use self::session::{Busy, HttpSession, OpenError, ResumeError, StreamSettings};
-use super::{
-    LAST_EVENT_ID, MCP_METHOD, MCP_NAME, MCP_PROTOCOL_VERSION, MCP_SESSION_ID, ParamsSniff,
-    as_string, decode_header_value, name_member, param_headers,
-};
 use crate::auth::{AccessToken, TokenSlot};
 use crate::error::{Error, Result};
 use crate::jsonrpc::incoming::{self, IncomingMessage};
-use crate::jsonrpc::{Session, outgoing};
-use crate::server::{Connection, Server, ServerEvent, ServerHandler};
+use crate::jsonrpc::{Extensions, outgoing};
+use crate::server::{Server, ServerEvent, ServerHandler};
 use crate::transport::BoxFuture;
+use crate::transport::http::{
+    LAST_EVENT_ID, MCP_METHOD, MCP_NAME, MCP_PROTOCOL_VERSION, MCP_SESSION_ID, ParamsSniff,
+    as_string, decode_header_value, name_member, param_headers,
+};
 use crate::types::{ErrorCode, ErrorData, ProtocolVersion, RequestId};
 
 /// How a POST carrying a request is answered.
@@ -434,11 +440,9 @@ impl<H: ServerHandler> HttpServerBuilder<H> {
 
     /// Builds the server.
     pub fn build(self) -> HttpServer<H> {
-        let stateless_service = self.server.connection(None);
         let tool_events = self.server.notifier().subscribe();
         HttpServer {
             shared: Arc::new(Shared {
-                stateless_service,
                 server: self.server,
                 public: AtomicBool::new(false),
                 config: self.config,
@@ -493,9 +497,6 @@ struct Shared<H> {
     /// Set once the server listens on an interface other than loopback, which widens the
     /// hosts answered by default to IP addresses.
     public: AtomicBool,
-    /// Serves every stateless-era request except `subscriptions/listen`, which needs a
-    /// connection of its own to receive the server's events.
-    stateless_service: Arc<Connection<H>>,
     sessions: RwLock<HashMap<Arc<str>, Arc<HttpSession>>>,
     legacy: Mutex<HashMap<Arc<str>, legacy::LegacySession>>,
     started: tokio::sync::OnceCell<Result<(), String>>,
@@ -974,11 +975,17 @@ impl<H: ServerHandler> Shared<H> {
 
     fn handshake_version_supported(&self, version: &str) -> bool {
         ProtocolVersion::from_wire(version)
-            .is_some_and(|v| !v.is_stateless() && self.server.versions().0.contains(&v))
+            .is_some_and(|v| !v.is_stateless() && self.server.protocol_versions().contains(&v))
+    }
+
+    /// The versions the server speaks, newest first, as they are written.
+    fn version_strings(&self) -> Vec<&'static str> {
+        let versions = self.server.protocol_versions();
+        versions.iter().map(|v| v.as_str()).collect()
     }
 
     fn unsupported_version(&self, version: &str, id: Option<&RequestId>) -> Response {
-        let supported = self.server.versions().1;
+        let supported = self.version_strings();
         let mut error = ErrorData::unsupported_protocol_version(version, &supported);
         error.message = format!(
             "Bad Request: unsupported protocol version {version:?} in MCP-Protocol-Version; this \
@@ -1030,16 +1037,7 @@ impl<H: ServerHandler> Shared<H> {
             let body = outgoing::error_response(Some(&id), &error);
             return respond::json_response(StatusCode::BAD_REQUEST, body, &HeaderMap::new());
         }
-        let method = posted.method.as_deref().unwrap_or_default();
-        if method == "initialize" {
-            let supported = self.server.versions().1.join(", ");
-            let error = ErrorData::method_not_found("initialize").with_data(serde_json::json!(
-                format!("initialize belongs to the handshake era; this server speaks {supported}")
-            ));
-            let body = outgoing::error_response(Some(&id), &error);
-            return respond::json_response(StatusCode::NOT_FOUND, body, &HeaderMap::new());
-        }
-        let listen = method == "subscriptions/listen";
+        let listen = posted.method.as_deref() == Some("subscriptions/listen");
         if listen && !accepts_sse {
             return error_response(
                 StatusCode::NOT_ACCEPTABLE,
@@ -1050,29 +1048,13 @@ impl<H: ServerHandler> Shared<H> {
             );
         }
         let (tx, rx) = frame_channel(self.config.stream_buffer);
-        let options = self.server.session_options().clone();
         let extensions = TokenSlot::new(token).extensions();
-        let (exchange, mode) = if listen {
-            let connection = self.server.connection(None);
-            let events = self.server.notifier().subscribe();
-            let exchange = Session::serve_one_with(
-                &body,
-                connection.clone(),
-                ExchangeWriter(tx),
-                options,
-                extensions,
-            );
-            connection.forward_events_from(events, exchange.peer().clone());
-            (exchange, ResponseMode::Sse)
+        let exchange = self.server.serve_one(&body, ExchangeWriter(tx), extensions);
+        // A subscription is a stream by nature: never a JSON answer.
+        let mode = if listen {
+            ResponseMode::Sse
         } else {
-            let exchange = Session::serve_one_with(
-                &body,
-                self.stateless_service.clone(),
-                ExchangeWriter(tx),
-                options,
-                extensions,
-            );
-            (exchange, self.config.mode)
+            self.config.mode
         };
         reply(
             rx,
@@ -1084,7 +1066,7 @@ impl<H: ServerHandler> Shared<H> {
 
     fn stateless_version_supported(&self, version: &str) -> bool {
         ProtocolVersion::from_wire(version)
-            .is_some_and(|v| v.is_stateless() && self.server.versions().0.contains(&v))
+            .is_some_and(|v| v.is_stateless() && self.server.protocol_versions().contains(&v))
     }
 
     /// The checks of a stateless-era request against its headers, in the specification's
@@ -1167,7 +1149,7 @@ impl<H: ServerHandler> Shared<H> {
         if !self.stateless_version_supported(body_version) {
             return Err(ErrorData::unsupported_protocol_version(
                 body_version,
-                &self.server.versions().1,
+                &self.version_strings(),
             ));
         }
         Ok(())
@@ -1240,11 +1222,10 @@ impl<H: ServerHandler> Shared<H> {
                 "jsonrpc": "2.0", "id": 0, "method": "tools/list", "params": params,
             });
             let (tx, mut rx) = frame_channel(usize::MAX);
-            let exchange = Session::serve_one(
+            let exchange = self.server.serve_one(
                 &serde_json::to_vec(&request).ok()?,
-                self.stateless_service.clone(),
                 ExchangeWriter(tx),
-                self.server.session_options().clone(),
+                Extensions::default(),
             );
             let answer = tokio::time::timeout(Duration::from_secs(30), async {
                 loop {
@@ -1300,21 +1281,15 @@ impl<H: ServerHandler> Shared<H> {
         if !matches!(posted.kind, Kind::Request(_)) {
             return empty_response(StatusCode::ACCEPTED, &HeaderMap::new());
         }
-        let connection = if posted.method.as_deref() == Some("initialize") {
-            self.server.connection(None)
-        } else {
-            // Without the header, the specification says to assume 2025-03-26.
-            let version = version
-                .and_then(ProtocolVersion::from_wire)
-                .unwrap_or(ProtocolVersion::V2025_03_26);
-            self.server.connection(Some(version))
-        };
+        // Without the header, the specification says to assume 2025-03-26.
+        let version = version
+            .and_then(ProtocolVersion::from_wire)
+            .unwrap_or(ProtocolVersion::V2025_03_26);
         let (tx, rx) = frame_channel(self.config.stream_buffer);
-        let exchange = Session::serve_one_with(
+        let exchange = self.server.serve_one_as_handshake(
+            version,
             &body,
-            connection,
             ExchangeWriter(tx),
-            self.server.session_options().clone(),
             TokenSlot::new(token).extensions(),
         );
         reply(
