@@ -10,14 +10,15 @@
 mod extensions;
 pub mod incoming;
 pub mod outgoing;
+mod peer;
 mod session;
 
 pub use extensions::Extensions;
+pub use peer::{Peer, PendingRequest, Progress, ProgressCallback, RequestOptions};
 pub(crate) use session::names_stateless_version;
 pub use session::{
-    BoxFuture, Exchange, HandlerFuture, IncomingNotification, IncomingRequest, Peer,
-    PendingRequest, Progress, ProgressCallback, RequestContext, RequestOptions, Service, Session,
-    SessionOptions, parse_params,
+    BoxFuture, Exchange, HandlerFuture, IncomingNotification, IncomingRequest, RequestContext,
+    Service, Session, SessionOptions, parse_params,
 };
 
 #[cfg(test)]
