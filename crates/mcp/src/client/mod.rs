@@ -238,15 +238,45 @@ impl Client {
             .await
     }
 
-    /// Sends a request with per-call options.
+    /// Sends a request with per-call options. A request the server may answer with
+    /// `input_required` (`tools/call`, `prompts/get`, `resources/read`) has its input requests
+    /// answered through the callbacks and is retried until the result is final.
     pub async fn request_with<R: Request>(
         &self,
         mut params: R::Params,
         options: &CallOptions,
     ) -> Result<R::Result> {
         self.stamp(&mut params);
-        let raw = self.send_raw(R::METHOD, &mut params, options).await?;
-        parse_complete::<R::Result>(R::METHOD, &raw)
+        let mut rounds = 0;
+        loop {
+            let raw = self.send_raw(R::METHOD, &mut params, options).await?;
+            if result_type(&raw)? != Some(ResultType::InputRequired) {
+                return parse_complete::<R::Result>(R::METHOD, &raw);
+            }
+            let Some(input) = params.input_mut() else {
+                return Err(Error::ProtocolViolation(format!(
+                    "the server answered {} with input_required, which only tools/call, \
+                     prompts/get and resources/read may be answered with",
+                    R::METHOD
+                )));
+            };
+            rounds += 1;
+            if rounds > self.inner.max_input_rounds {
+                return Err(Error::ProtocolViolation(format!(
+                    "{} still needed input after {} rounds; giving up",
+                    R::METHOD,
+                    self.inner.max_input_rounds
+                )));
+            }
+            let interim: InputRequiredResult = serde_json::from_str(raw.get())?;
+            let mut answers = InputResponses::new();
+            for (key, request) in interim.input_requests.unwrap_or_default() {
+                let answer = self.inner.service.callbacks.fulfil(request).await?;
+                answers.insert(key, answer);
+            }
+            *input.responses = Some(answers);
+            *input.request_state = interim.request_state;
+        }
     }
 
     async fn send_raw<P: RequestParams + serde::Serialize>(
@@ -265,47 +295,6 @@ impl Client {
             params.meta_or_insert().progress_token = Some(progress_token(token));
         }
         pending.send(method, Some(&*params))?.await
-    }
-
-    /// Sends a request that the server may answer with `input_required` (`tools/call`,
-    /// `prompts/get`, `resources/read`): answers its input requests through the callbacks and
-    /// retries until the result is final.
-    async fn request_with_input<R>(
-        &self,
-        mut params: R::Params,
-        options: &CallOptions,
-    ) -> Result<R::Result>
-    where
-        R: Request,
-        R::Params: Clone + InputParams,
-    {
-        self.stamp(&mut params);
-        let mut rounds = 0;
-        loop {
-            let raw = self
-                .send_raw(R::METHOD, &mut params.clone(), options)
-                .await?;
-            match result_type(&raw)? {
-                Some(ResultType::InputRequired) => {
-                    rounds += 1;
-                    if rounds > self.inner.max_input_rounds {
-                        return Err(Error::ProtocolViolation(format!(
-                            "{} still needed input after {} rounds; giving up",
-                            R::METHOD,
-                            self.inner.max_input_rounds
-                        )));
-                    }
-                    let interim: InputRequiredResult = serde_json::from_str(raw.get())?;
-                    let mut answers = InputResponses::new();
-                    for (key, request) in interim.input_requests.unwrap_or_default() {
-                        let answer = self.inner.service.callbacks.fulfil(request).await?;
-                        answers.insert(key, answer);
-                    }
-                    params.set_input(Some(answers), interim.request_state);
-                }
-                _ => return parse_complete::<R::Result>(R::METHOD, &raw),
-            }
-        }
     }
 
     /// `ping`: checks that the server answers. In the stateless era, which has no `ping`, a
@@ -362,8 +351,7 @@ impl Client {
         params: CallToolRequestParams,
         options: &CallOptions,
     ) -> Result<CallToolResult> {
-        self.request_with_input::<CallToolRequest>(params, options)
-            .await
+        self.request_with::<CallToolRequest>(params, options).await
     }
 
     /// `tools/call` run as a task (2025-11-25 tasks): the server answers at once with the task,
@@ -477,7 +465,7 @@ impl Client {
         params: ReadResourceRequestParams,
         options: &CallOptions,
     ) -> Result<ReadResourceResult> {
-        self.request_with_input::<ReadResourceRequest>(params, options)
+        self.request_with::<ReadResourceRequest>(params, options)
             .await
     }
 
@@ -540,8 +528,7 @@ impl Client {
         params: GetPromptRequestParams,
         options: &CallOptions,
     ) -> Result<GetPromptResult> {
-        self.request_with_input::<GetPromptRequest>(params, options)
-            .await
+        self.request_with::<GetPromptRequest>(params, options).await
     }
 
     /// `completion/complete`.
@@ -647,28 +634,6 @@ impl Drop for Client {
         }
     }
 }
-
-/// Params of requests that can be answered with `input_required`.
-pub trait InputParams {
-    /// Sets the answers and state of a retry.
-    fn set_input(&mut self, responses: Option<InputResponses>, state: Option<String>);
-}
-
-macro_rules! input_params {
-    ($($ty:ty),*) => {$(
-        impl InputParams for $ty {
-            fn set_input(&mut self, responses: Option<InputResponses>, state: Option<String>) {
-                self.input_responses = responses;
-                self.request_state = state;
-            }
-        }
-    )*};
-}
-input_params!(
-    CallToolRequestParams,
-    GetPromptRequestParams,
-    ReadResourceRequestParams
-);
 
 fn task_params(task_id: &str) -> TaskRequestParams {
     TaskRequestParams {

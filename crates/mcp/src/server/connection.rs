@@ -10,12 +10,11 @@ use std::future::{Future, ready};
 use std::sync::Arc;
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::context::{ClientFacts, ContextInner, InputState, LogGate, RequestContext};
 use super::core::{Handshake, ServerCore, SessionState};
-use super::handler::ServerHandler;
+use super::handler::{Eras, ForRequest, HandlerRequest, ServerHandler, for_method};
 use super::notifier;
 use super::request_state::{Binding, params_digest};
 use crate::error::Error;
@@ -25,12 +24,12 @@ use crate::jsonrpc::{
 };
 use crate::types::meta::{SERVER_INFO, SUBSCRIPTION_ID};
 use crate::types::{
-    Cacheable, CallToolRequestParams, DiscoverResult, EmptyRequestParams, EmptyResult, ErrorCode,
-    ErrorData, GetPromptRequestParams, InitializeRequestParams, InitializeResult,
-    InputRequiredResult, InputResponses, Meta, PaginatedRequestParams, ProtocolVersion,
-    ReadResourceRequestParams, RequestMeta, RequestParams, ResultFields, ResultType, ServerResult,
-    SetLevelRequestParams, SubscribeRequestParams, SubscriptionFilter,
-    SubscriptionsListenRequestParams, SubscriptionsListenResult, UnsubscribeRequestParams,
+    ClientRequest, DiscoverRequest, DiscoverResult, EmptyRequestParams, EmptyResult, ErrorCode,
+    ErrorData, InitializeRequest, InitializeRequestParams, InitializeResult, InputRequiredResult,
+    Meta, PingRequest, ProtocolVersion, Request, RequestMeta, RequestParams, ResultFields,
+    ResultType, ServerRequest, ServerResult, SetLevelRequest, SetLevelRequestParams,
+    SubscribeRequest, SubscribeRequestParams, SubscriptionFilter, SubscriptionsListenRequest,
+    SubscriptionsListenRequestParams, SubscriptionsListenResult, UnsubscribeRequest,
     negotiate_handshake,
 };
 
@@ -45,14 +44,6 @@ pub enum ServerReply {
     Custom(Value),
 }
 
-/// Which eras a method exists in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Eras {
-    Both,
-    HandshakeOnly,
-    StatelessOnly,
-}
-
 /// The era and client a request is served for.
 struct Resolved {
     version: ProtocolVersion,
@@ -60,30 +51,13 @@ struct Resolved {
     log: LogGate,
 }
 
-/// Params of the requests that can answer `input_required` (stateless era).
-trait InputParams {
-    fn take_input(&mut self) -> (Option<InputResponses>, Option<String>);
-}
-
-macro_rules! input_params {
-    ($($ty:ty),*) => {$(
-        impl InputParams for $ty {
-            fn take_input(&mut self) -> (Option<InputResponses>, Option<String>) {
-                (self.input_responses.take(), self.request_state.take())
-            }
-        }
-    )*};
-}
-input_params!(
-    CallToolRequestParams,
-    GetPromptRequestParams,
-    ReadResourceRequestParams
-);
-
 /// Fills in the cache hints of a stateless-era cacheable result the handler left without them.
-fn fill_cache<T: Cacheable>(result: &mut T, hint: super::CacheHint) {
-    if result.ttl_ms().is_none() {
-        result.set_cache(hint.ttl_ms, hint.scope);
+fn fill_cache<T: ResultFields>(result: &mut T, core: &ServerCore, method: &str) {
+    if let Some(result) = result.as_cacheable_mut() {
+        if result.ttl_ms().is_none() {
+            let hint = core.cache_hint(method);
+            result.set_cache(hint.ttl_ms, hint.scope);
+        }
     }
 }
 
@@ -218,79 +192,52 @@ impl<H: ServerHandler> Connection<H> {
         }
     }
 
-    /// Serves a request through a handler method.
-    fn call<P, T, F, Fut>(
+    /// Serves a request of the handler table through `handle` (the handler's method, maybe
+    /// with bookkeeping around it), under the era its `_meta` or the handshake says. In the
+    /// stateless era a request whose params can carry input answers (`tools/call`,
+    /// `prompts/get`, `resources/read`) may ask the client for input: a handler that does ends
+    /// with an `input_required` result.
+    fn serve_by<R, F, Fut>(
         &self,
-        method: &'static str,
         request: &IncomingRequest<'_>,
         rcx: EngineContext,
-        eras: Eras,
-        cache: Option<fn(&mut T, super::CacheHint)>,
         handle: F,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData>
     where
-        P: RequestParams + DeserializeOwned + Send + 'static,
-        T: ResultFields + Into<ServerResult> + Send + 'static,
-        F: FnOnce(Arc<H>, P, RequestContext) -> Fut,
-        Fut: Future<Output = crate::Result<T>> + Send + 'static,
+        R: HandlerRequest,
+        F: FnOnce(Arc<H>, R::Params, RequestContext) -> Fut,
+        Fut: Future<Output = crate::Result<R::Result>> + Send + 'static,
     {
-        let mut params: P = request.parse_params()?;
+        let mut params: R::Params = request.parse_params()?;
         let mut meta = params.meta_mut().take();
-        let resolved = self.resolve(method, &mut meta, eras)?;
+        let resolved = self.resolve(R::METHOD, &mut meta, R::ERAS)?;
         let version = resolved.version;
-        let cx = self.context(rcx, Cow::Borrowed(method), meta, resolved, None);
-        let future = handle(self.handler.clone(), params, cx);
+        let method = Cow::Borrowed(R::METHOD);
         let core = self.core.clone();
-        Ok(Box::pin(async move {
-            let mut result = future.await.map_err(|e| era_error(e, version))?;
-            if let Some(fill) = cache {
-                if version.is_stateless() {
-                    fill(&mut result, core.cache_hint(method));
-                }
+        let input = match params.input_mut() {
+            Some(input) if version.is_stateless() => {
+                Some((input.responses.take(), input.request_state.take()))
             }
-            finish(&mut result, version, &core);
-            Ok(ServerReply::Result(result.into()))
-        }))
-    }
-
-    /// Serves a request that may need input from the client (`tools/call`, `prompts/get`,
-    /// `resources/read`): in the stateless era, a handler that asks for input ends with an
-    /// `input_required` result.
-    fn call_with_input<P, T, F, Fut>(
-        &self,
-        method: &'static str,
-        request: &IncomingRequest<'_>,
-        rcx: EngineContext,
-        cache: Option<fn(&mut T, super::CacheHint)>,
-        handle: F,
-    ) -> Result<HandlerFuture<ServerReply>, ErrorData>
-    where
-        P: RequestParams + InputParams + Serialize + DeserializeOwned + Send + 'static,
-        T: ResultFields + Into<ServerResult> + Send + 'static,
-        F: FnOnce(Arc<H>, P, RequestContext) -> Fut,
-        Fut: Future<Output = crate::Result<T>> + Send + 'static,
-    {
-        let mut params: P = request.parse_params()?;
-        let mut meta = params.meta_mut().take();
-        let resolved = self.resolve(method, &mut meta, Eras::Both)?;
-        let version = resolved.version;
-        if !version.is_stateless() {
-            let cx = self.context(rcx, Cow::Borrowed(method), meta, resolved, None);
+            _ => None,
+        };
+        let Some((responses, state)) = input else {
+            let cx = self.context(rcx, method, meta, resolved, None);
             let future = handle(self.handler.clone(), params, cx);
-            let core = self.core.clone();
             return Ok(Box::pin(async move {
                 let mut result = future.await.map_err(|e| era_error(e, version))?;
+                if version.is_stateless() {
+                    fill_cache(&mut result, &core, R::METHOD);
+                }
                 finish(&mut result, version, &core);
                 Ok(ServerReply::Result(result.into()))
             }));
-        }
-        let (responses, state) = params.take_input();
+        };
         let digest = params_digest(Some(
             &serde_json::to_value(&params).map_err(|e| ErrorData::invalid_params(e.to_string()))?,
         ));
         let principal = crate::auth::token_of(rcx.peer.extensions()).map(|t| t.principal());
         let binding = Binding {
-            method,
+            method: R::METHOD,
             digest: &digest,
             principal: principal.as_deref(),
         };
@@ -301,22 +248,16 @@ impl<H: ServerHandler> Connection<H> {
         for (key, response) in responses.unwrap_or_default() {
             answers.entry(key).or_insert_with(|| response.to_value());
         }
-        let cx = self.context(
-            rcx,
-            Cow::Borrowed(method),
-            meta,
-            resolved,
-            Some(InputState::new(answers)),
-        );
+        let input = Some(InputState::new(answers));
+        let cx = self.context(rcx, method, meta, resolved, input);
         let future = handle(self.handler.clone(), params, cx.clone());
-        let core = self.core.clone();
         Ok(Box::pin(async move {
             let outcome = future.await;
             let input = cx.inner.input.as_ref().expect("set above");
             let pending = input.take_pending();
             if !pending.is_empty() {
                 let binding = Binding {
-                    method,
+                    method: R::METHOD,
                     digest: &digest,
                     principal: principal.as_deref(),
                 };
@@ -332,12 +273,21 @@ impl<H: ServerHandler> Connection<H> {
                 return Ok(ServerReply::Result(ServerResult::InputRequired(interim)));
             }
             let mut result = outcome.map_err(|e| era_error(e, version))?;
-            if let Some(fill) = cache {
-                fill(&mut result, core.cache_hint(method));
-            }
+            fill_cache(&mut result, &core, R::METHOD);
             finish(&mut result, version, &core);
             Ok(ServerReply::Result(result.into()))
         }))
+    }
+
+    /// Serves a request of the handler table through [`ServerHandler::handle`].
+    fn serve<R: HandlerRequest>(
+        &self,
+        request: &IncomingRequest<'_>,
+        rcx: EngineContext,
+    ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
+        self.serve_by::<R, _, _>(request, rcx, |handler, params, cx| async move {
+            handler.handle::<R>(params, cx).await
+        })
     }
 
     fn initialize(&self, request: &IncomingRequest<'_>) -> Result<ServerReply, ErrorData> {
@@ -392,7 +342,7 @@ impl<H: ServerHandler> Connection<H> {
             self.core.config.capabilities.clone(),
         );
         result.instructions = self.core.config.instructions.clone();
-        fill_cache(&mut result, self.core.cache_hint("server/discover"));
+        fill_cache(&mut result, &self.core, DiscoverRequest::METHOD);
         finish(&mut result, resolved.version, &self.core);
         Ok(ServerReply::Result(result.into()))
     }
@@ -463,7 +413,8 @@ impl<H: ServerHandler> Connection<H> {
                         uri: uri.clone(),
                         meta: None,
                     };
-                    if handler.subscribe(params, cx.clone()).await.is_ok() {
+                    let subscribed = handler.handle::<SubscribeRequest>(params, cx.clone());
+                    if subscribed.await.is_ok() {
                         uris.push(uri);
                     }
                 }
@@ -494,49 +445,36 @@ impl<H: ServerHandler> Connection<H> {
         }))
     }
 
+    /// `resources/subscribe`: the handler's answer, and the connection remembers the
+    /// subscription.
     fn subscribe(
         &self,
         request: &IncomingRequest<'_>,
         rcx: EngineContext,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let session = self.session.clone();
-        self.call(
-            "resources/subscribe",
-            request,
-            rcx,
-            Eras::HandshakeOnly,
-            None,
-            move |h, p: SubscribeRequestParams, cx| {
-                let uri = p.uri.clone();
-                async move {
-                    h.subscribe(p, cx).await?;
-                    session.subscribe(uri);
-                    Ok(EmptyResult::default())
-                }
-            },
-        )
+        self.serve_by::<SubscribeRequest, _, _>(request, rcx, move |handler, params, cx| {
+            let uri = params.uri.clone();
+            async move {
+                let answer = handler.handle::<SubscribeRequest>(params, cx).await?;
+                session.subscribe(uri);
+                Ok(answer)
+            }
+        })
     }
 
+    /// `resources/unsubscribe`: the connection forgets the subscription, then the handler
+    /// answers.
     fn unsubscribe(
         &self,
         request: &IncomingRequest<'_>,
         rcx: EngineContext,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let session = self.session.clone();
-        self.call(
-            "resources/unsubscribe",
-            request,
-            rcx,
-            Eras::HandshakeOnly,
-            None,
-            move |h, p: UnsubscribeRequestParams, cx| {
-                session.unsubscribe(&p.uri);
-                async move {
-                    h.unsubscribe(p, cx).await?;
-                    Ok(EmptyResult::default())
-                }
-            },
-        )
+        self.serve_by::<UnsubscribeRequest, _, _>(request, rcx, move |handler, params, cx| {
+            session.unsubscribe(&params.uri);
+            async move { handler.handle::<UnsubscribeRequest>(params, cx).await }
+        })
     }
 
     fn custom(
@@ -584,6 +522,8 @@ impl<H: ServerHandler> Connection<H> {
         }))
     }
 
+    /// Routes a request by the type its method names: those the server core answers itself,
+    /// then those of the handler table, then custom methods.
     fn route(
         &self,
         request: IncomingRequest<'_>,
@@ -592,102 +532,46 @@ impl<H: ServerHandler> Connection<H> {
         let r = &request;
         match request.method {
             // Gone from the stateless era: refused before their parameters are looked at.
-            "ping" | "logging/setLevel" | "resources/subscribe" | "resources/unsubscribe"
+            PingRequest::METHOD
+            | SetLevelRequest::METHOD
+            | SubscribeRequest::METHOD
+            | UnsubscribeRequest::METHOD
                 if names_stateless_version(r.params) =>
             {
                 Err(ErrorData::method_not_found(request.method))
             }
-            "initialize" => Ok(Box::pin(ready(self.initialize(r)))),
-            "server/discover" => Ok(Box::pin(ready(self.discover(r)))),
-            "logging/setLevel" => Ok(Box::pin(ready(self.set_level(r)))),
-            "subscriptions/listen" => self.listen(r, rcx),
-            "resources/subscribe" => self.subscribe(r, rcx),
-            "resources/unsubscribe" => self.unsubscribe(r, rcx),
-            "tools/list" => self.call(
-                "tools/list",
-                r,
-                rcx,
-                Eras::Both,
-                Some(fill_cache),
-                |h, p: PaginatedRequestParams, cx| async move { h.list_tools(p, cx).await },
-            ),
-            "tools/call" => self.call_with_input(
-                "tools/call",
-                r,
-                rcx,
-                None,
-                |h, p: CallToolRequestParams, cx| async move { h.call_tool(p, cx).await },
-            ),
-            "resources/list" => self.call(
-                "resources/list",
-                r,
-                rcx,
-                Eras::Both,
-                Some(fill_cache),
-                |h, p: PaginatedRequestParams, cx| async move { h.list_resources(p, cx).await },
-            ),
-            "resources/templates/list" => {
-                self.call(
-                    "resources/templates/list",
-                    r,
-                    rcx,
-                    Eras::Both,
-                    Some(fill_cache),
-                    |h, p: PaginatedRequestParams, cx| async move {
-                        h.list_resource_templates(p, cx).await
-                    },
-                )
-            }
-            "resources/read" => self.call_with_input(
-                "resources/read",
-                r,
-                rcx,
-                Some(fill_cache),
-                |h, p: ReadResourceRequestParams, cx| async move { h.read_resource(p, cx).await },
-            ),
-            "prompts/list" => self.call(
-                "prompts/list",
-                r,
-                rcx,
-                Eras::Both,
-                Some(fill_cache),
-                |h, p: PaginatedRequestParams, cx| async move { h.list_prompts(p, cx).await },
-            ),
-            "prompts/get" => self.call_with_input(
-                "prompts/get",
-                r,
-                rcx,
-                None,
-                |h, p: GetPromptRequestParams, cx| async move { h.get_prompt(p, cx).await },
-            ),
-            "completion/complete" => self.call(
-                "completion/complete",
-                r,
-                rcx,
-                Eras::Both,
-                None,
-                |h, p, cx| async move { h.complete(p, cx).await },
-            ),
-            method if is_spec_method(method) => Err(ErrorData::method_not_found(method)),
-            _ => self.custom(r, rcx),
+            InitializeRequest::METHOD => Ok(Box::pin(ready(self.initialize(r)))),
+            DiscoverRequest::METHOD => Ok(Box::pin(ready(self.discover(r)))),
+            SetLevelRequest::METHOD => Ok(Box::pin(ready(self.set_level(r)))),
+            SubscriptionsListenRequest::METHOD => self.listen(r, rcx),
+            SubscribeRequest::METHOD => self.subscribe(r, rcx),
+            UnsubscribeRequest::METHOD => self.unsubscribe(r, rcx),
+            method => match for_method(method, Serve(self, r, rcx)) {
+                Ok(served) => served,
+                Err(_) if is_spec_method(method) => Err(ErrorData::method_not_found(method)),
+                Err(Serve(_, _, rcx)) => self.custom(r, rcx),
+            },
         }
     }
 }
 
-/// Methods the specification defines that this server core does not serve (tasks, client-side
-/// methods sent the wrong way).
+/// Serving one request, as a [`ForRequest`]: the type is chosen by the request's method.
+struct Serve<'a, 'r, H>(&'a Connection<H>, &'a IncomingRequest<'r>, EngineContext);
+
+impl<H: ServerHandler> ForRequest for Serve<'_, '_, H> {
+    type Output = Result<HandlerFuture<ServerReply>, ErrorData>;
+
+    fn apply<R: HandlerRequest>(self) -> Self::Output {
+        let Serve(connection, request, rcx) = self;
+        connection.serve::<R>(request, rcx)
+    }
+}
+
+/// Whether the specification defines `method` as a request (of either side): one this server
+/// core does not serve (tasks, a client's method sent the wrong way) is "method not found",
+/// never a custom method.
 fn is_spec_method(method: &str) -> bool {
-    matches!(
-        method,
-        "tasks/get"
-            | "tasks/result"
-            | "tasks/list"
-            | "tasks/cancel"
-            | "tasks/update"
-            | "sampling/createMessage"
-            | "roots/list"
-            | "elicitation/create"
-    )
+    ClientRequest::METHODS.contains(&method) || ServerRequest::METHODS.contains(&method)
 }
 
 fn into_error_data(error: Error) -> ErrorData {

@@ -38,7 +38,9 @@ use std::time::Duration;
 pub use self::connection::ServerReply;
 pub use self::context::{ClientFacts, RequestContext};
 pub use self::core::CacheHint;
-pub use self::handler::ServerHandler;
+pub use self::handler::{
+    Capability, Eras, HandlerRequest, ServerHandler, check_list_changed, derive_capabilities,
+};
 pub use self::lifespan::Lifespan;
 pub use self::notifier::{ServerEvent, ServerNotifier};
 pub use self::request_state::RequestStateKey;
