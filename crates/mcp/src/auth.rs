@@ -8,11 +8,12 @@
 //! [`RequestContext::access_token`](crate::server::RequestContext::access_token).
 
 use std::future::Future;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use parking_lot::RwLock;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -197,12 +198,12 @@ impl TokenSlot {
 
     /// Replaces the token.
     pub(crate) fn set(&self, token: Option<Arc<AccessToken>>) {
-        *self.0.write().unwrap_or_else(|p| p.into_inner()) = token;
+        *self.0.write() = token;
     }
 
     /// The token now.
     pub(crate) fn get(&self) -> Option<Arc<AccessToken>> {
-        self.0.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.0.read().clone()
     }
 
     /// Extensions carrying this slot.

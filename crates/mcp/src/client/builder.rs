@@ -252,7 +252,7 @@ impl ClientBuilder {
                 info: self.info.clone(),
                 capabilities,
                 negotiated: std::sync::OnceLock::new(),
-                log_level: std::sync::Mutex::new(self.log_level),
+                log_level: parking_lot::Mutex::new(self.log_level),
                 max_input_rounds: self.max_input_rounds,
             }),
             session: Some(session),

@@ -88,7 +88,7 @@ struct ClientInner {
     capabilities: ClientCapabilities,
     /// Set once the handshake or discovery is done, before the client is handed out.
     negotiated: std::sync::OnceLock<Negotiated>,
-    log_level: std::sync::Mutex<Option<LoggingLevel>>,
+    log_level: parking_lot::Mutex<Option<LoggingLevel>>,
     max_input_rounds: usize,
 }
 
@@ -216,11 +216,7 @@ impl Client {
     }
 
     fn stamp<P: RequestParams>(&self, params: &mut P) {
-        let log_level = *self
-            .inner
-            .log_level
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
+        let log_level = *self.inner.log_level.lock();
         if self.protocol_version().is_stateless() {
             let meta = params.meta_or_insert();
             meta.protocol_version = Some(self.protocol_version().as_str().to_owned());
@@ -539,11 +535,7 @@ impl Client {
     /// Sets the lowest log level wanted: `logging/setLevel` in the handshake era, the level
     /// sent with every request in the stateless era.
     pub async fn set_logging_level(&self, level: LoggingLevel) -> Result<()> {
-        *self
-            .inner
-            .log_level
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some(level);
+        *self.inner.log_level.lock() = Some(level);
         if self.protocol_version().is_stateless() {
             return Ok(());
         }

@@ -1,10 +1,11 @@
 //! Building an [`HttpServer`]: its path, transports, limits, checks and authorization, each
 //! with a safe default.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
-use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
+use parking_lot::{Mutex, RwLock};
 use tokio_util::sync::CancellationToken;
 
 use super::bearer::{AuthSettings, BearerAuth};

@@ -19,7 +19,7 @@ use super::respond::{
     sse_response,
 };
 use super::session::{self, Busy, HttpSession, OpenError, ResumeError, StreamSettings};
-use super::{ResponseMode, Shared, lock, read, security, write};
+use super::{ResponseMode, Shared, security};
 use crate::auth::{AccessToken, TokenSlot};
 use crate::server::ServerHandler;
 use crate::transport::http::{LAST_EVENT_ID, MCP_PROTOCOL_VERSION, MCP_SESSION_ID};
@@ -61,8 +61,8 @@ impl<H: ServerHandler> Shared<H> {
         self: &Arc<Self>,
         token: Option<Arc<AccessToken>>,
     ) -> Result<Arc<HttpSession>, Response> {
-        let mut sessions = write(&self.sessions);
-        self.room_for_a_session(sessions.len() + lock(&self.legacy).len())?;
+        let mut sessions = self.sessions.write();
+        self.room_for_a_session(sessions.len() + self.legacy.lock().len())?;
         let session = HttpSession::start(
             &self.server,
             token,
@@ -105,8 +105,8 @@ impl<H: ServerHandler> Shared<H> {
 
     /// Refuses a new WebSocket connection past `max_sessions`.
     pub(super) fn refuse_new_connection_past_session_limit(&self) -> Result<(), Response> {
-        let streamable = read(&self.sessions);
-        let legacy = lock(&self.legacy);
+        let streamable = self.sessions.read();
+        let legacy = self.legacy.lock();
         self.room_for_a_session(streamable.len() + legacy.len())
     }
 
@@ -125,7 +125,7 @@ impl<H: ServerHandler> Shared<H> {
                 None,
             ));
         };
-        match read(&self.sessions).get(id) {
+        match self.sessions.read().get(id) {
             Some(session) if session.principal.as_deref() == principal => Ok(session.clone()),
             _ => Err(error_response(
                 StatusCode::NOT_FOUND,
@@ -137,7 +137,7 @@ impl<H: ServerHandler> Shared<H> {
     }
 
     fn forget_session(&self, session: &HttpSession) {
-        write(&self.sessions).remove(&session.id);
+        self.sessions.write().remove(&session.id);
         session.terminate();
     }
 
@@ -391,7 +391,9 @@ async fn sweep<H: ServerHandler>(shared: Weak<Shared<H>>, timeout: Duration) {
         }
         let now = session::now_ms();
         let limit = timeout.as_millis() as u64;
-        let expired: Vec<Arc<HttpSession>> = read(&shared.sessions)
+        let expired: Vec<Arc<HttpSession>> = shared
+            .sessions
+            .read()
             .values()
             .filter(|s| {
                 s.idle_since()

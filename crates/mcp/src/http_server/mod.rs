@@ -91,8 +91,8 @@ pub use queue::DEFAULT_STREAM_BUFFER;
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
 
 use axum::Router;
 use axum::body::Body;
@@ -102,6 +102,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use axum::routing::{any, get, post};
 use bytes::Bytes;
+use parking_lot::{Mutex, RwLock};
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio_util::sync::CancellationToken;
 
@@ -306,7 +307,7 @@ impl<H: ServerHandler> HttpServer<H> {
 
     /// How many handshake-era sessions are open (Streamable HTTP and legacy SSE).
     pub fn session_count(&self) -> usize {
-        read(&self.shared.sessions).len() + lock(&self.shared.legacy).len()
+        self.shared.sessions.read().len() + self.shared.legacy.lock().len()
     }
 
     /// How many WebSocket connections are open.
@@ -337,18 +338,6 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    m.read().unwrap_or_else(|p| p.into_inner())
-}
-
-fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    m.write().unwrap_or_else(|p| p.into_inner())
 }
 
 async fn endpoint<H: ServerHandler>(
@@ -410,11 +399,11 @@ impl<H: ServerHandler> Shared<H> {
 
     fn close_everything(&self) {
         self.shutdown.cancel();
-        let sessions: Vec<_> = write(&self.sessions).drain().map(|(_, s)| s).collect();
+        let sessions: Vec<_> = self.sessions.write().drain().map(|(_, s)| s).collect();
         for session in sessions {
             session.terminate();
         }
-        let legacy: Vec<_> = lock(&self.legacy).drain().map(|(_, s)| s).collect();
+        let legacy: Vec<_> = self.legacy.lock().drain().map(|(_, s)| s).collect();
         drop(legacy);
     }
 
@@ -475,17 +464,16 @@ impl<H: ServerHandler> Shared<H> {
             Ok(posted) => posted,
             Err(response) => return response,
         };
-        // The era: a stateless-era version in the header or the `_meta` (an unknown version
-        // counts as a newer stateless one, so the client hears which versions exist), except
-        // that an unknown header on a request of a session is a bad handshake-era header.
+        // The era: a stateless-era version in the header or the `_meta`, an unknown one
+        // included. A request of a session belongs to the session's era, though: an unknown
+        // version in its header is a bad header of the handshake era.
         let in_session = headers.contains_key(MCP_SESSION_ID);
         let stateless = posted
             .meta_version
             .as_deref()
             .is_some_and(is_stateless_version)
-            || version.is_some_and(|v| match ProtocolVersion::from_wire(v) {
-                Some(known) => known.is_stateless(),
-                None => !in_session,
+            || version.is_some_and(|v| {
+                is_stateless_version(v) && !(in_session && ProtocolVersion::from_wire(v).is_none())
             });
         if stateless {
             return self

@@ -8,7 +8,7 @@ use super::respond;
 use crate::jsonrpc::incoming::{self, IncomingMessage};
 use crate::jsonrpc::outgoing;
 use crate::transport::http::{ParamsSniff, as_string, name_member};
-use crate::types::{ProtocolVersion, RequestId};
+use crate::types::{Era, ProtocolVersion, RequestId};
 
 /// What a POST body turned out to be.
 pub(super) enum Kind {
@@ -99,10 +99,10 @@ pub(super) fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'
     }
 }
 
+/// Whether a version belongs to the stateless era, an unknown one included
+/// ([`ProtocolVersion::era_of`]).
 pub(super) fn is_stateless_version(version: &str) -> bool {
-    // An unknown version is taken for a newer stateless one, so that the client hears which
-    // versions the server speaks.
-    ProtocolVersion::from_wire(version).is_none_or(|v| v.is_stateless())
+    ProtocolVersion::era_of(version) == Era::Stateless
 }
 
 pub(super) fn posted_id(posted: &Posted) -> Option<&RequestId> {

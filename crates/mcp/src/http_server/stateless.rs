@@ -13,7 +13,7 @@ use bytes::Bytes;
 use super::posted::{Kind, Posted, header};
 use super::queue::frame_channel;
 use super::respond::{self, ExchangeWriter, empty_response, error_response, reply};
-use super::{ResponseMode, Shared, lock};
+use super::{ResponseMode, Shared};
 use crate::auth::{AccessToken, TokenSlot};
 use crate::jsonrpc::{Extensions, outgoing};
 use crate::server::{ServerEvent, ServerHandler};
@@ -223,18 +223,18 @@ impl<H: ServerHandler> Shared<H> {
     async fn tool_headers(&self, version: &str) -> Option<Arc<ToolHeaders>> {
         {
             use tokio::sync::broadcast::error::TryRecvError;
-            let mut events = lock(&self.tool_events);
+            let mut events = self.tool_events.lock();
             loop {
                 match events.try_recv() {
                     Ok(ServerEvent::ToolsListChanged) | Err(TryRecvError::Lagged(_)) => {
-                        *lock(&self.tool_headers) = None;
+                        *self.tool_headers.lock() = None;
                     }
                     Ok(_) => {}
                     Err(_) => break,
                 }
             }
         }
-        if let Some(known) = lock(&self.tool_headers).clone() {
+        if let Some(known) = self.tool_headers.lock().clone() {
             return Some(known);
         }
         let mut tools = ToolHeaders::new();
@@ -294,7 +294,7 @@ impl<H: ServerHandler> Shared<H> {
             }
         }
         let tools = Arc::new(tools);
-        *lock(&self.tool_headers) = Some(tools.clone());
+        *self.tool_headers.lock() = Some(tools.clone());
         Some(tools)
     }
 }

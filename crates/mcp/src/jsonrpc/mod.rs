@@ -15,11 +15,11 @@ mod session;
 
 pub use extensions::Extensions;
 pub use peer::{Peer, PendingRequest, Progress, ProgressCallback, RequestOptions};
-pub(crate) use session::names_stateless_version;
 pub use session::{
-    BoxFuture, Exchange, HandlerFuture, IncomingNotification, IncomingRequest, RequestContext,
-    Service, Session, SessionOptions, parse_params,
+    Exchange, HandlerFuture, IncomingNotification, IncomingRequest, RequestOrigin, Service,
+    Session, SessionOptions, parse_params,
 };
+pub(crate) use session::{meta_version, names_stateless_version};
 
 #[cfg(test)]
 mod tests;

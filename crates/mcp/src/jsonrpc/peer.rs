@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use parking_lot::Mutex;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -102,10 +103,6 @@ pub(super) struct PeerInner {
     pub(super) closed: watch::Sender<Option<Option<String>>>,
 }
 
-pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 impl Peer {
     pub(super) fn new(
         writer: Arc<dyn TransportWriter>,
@@ -199,7 +196,7 @@ impl Peer {
         let (reply, rx) = oneshot::channel();
         let seen = Arc::new(AtomicBool::new(false));
         let progress_token = options.on_progress.as_ref().map(|callback| {
-            lock(&self.inner.progress).insert(
+            self.inner.progress.lock().insert(
                 id.clone(),
                 ProgressRoute {
                     callback: callback.clone(),
@@ -208,7 +205,7 @@ impl Peer {
             );
             id.clone()
         });
-        lock(&self.inner.pending).insert(
+        self.inner.pending.lock().insert(
             id.clone(),
             Pending {
                 reply,
@@ -245,9 +242,9 @@ impl Peer {
     /// Cancels one of our requests: tells the peer, and fails the local wait with
     /// [`Error::Cancelled`].
     pub fn cancel(&self, id: &RequestId, reason: Option<&str>) {
-        if let Some(pending) = lock(&self.inner.pending).remove(id) {
+        if let Some(pending) = self.inner.pending.lock().remove(id) {
             if let Some(token) = &pending.progress_token {
-                lock(&self.inner.progress).remove(token);
+                self.inner.progress.lock().remove(token);
             }
             drop(pending.reply);
             let params = serde_json::json!({ "requestId": id, "reason": reason });
@@ -256,13 +253,13 @@ impl Peer {
     }
 
     pub(super) fn forget(&self, id: &RequestId) -> Option<Pending> {
-        let pending = lock(&self.inner.pending).remove(id);
+        let pending = self.inner.pending.lock().remove(id);
         if let Some(Pending {
             progress_token: Some(token),
             ..
         }) = &pending
         {
-            lock(&self.inner.progress).remove(token);
+            self.inner.progress.lock().remove(token);
         }
         pending
     }

@@ -2,7 +2,7 @@
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::pin::{Pin, pin};
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::task::{Context, Poll, Waker};
@@ -18,16 +18,13 @@ use tokio_util::task::TaskTracker;
 use super::extensions::Extensions;
 use super::incoming::{self, IncomingMessage};
 use super::outgoing;
-use super::peer::{Peer, Pending, Progress, Reply, lock};
+use super::peer::{Peer, Pending, Progress, Reply};
 use crate::error::Result;
 use crate::transport::{
-    DEFAULT_MAX_MESSAGE_SIZE, Incoming, Outgoing, OutgoingKind, Transport, TransportReader,
-    TransportWriter,
+    BoxFuture, DEFAULT_MAX_MESSAGE_SIZE, Incoming, Outgoing, OutgoingKind, Transport,
+    TransportReader, TransportWriter,
 };
-use crate::types::{ErrorCode, ErrorData, RequestId};
-
-/// A boxed, sendable future.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+use crate::types::{Era, ErrorCode, ErrorData, ProtocolVersion, RequestId};
 
 /// The future a [`Service`] returns for one request.
 pub type HandlerFuture<T> = BoxFuture<'static, Result<T, ErrorData>>;
@@ -50,9 +47,8 @@ impl IncomingRequest<'_> {
     }
 }
 
-/// Whether a request's `_meta` names a protocol version of the stateless era (2026-07-28 on).
-/// That era has no `ping`, so the engine leaves such a ping to its service to refuse.
-pub(crate) fn names_stateless_version(params: Option<&RawValue>) -> bool {
+/// The protocol version a request's `_meta` names, if any.
+pub(crate) fn meta_version(params: Option<&RawValue>) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct Params {
         #[serde(rename = "_meta", default)]
@@ -66,8 +62,13 @@ pub(crate) fn names_stateless_version(params: Option<&RawValue>) -> bool {
     params
         .and_then(|p| serde_json::from_str::<Params>(p.get()).ok())
         .and_then(|p| p.meta?.version)
-        .and_then(|v| crate::types::ProtocolVersion::from_wire(&v))
-        .is_some_and(|v| v.is_stateless())
+}
+
+/// Whether a request's `_meta` names a protocol version of the stateless era (2026-07-28 on,
+/// or one this library does not know: [`ProtocolVersion::era_of`]). That era has no `ping`, so
+/// the engine leaves such a ping to its service to refuse.
+pub(crate) fn names_stateless_version(params: Option<&RawValue>) -> bool {
+    meta_version(params).is_some_and(|v| ProtocolVersion::era_of(&v) == Era::Stateless)
 }
 
 /// Parses request or notification parameters, naming the method in the error.
@@ -100,7 +101,7 @@ pub trait Service: Send + Sync + 'static {
     fn handle_request(
         &self,
         request: IncomingRequest<'_>,
-        cx: RequestContext,
+        origin: RequestOrigin,
     ) -> HandlerFuture<Self::Result>;
 
     /// Handles a notification. A returned future runs after those of earlier notifications, so
@@ -115,9 +116,11 @@ pub trait Service: Send + Sync + 'static {
     fn on_close(&self, _peer: &Peer) {}
 }
 
-/// The session-level facts about one incoming request.
+/// Where an incoming request came from: its id and the peer that sent it, which the
+/// [`Service`]'s future may keep (the server layer wraps them in its own, richer
+/// [`RequestContext`](crate::server::RequestContext)).
 #[derive(Debug, Clone)]
-pub struct RequestContext {
+pub struct RequestOrigin {
     /// The request's id.
     pub id: RequestId,
     /// The other end of the session.
@@ -258,7 +261,7 @@ impl Exchange {
 impl Drop for Exchange {
     fn drop(&mut self) {
         fail_pending(&self.peer, Some("the exchange ended".into()));
-        for (_, handle) in lock(&self.peer.inner.in_flight).drain() {
+        for (_, handle) in self.peer.inner.in_flight.lock().drain() {
             handle.abort();
         }
     }
@@ -344,14 +347,14 @@ fn fail_pending(peer: &Peer, reason: Option<String>) {
             true
         }
     });
-    let pending: Vec<Pending> = lock(&peer.inner.pending).drain().map(|(_, p)| p).collect();
-    lock(&peer.inner.progress).clear();
+    let pending: Vec<Pending> = peer.inner.pending.lock().drain().map(|(_, p)| p).collect();
+    peer.inner.progress.lock().clear();
     drop(pending);
 }
 
 async fn shut_down(peer: &Peer, reason: Option<String>) {
     fail_pending(peer, reason);
-    for (_, handle) in lock(&peer.inner.in_flight).drain() {
+    for (_, handle) in peer.inner.in_flight.lock().drain() {
         handle.abort();
     }
     peer.inner.writer.close().await;
@@ -446,7 +449,7 @@ impl<S: Service> Engine<S> {
                     request_id: Some(id),
                 }) = parse_params(method, params)
                 {
-                    if let Some(handle) = lock(&self.peer.inner.in_flight).remove(&id) {
+                    if let Some(handle) = self.peer.inner.in_flight.lock().remove(&id) {
                         handle.abort();
                     }
                 }
@@ -462,7 +465,11 @@ impl<S: Service> Engine<S> {
                     message: Option<String>,
                 }
                 if let Ok(p) = parse_params::<ProgressParams>(method, params) {
-                    let route = lock(&self.peer.inner.progress)
+                    let route = self
+                        .peer
+                        .inner
+                        .progress
+                        .lock()
                         .get(&p.progress_token)
                         .map(|r| (r.callback.clone(), r.seen.clone()));
                     if let Some((callback, seen)) = route {
@@ -507,7 +514,7 @@ impl<S: Service> Engine<S> {
         }
         // A second request under the id of one still running would take over its cancel handle
         // (and its answer would be indistinguishable): refuse it.
-        if lock(&self.peer.inner.in_flight).contains_key(&id) {
+        if self.peer.inner.in_flight.lock().contains_key(&id) {
             let error = ErrorData::new(
                 ErrorCode::INVALID_REQUEST,
                 format!("request id {id} is already in use by a request in flight"),
@@ -515,7 +522,7 @@ impl<S: Service> Engine<S> {
             self.respond::<()>(&id, Err(&error));
             return;
         }
-        let cx = RequestContext {
+        let origin = RequestOrigin {
             id: id.clone(),
             peer: self.peer.clone(),
         };
@@ -525,7 +532,7 @@ impl<S: Service> Engine<S> {
             id: &id,
         };
         let started = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            self.service.handle_request(request, cx)
+            self.service.handle_request(request, origin)
         }));
         let mut future = match started {
             Ok(future) => future,
@@ -552,7 +559,7 @@ impl<S: Service> Engine<S> {
         let task_id = id.clone();
         let task = async move {
             let result = AssertUnwindSafe(future).catch_unwind().await;
-            lock(&peer.inner.in_flight).remove(&task_id);
+            peer.inner.in_flight.lock().remove(&task_id);
             let json = match result {
                 Ok(result) => response_json(&task_id, result.as_ref()),
                 Err(panic) => response_json::<()>(&task_id, Err(&panicked(&method, &*panic))),
@@ -564,7 +571,7 @@ impl<S: Service> Engine<S> {
             });
         };
         // Hold the lock across spawning so the task cannot remove its entry before it exists.
-        let mut in_flight = lock(&self.peer.inner.in_flight);
+        let mut in_flight = self.peer.inner.in_flight.lock();
         let handle = match &self.tracker {
             Some(tracker) => tracker.spawn(task),
             None => tokio::spawn(task),

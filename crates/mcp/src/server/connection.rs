@@ -19,15 +19,16 @@ use super::notifier;
 use super::request_state::{Binding, params_digest};
 use crate::error::Error;
 use crate::jsonrpc::{
-    BoxFuture, HandlerFuture, IncomingNotification, IncomingRequest, Peer,
-    RequestContext as EngineContext, Service, names_stateless_version, parse_params,
+    HandlerFuture, IncomingNotification, IncomingRequest, Peer, RequestOrigin, Service,
+    meta_version, names_stateless_version, parse_params,
 };
+use crate::transport::BoxFuture;
 use crate::types::meta::{SERVER_INFO, SUBSCRIPTION_ID};
 use crate::types::{
-    ClientRequest, DiscoverRequest, DiscoverResult, EmptyRequestParams, EmptyResult, ErrorCode,
-    ErrorData, InitializeRequest, InitializeRequestParams, InitializeResult, InputRequiredResult,
-    Meta, PingRequest, ProtocolVersion, Request, RequestMeta, RequestParams, ResultFields,
-    ResultType, ServerRequest, ServerResult, SetLevelRequest, SetLevelRequestParams,
+    ClientRequest, DiscoverRequest, DiscoverResult, EmptyRequestParams, EmptyResult, Era,
+    ErrorCode, ErrorData, InitializeRequest, InitializeRequestParams, InitializeResult,
+    InputRequiredResult, Meta, PingRequest, ProtocolVersion, Request, RequestMeta, RequestParams,
+    ResultFields, ResultType, ServerRequest, ServerResult, SetLevelRequest, SetLevelRequestParams,
     SubscribeRequest, SubscribeRequestParams, SubscriptionFilter, SubscriptionsListenRequest,
     SubscriptionsListenRequestParams, SubscriptionsListenResult, UnsubscribeRequest,
     negotiate_handshake,
@@ -107,6 +108,23 @@ impl<H: ServerHandler> Connection<H> {
         notifier::forward_to_session(self.core.notifier.subscribe(), peer, self.session.clone());
     }
 
+    /// The stateless-era version a request's `_meta` names, when it names one this server
+    /// speaks; `None` for a handshake-era version, which changes nothing (the handshake
+    /// decides); `-32022` for a stateless-era version it does not speak (one this library does
+    /// not know counts as such: [`ProtocolVersion::era_of`]).
+    fn stateless_version(&self, declared: &str) -> Result<Option<ProtocolVersion>, ErrorData> {
+        if ProtocolVersion::era_of(declared) == Era::Handshake {
+            return Ok(None);
+        }
+        match ProtocolVersion::from_wire(declared) {
+            Some(version) if self.core.supports(version) => Ok(Some(version)),
+            _ => Err(ErrorData::unsupported_protocol_version(
+                declared,
+                &self.core.version_strings(),
+            )),
+        }
+    }
+
     /// Works out the era of a request and what is known about its client.
     fn resolve(
         &self,
@@ -114,44 +132,30 @@ impl<H: ServerHandler> Connection<H> {
         meta: &mut Option<RequestMeta>,
         eras: Eras,
     ) -> Result<Resolved, ErrorData> {
-        if let Some(declared) = meta.as_ref().and_then(|m| m.protocol_version.clone()) {
-            let declared = declared.as_str();
-            match ProtocolVersion::from_wire(declared) {
-                Some(version) if version.is_stateless() => {
-                    if !self.core.supports(version) {
-                        return Err(ErrorData::unsupported_protocol_version(
-                            declared,
-                            &self.core.version_strings(),
-                        ));
-                    }
-                    if eras == Eras::HandshakeOnly {
-                        return Err(ErrorData::method_not_found(method));
-                    }
-                    let meta = meta.as_mut().expect("checked above");
-                    let capabilities = meta.client_capabilities.take().ok_or_else(|| {
-                        ErrorData::invalid_params(format!(
-                            "{method} names protocol version {declared} but its _meta lacks \
-                             io.modelcontextprotocol/clientCapabilities, which every {declared} request must carry"
-                        ))
-                    })?;
-                    return Ok(Resolved {
-                        version,
-                        client: Arc::new(ClientFacts {
-                            capabilities: *capabilities,
-                            info: meta.client_info.take().map(|info| *info),
-                        }),
-                        log: LogGate::Request(meta.log_level),
-                    });
-                }
-                // A handshake-era version in `_meta` changes nothing: the handshake decides.
-                Some(_) => {}
-                None => {
-                    return Err(ErrorData::unsupported_protocol_version(
-                        declared,
-                        &self.core.version_strings(),
-                    ));
-                }
+        let declared = meta.as_ref().and_then(|m| m.protocol_version.as_deref());
+        if let Some(version) = declared
+            .map(|d| self.stateless_version(d))
+            .transpose()?
+            .flatten()
+        {
+            if eras == Eras::HandshakeOnly {
+                return Err(ErrorData::method_not_found(method));
             }
+            let meta = meta.as_mut().expect("it names a version");
+            let capabilities = meta.client_capabilities.take().ok_or_else(|| {
+                ErrorData::invalid_params(format!(
+                    "{method} names protocol version {version} but its _meta lacks \
+                     io.modelcontextprotocol/clientCapabilities, which every {version} request must carry"
+                ))
+            })?;
+            return Ok(Resolved {
+                version,
+                client: Arc::new(ClientFacts {
+                    capabilities: *capabilities,
+                    info: meta.client_info.take().map(|info| *info),
+                }),
+                log: LogGate::Request(meta.log_level),
+            });
         }
         match self.session.handshake.get().or(self.assumed.as_ref()) {
             Some(handshake) if eras != Eras::StatelessOnly => Ok(Resolved {
@@ -171,7 +175,7 @@ impl<H: ServerHandler> Connection<H> {
 
     fn context(
         &self,
-        rcx: EngineContext,
+        origin: RequestOrigin,
         method: Cow<'static, str>,
         meta: Option<RequestMeta>,
         resolved: Resolved,
@@ -179,10 +183,10 @@ impl<H: ServerHandler> Connection<H> {
     ) -> RequestContext {
         RequestContext {
             inner: Arc::new(ContextInner {
-                id: rcx.id,
+                id: origin.id,
                 method,
                 meta,
-                peer: rcx.peer,
+                peer: origin.peer,
                 version: resolved.version,
                 client: resolved.client,
                 log: resolved.log,
@@ -200,7 +204,7 @@ impl<H: ServerHandler> Connection<H> {
     fn serve_by<R, F, Fut>(
         &self,
         request: &IncomingRequest<'_>,
-        rcx: EngineContext,
+        origin: RequestOrigin,
         handle: F,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData>
     where
@@ -221,7 +225,7 @@ impl<H: ServerHandler> Connection<H> {
             _ => None,
         };
         let Some((responses, state)) = input else {
-            let cx = self.context(rcx, method, meta, resolved, None);
+            let cx = self.context(origin, method, meta, resolved, None);
             let future = handle(self.handler.clone(), params, cx);
             return Ok(Box::pin(async move {
                 let mut result = future.await.map_err(|e| era_error(e, version))?;
@@ -235,7 +239,7 @@ impl<H: ServerHandler> Connection<H> {
         let digest = params_digest(Some(
             &serde_json::to_value(&params).map_err(|e| ErrorData::invalid_params(e.to_string()))?,
         ));
-        let principal = crate::auth::token_of(rcx.peer.extensions()).map(|t| t.principal());
+        let principal = crate::auth::token_of(origin.peer.extensions()).map(|t| t.principal());
         let binding = Binding {
             method: R::METHOD,
             digest: &digest,
@@ -249,7 +253,7 @@ impl<H: ServerHandler> Connection<H> {
             answers.entry(key).or_insert_with(|| response.to_value());
         }
         let input = Some(InputState::new(answers));
-        let cx = self.context(rcx, method, meta, resolved, input);
+        let cx = self.context(origin, method, meta, resolved, input);
         let future = handle(self.handler.clone(), params, cx.clone());
         Ok(Box::pin(async move {
             let outcome = future.await;
@@ -283,9 +287,9 @@ impl<H: ServerHandler> Connection<H> {
     fn serve<R: HandlerRequest>(
         &self,
         request: &IncomingRequest<'_>,
-        rcx: EngineContext,
+        origin: RequestOrigin,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
-        self.serve_by::<R, _, _>(request, rcx, |handler, params, cx| async move {
+        self.serve_by::<R, _, _>(request, origin, |handler, params, cx| async move {
             handler.handle::<R>(params, cx).await
         })
     }
@@ -358,16 +362,16 @@ impl<H: ServerHandler> Connection<H> {
     fn listen(
         &self,
         request: &IncomingRequest<'_>,
-        rcx: EngineContext,
+        origin: RequestOrigin,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let mut params: SubscriptionsListenRequestParams = request.parse_params()?;
         let mut meta = params.meta_mut().take();
         let resolved = self.resolve(request.method, &mut meta, Eras::StatelessOnly)?;
         let version = resolved.version;
-        let id = rcx.id.clone();
-        let peer = rcx.peer.clone();
+        let id = origin.id.clone();
+        let peer = origin.peer.clone();
         let cx = self.context(
-            rcx,
+            origin,
             Cow::Borrowed("subscriptions/listen"),
             meta,
             resolved,
@@ -450,10 +454,10 @@ impl<H: ServerHandler> Connection<H> {
     fn subscribe(
         &self,
         request: &IncomingRequest<'_>,
-        rcx: EngineContext,
+        origin: RequestOrigin,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let session = self.session.clone();
-        self.serve_by::<SubscribeRequest, _, _>(request, rcx, move |handler, params, cx| {
+        self.serve_by::<SubscribeRequest, _, _>(request, origin, move |handler, params, cx| {
             let uri = params.uri.clone();
             async move {
                 let answer = handler.handle::<SubscribeRequest>(params, cx).await?;
@@ -468,10 +472,10 @@ impl<H: ServerHandler> Connection<H> {
     fn unsubscribe(
         &self,
         request: &IncomingRequest<'_>,
-        rcx: EngineContext,
+        origin: RequestOrigin,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let session = self.session.clone();
-        self.serve_by::<UnsubscribeRequest, _, _>(request, rcx, move |handler, params, cx| {
+        self.serve_by::<UnsubscribeRequest, _, _>(request, origin, move |handler, params, cx| {
             session.unsubscribe(&params.uri);
             async move { handler.handle::<UnsubscribeRequest>(params, cx).await }
         })
@@ -480,7 +484,7 @@ impl<H: ServerHandler> Connection<H> {
     fn custom(
         &self,
         request: &IncomingRequest<'_>,
-        rcx: EngineContext,
+        origin: RequestOrigin,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let mut params: Value = request.parse_params()?;
         let mut meta = match params.get_mut("_meta").map(Value::take) {
@@ -496,7 +500,7 @@ impl<H: ServerHandler> Connection<H> {
         let resolved = self.resolve(request.method, &mut meta, Eras::Both)?;
         let version = resolved.version;
         let method = request.method.to_owned();
-        let cx = self.context(rcx, Cow::Owned(method.clone()), meta, resolved, None);
+        let cx = self.context(origin, Cow::Owned(method.clone()), meta, resolved, None);
         let handler = self.handler.clone();
         let core = self.core.clone();
         let params = (request.params.is_some()).then_some(params);
@@ -527,7 +531,7 @@ impl<H: ServerHandler> Connection<H> {
     fn route(
         &self,
         request: IncomingRequest<'_>,
-        rcx: EngineContext,
+        origin: RequestOrigin,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let r = &request;
         match request.method {
@@ -538,32 +542,34 @@ impl<H: ServerHandler> Connection<H> {
             | UnsubscribeRequest::METHOD
                 if names_stateless_version(r.params) =>
             {
+                let declared = meta_version(r.params).unwrap_or_default();
+                self.stateless_version(&declared)?;
                 Err(ErrorData::method_not_found(request.method))
             }
             InitializeRequest::METHOD => Ok(Box::pin(ready(self.initialize(r)))),
             DiscoverRequest::METHOD => Ok(Box::pin(ready(self.discover(r)))),
             SetLevelRequest::METHOD => Ok(Box::pin(ready(self.set_level(r)))),
-            SubscriptionsListenRequest::METHOD => self.listen(r, rcx),
-            SubscribeRequest::METHOD => self.subscribe(r, rcx),
-            UnsubscribeRequest::METHOD => self.unsubscribe(r, rcx),
-            method => match for_method(method, Serve(self, r, rcx)) {
+            SubscriptionsListenRequest::METHOD => self.listen(r, origin),
+            SubscribeRequest::METHOD => self.subscribe(r, origin),
+            UnsubscribeRequest::METHOD => self.unsubscribe(r, origin),
+            method => match for_method(method, Serve(self, r, origin)) {
                 Ok(served) => served,
                 Err(_) if is_spec_method(method) => Err(ErrorData::method_not_found(method)),
-                Err(Serve(_, _, rcx)) => self.custom(r, rcx),
+                Err(Serve(_, _, origin)) => self.custom(r, origin),
             },
         }
     }
 }
 
 /// Serving one request, as a [`ForRequest`]: the type is chosen by the request's method.
-struct Serve<'a, 'r, H>(&'a Connection<H>, &'a IncomingRequest<'r>, EngineContext);
+struct Serve<'a, 'r, H>(&'a Connection<H>, &'a IncomingRequest<'r>, RequestOrigin);
 
 impl<H: ServerHandler> ForRequest for Serve<'_, '_, H> {
     type Output = Result<HandlerFuture<ServerReply>, ErrorData>;
 
     fn apply<R: HandlerRequest>(self) -> Self::Output {
-        let Serve(connection, request, rcx) = self;
-        connection.serve::<R>(request, rcx)
+        let Serve(connection, request, origin) = self;
+        connection.serve::<R>(request, origin)
     }
 }
 
@@ -614,9 +620,9 @@ impl<H: ServerHandler> Service for Connection<H> {
     fn handle_request(
         &self,
         request: IncomingRequest<'_>,
-        rcx: EngineContext,
+        origin: RequestOrigin,
     ) -> HandlerFuture<ServerReply> {
-        match self.route(request, rcx) {
+        match self.route(request, origin) {
             Ok(future) => future,
             Err(error) => Box::pin(ready(Err(error))),
         }

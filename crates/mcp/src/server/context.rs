@@ -3,9 +3,10 @@
 use std::any::type_name;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
+use parking_lot::Mutex;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -67,7 +68,7 @@ impl InputState {
     }
 
     pub(crate) fn take_pending(&self) -> BTreeMap<String, InputRequest> {
-        std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()))
+        std::mem::take(&mut *self.pending.lock())
     }
 }
 
@@ -406,7 +407,6 @@ impl RequestContext {
         input
             .pending
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
             .insert(key, wrap(R::from_params(params)));
         Err(Error::InputRequired)
     }

@@ -1,9 +1,10 @@
 //! The server core: what every connection of a server shares, and the state of one connection.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use parking_lot::Mutex;
 use serde_json::Value;
 
 use super::context::ClientFacts;
@@ -157,28 +158,24 @@ pub(crate) struct SessionState {
     subscriptions: Mutex<HashSet<String>>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 impl SessionState {
     pub fn log_level(&self) -> Option<LoggingLevel> {
-        *lock(&self.log_level)
+        *self.log_level.lock()
     }
 
     pub fn set_log_level(&self, level: LoggingLevel) {
-        *lock(&self.log_level) = Some(level);
+        *self.log_level.lock() = Some(level);
     }
 
     pub fn subscribe(&self, uri: String) {
-        lock(&self.subscriptions).insert(uri);
+        self.subscriptions.lock().insert(uri);
     }
 
     pub fn unsubscribe(&self, uri: &str) {
-        lock(&self.subscriptions).remove(uri);
+        self.subscriptions.lock().remove(uri);
     }
 
     pub fn is_subscribed(&self, uri: &str) -> bool {
-        lock(&self.subscriptions).contains(uri)
+        self.subscriptions.lock().contains(uri)
     }
 }

@@ -2,9 +2,10 @@
 //! Streamable HTTP.
 
 use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
+use parking_lot::Mutex;
 use reqwest::header;
 use reqwest::{Method, Url};
 use tokio::sync::mpsc;
@@ -13,7 +14,7 @@ use tokio::task::AbortHandle;
 use super::auth::BearerToken;
 use super::streamable::sniff;
 use super::{
-    CONNECTION_CLOSED, Common, HttpClientAuth, HttpReader, default_http_client, error_chain, lock,
+    CONNECTION_CLOSED, Common, HttpClientAuth, HttpReader, default_http_client, error_chain,
     parse_url,
 };
 use crate::error::{Error, Result};
@@ -205,14 +206,14 @@ impl Transport for SseClientTransport {
             connected.parser,
         ));
         let posts = tokio::spawn(sse_posts(inner.clone(), outgoing));
-        *lock(&inner.tasks) = vec![events.abort_handle(), posts.abort_handle()];
+        *inner.tasks.lock() = vec![events.abort_handle(), posts.abort_handle()];
         (reader, SseClientWriter { inner })
     }
 }
 
 impl TransportWriter for SseClientWriter {
     fn send(&self, message: Outgoing) -> Result<(), TransportClosed> {
-        match lock(&self.inner.outbox).as_ref() {
+        match self.inner.outbox.lock().as_ref() {
             Some(outbox) => outbox
                 .send(message)
                 .map_err(|_| TransportClosed(Some("the transport is closed".into()))),
@@ -222,11 +223,11 @@ impl TransportWriter for SseClientWriter {
 
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
-            lock(&self.inner.outbox).take();
-            for task in lock(&self.inner.tasks).drain(..) {
+            self.inner.outbox.lock().take();
+            for task in self.inner.tasks.lock().drain(..) {
                 task.abort();
             }
-            lock(&self.inner.incoming).take();
+            self.inner.incoming.lock().take();
         })
     }
 }
@@ -237,14 +238,16 @@ async fn sse_events(inner: Arc<SseInner>, mut response: reqwest::Response, mut p
         loop {
             match parser.next_event() {
                 Ok(Some(event)) if event.event == "message" => {
-                    if let Some(incoming) = lock(&inner.incoming).as_ref() {
+                    if let Some(incoming) = inner.incoming.lock().as_ref() {
                         let _ = incoming.send(Ok(event.data.into_bytes()));
                     }
                 }
                 Ok(Some(_)) => {}
                 Ok(None) => break,
                 Err(e) => {
-                    let _ = lock(&inner.incoming)
+                    let _ = inner
+                        .incoming
+                        .lock()
                         .as_ref()
                         .map(|tx| tx.send(Err(io::Error::other(e.to_string()))));
                 }
@@ -260,7 +263,7 @@ async fn sse_events(inner: Arc<SseInner>, mut response: reqwest::Response, mut p
         || "the server closed the event stream".to_owned(),
         |e| format!("the event stream broke: {e}"),
     );
-    if let Some(incoming) = lock(&inner.incoming).take() {
+    if let Some(incoming) = inner.incoming.lock().take() {
         let _ = incoming.send(Err(io::Error::new(io::ErrorKind::UnexpectedEof, reason)));
     }
 }
@@ -292,7 +295,7 @@ async fn sse_posts(inner: Arc<SseInner>, mut outgoing: mpsc::UnboundedReceiver<O
             )),
         };
         if let (Some(error), Some(id)) = (failure, request) {
-            if let Some(incoming) = lock(&inner.incoming).as_ref() {
+            if let Some(incoming) = inner.incoming.lock().as_ref() {
                 let _ = incoming.send(Ok(outgoing::error_response(Some(&id), &error)));
             }
         }

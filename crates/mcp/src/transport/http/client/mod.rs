@@ -15,7 +15,7 @@
 //! HTTP first and falls back to it, as the specification describes.
 
 use std::io;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -189,10 +189,6 @@ fn parse_url(url: &str) -> Result<Url> {
             "invalid MCP server URL {url:?}: the scheme must be http or https, not {other}"
         ))),
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The incoming half of the HTTP client transports: what arrived on any response.

@@ -12,7 +12,7 @@ use tokio::sync::oneshot;
 
 use super::auth::AuthFailure;
 use super::streamable::{DEFAULT_RECONNECT_DELAY, Inner, RECONNECT_ATTEMPTS, Sniffed};
-use super::{CONNECTION_CLOSED, error_chain, lock};
+use super::{CONNECTION_CLOSED, error_chain};
 use crate::jsonrpc::incoming::{self, IncomingMessage};
 use crate::transport::http::sse::Parser;
 use crate::transport::http::{LAST_EVENT_ID, MCP_SESSION_ID};
@@ -75,7 +75,7 @@ pub(super) fn learn_version(inner: &Inner, json: &[u8]) {
         }),
     }) = serde_json::from_slice(json)
     {
-        lock(&inner.state).protocol_version = Some(version);
+        inner.state.lock().protocol_version = Some(version);
     }
 }
 
@@ -92,7 +92,7 @@ pub(super) async fn post_request(
     if let Err(error) = outcome {
         inner.fail(&id, error);
     }
-    lock(&inner.state).in_flight.remove(&id);
+    inner.state.lock().in_flight.remove(&id);
 }
 
 pub(super) async fn run_request(
@@ -125,7 +125,7 @@ pub(super) async fn run_request(
     let status = response.status();
     if initialize && status.is_success() {
         if let Some(session_id) = response.headers().get(MCP_SESSION_ID) {
-            lock(&inner.state).session_id = Some(session_id.clone());
+            inner.state.lock().session_id = Some(session_id.clone());
         }
     }
     if status == StatusCode::ACCEPTED {

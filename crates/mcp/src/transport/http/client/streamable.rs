@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
+use parking_lot::Mutex;
 use reqwest::header::{self, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use tokio::sync::{mpsc, oneshot};
@@ -14,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::auth::BearerToken;
 use super::responses::{get_stream, learn_version, post_message, post_request};
-use super::{Common, HttpClientAuth, HttpReader, default_http_client, lock, parse_url};
+use super::{Common, HttpClientAuth, HttpReader, default_http_client, parse_url};
 use crate::error::Result;
 use crate::jsonrpc::incoming::{self, IncomingMessage};
 use crate::jsonrpc::outgoing;
@@ -23,7 +24,7 @@ use crate::transport::http::{
     encode_header_value, name_member, param_headers,
 };
 use crate::transport::{BoxFuture, Outgoing, Transport, TransportClosed, TransportWriter};
-use crate::types::{ErrorCode, ErrorData, ProtocolVersion, RequestId};
+use crate::types::{Era, ErrorCode, ErrorData, ProtocolVersion, RequestId};
 
 /// How a broken stream is resumed.
 pub(super) const RECONNECT_ATTEMPTS: u32 = 3;
@@ -169,7 +170,7 @@ impl Transport for StreamableHttpTransport {
             sender: Mutex::new(None),
             closed: CancellationToken::new(),
         });
-        *lock(&inner.sender) = Some(tokio::spawn(send_loop(inner.clone(), outgoing)));
+        *inner.sender.lock() = Some(tokio::spawn(send_loop(inner.clone(), outgoing)));
         (
             HttpReader {
                 rx,
@@ -182,7 +183,7 @@ impl Transport for StreamableHttpTransport {
 
 impl TransportWriter for StreamableHttpWriter {
     fn send(&self, message: Outgoing) -> Result<(), TransportClosed> {
-        match lock(&self.inner.outbox).as_ref() {
+        match self.inner.outbox.lock().as_ref() {
             Some(outbox) => outbox
                 .send(message)
                 .map_err(|_| TransportClosed(Some("the transport is closed".into()))),
@@ -197,8 +198,8 @@ impl TransportWriter for StreamableHttpWriter {
                 return;
             }
             // Let what was queued go out first (a last notification), briefly.
-            lock(&inner.outbox).take();
-            let sender = lock(&inner.sender).take();
+            inner.outbox.lock().take();
+            let sender = inner.sender.lock().take();
             if let Some(sender) = sender {
                 let abort = sender.abort_handle();
                 if tokio::time::timeout(Duration::from_secs(2), sender)
@@ -210,7 +211,7 @@ impl TransportWriter for StreamableHttpWriter {
             }
             inner.closed.cancel();
             let (session_id, version) = {
-                let mut state = lock(&inner.state);
+                let mut state = inner.state.lock();
                 for (_, request) in state.in_flight.drain() {
                     request.abort.abort();
                 }
@@ -242,7 +243,7 @@ impl TransportWriter for StreamableHttpWriter {
                     Err(_) => tracing::debug!("ending the session timed out"),
                 }
             }
-            lock(&inner.incoming).take();
+            inner.incoming.lock().take();
         })
     }
 }
@@ -289,8 +290,9 @@ pub(super) fn sniff(json: &[u8]) -> Sniffed {
     }
 }
 
+/// Whether the version a message names is of the stateless era ([`ProtocolVersion::era_of`]).
 pub(super) fn is_stateless(version: &str) -> bool {
-    ProtocolVersion::from_wire(version).is_some_and(|v| v.is_stateless())
+    ProtocolVersion::era_of(version) == Era::Stateless
 }
 
 /// Sends the messages in order: a request's POST runs on its own task, a notification's or
@@ -300,7 +302,7 @@ async fn send_loop(inner: Arc<Inner>, mut outgoing: mpsc::UnboundedReceiver<Outg
         let sniffed = sniff(&message.json);
         if let Some(id) = sniffed.request.clone() {
             let stateless = sniffed.version.as_deref().is_some_and(is_stateless);
-            let mut state = lock(&inner.state);
+            let mut state = inner.state.lock();
             state.stateless = stateless;
             if sniffed.method.as_deref() == Some("initialize") {
                 state.protocol_version = None;
@@ -324,7 +326,7 @@ async fn send_loop(inner: Arc<Inner>, mut outgoing: mpsc::UnboundedReceiver<Outg
             continue;
         }
         if let Some(cancelled) = &sniffed.cancelled {
-            let mut state = lock(&inner.state);
+            let mut state = inner.state.lock();
             match state.in_flight.remove(cancelled) {
                 Some(request) => {
                     // Closing the response stream: the cancellation itself in the stateless
@@ -345,7 +347,7 @@ async fn send_loop(inner: Arc<Inner>, mut outgoing: mpsc::UnboundedReceiver<Outg
             // on the GET stream only, and may drop them while none is open: open it before
             // the next request goes out.
             let opened = {
-                let mut state = lock(&inner.state);
+                let mut state = inner.state.lock();
                 (state.session_id.is_some() && state.get_stream.is_none()).then(|| {
                     let (opened, is_open) = oneshot::channel();
                     let task = tokio::spawn(get_stream(inner.clone(), Some(opened)));
@@ -363,7 +365,7 @@ async fn send_loop(inner: Arc<Inner>, mut outgoing: mpsc::UnboundedReceiver<Outg
 impl Inner {
     /// Hands a message to the session.
     pub(super) fn deliver(&self, message: Vec<u8>) {
-        if let Some(incoming) = lock(&self.incoming).as_ref() {
+        if let Some(incoming) = self.incoming.lock().as_ref() {
             let _ = incoming.send(Ok(message));
         }
     }
@@ -378,7 +380,7 @@ impl Inner {
         &self,
         request: reqwest::RequestBuilder,
     ) -> reqwest::RequestBuilder {
-        let state = lock(&self.state);
+        let state = self.state.lock();
         let mut request = request;
         if let Some(session_id) = &state.session_id {
             request = request.header(MCP_SESSION_ID, session_id.clone());
@@ -431,7 +433,7 @@ impl Inner {
         let Some(name) = &sniffed.name else {
             return Vec::new();
         };
-        let annotations = match lock(&self.state).tool_headers.get(name) {
+        let annotations = match self.state.lock().tool_headers.get(name) {
             Some(annotations) => annotations.clone(),
             None => return Vec::new(),
         };
@@ -471,7 +473,7 @@ impl Inner {
             return json;
         };
         let before = tools.len();
-        let mut state = lock(&self.state);
+        let mut state = self.state.lock();
         tools.retain(|tool| {
             let name = tool["name"].as_str().unwrap_or_default();
             match param_headers::annotations(&tool["inputSchema"]) {
@@ -508,7 +510,7 @@ impl Inner {
     ) -> ErrorData {
         let snippet: String = String::from_utf8_lossy(body).chars().take(300).collect();
         let url = &self.url;
-        let in_session = lock(&self.state).session_id.is_some();
+        let in_session = self.state.lock().session_id.is_some();
         let (code, message) = match status {
             StatusCode::NOT_FOUND if in_session => (
                 ErrorCode::INVALID_REQUEST,
