@@ -184,7 +184,7 @@ struct Shared<H> {
     public: AtomicBool,
     sessions: RwLock<HashMap<Arc<str>, Arc<HttpSession>>>,
     legacy: Mutex<HashMap<Arc<str>, legacy::LegacySession>>,
-    started: tokio::sync::OnceCell<Result<(), String>>,
+    started: tokio::sync::OnceCell<Result<(), Arc<Error>>>,
     stopped: tokio::sync::Mutex<bool>,
     shutdown: CancellationToken,
     sweeping: std::sync::Once,
@@ -390,9 +390,9 @@ impl<H: ServerHandler> Shared<H> {
         Ok(token)
     }
 
-    async fn ensure_started(&self) -> Result<(), String> {
+    async fn ensure_started(&self) -> Result<(), Arc<Error>> {
         self.started
-            .get_or_init(|| async { self.server.start().await.map_err(|e| e.to_string()) })
+            .get_or_init(|| async { self.server.start().await.map_err(Arc::new) })
             .await
             .clone()
     }

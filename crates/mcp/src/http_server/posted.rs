@@ -1,6 +1,7 @@
 //! What a POSTed body is: its kind and the members the HTTP layer routes and checks by, read
 //! without parsing the rest.
 
+use axum::http::header::ToStrError;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
@@ -92,11 +93,11 @@ pub(super) fn classify(body: &[u8]) -> Result<Posted, Response> {
 }
 
 /// A header as a string: `Err` when it is there but not visible ASCII.
-pub(super) fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, ()> {
-    match headers.get(name) {
-        None => Ok(None),
-        Some(value) => value.to_str().map(Some).map_err(|_| ()),
-    }
+pub(super) fn header<'a>(
+    headers: &'a HeaderMap,
+    name: &str,
+) -> Result<Option<&'a str>, ToStrError> {
+    headers.get(name).map(|value| value.to_str()).transpose()
 }
 
 /// Whether a version belongs to the stateless era, an unknown one included

@@ -14,6 +14,11 @@ use tokio::sync::mpsc;
 
 use super::respond::Frame;
 
+/// A stream that ended: its writers are gone, or its client stopped reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the event stream ended")]
+pub(super) struct StreamEnded;
+
 /// How much may wait in the queue of one response stream by default: 1 MiB.
 pub const DEFAULT_STREAM_BUFFER: usize = 1024 * 1024;
 
@@ -111,9 +116,9 @@ impl FrameRx {
 
     /// The next frame if one is there: `Ok(None)` when there is none yet, `Err` once the
     /// stream has ended.
-    pub fn try_recv(&mut self) -> Result<Option<Frame>, ()> {
+    pub fn try_recv(&mut self) -> Result<Option<Frame>, StreamEnded> {
         if self.overflowed() {
-            return Err(());
+            return Err(StreamEnded);
         }
         match self.rx.try_recv() {
             Ok(frame) => {
@@ -121,7 +126,7 @@ impl FrameRx {
                 Ok(Some(frame))
             }
             Err(mpsc::error::TryRecvError::Empty) => Ok(None),
-            Err(mpsc::error::TryRecvError::Disconnected) => Err(()),
+            Err(mpsc::error::TryRecvError::Disconnected) => Err(StreamEnded),
         }
     }
 

@@ -14,8 +14,8 @@ use futures::Stream;
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
 use super::ResponseMode;
-use super::queue::SendError;
 pub(super) use super::queue::{FrameRx, FrameTx};
+use super::queue::{SendError, StreamEnded};
 use crate::jsonrpc::outgoing;
 use crate::transport::http::sse;
 use crate::transport::{BoxFuture, Outgoing, OutgoingKind, TransportClosed, TransportWriter};
@@ -211,7 +211,7 @@ pub(super) async fn reply<G: Send + Unpin + 'static>(
             // Most handlers answer before the POST handler even waits.
             let frame = match rx.try_recv() {
                 Ok(Some(frame)) => Some(frame),
-                Err(()) => return ended_without_answer(),
+                Err(StreamEnded) => return ended_without_answer(),
                 Ok(None) => tokio::select! {
                     frame = rx.recv() => match frame {
                         Some(frame) => Some(frame),

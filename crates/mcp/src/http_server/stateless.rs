@@ -117,9 +117,8 @@ impl<H: ServerHandler> Shared<H> {
         }
         let body_version = posted.meta_version.as_deref().unwrap_or_default();
         let text = |name: &str| {
-            header(headers, name).map_err(|()| {
-                header_mismatch(format!("the {name} header holds invalid characters"))
-            })
+            header(headers, name)
+                .map_err(|_| header_mismatch(format!("the {name} header holds invalid characters")))
         };
         match text(MCP_PROTOCOL_VERSION)? {
             Some(version) if version == body_version => {}
@@ -215,7 +214,7 @@ impl<H: ServerHandler> Shared<H> {
                     .collect()
             },
         )
-        .map_err(header_mismatch)
+        .map_err(|mismatch| header_mismatch(mismatch.to_string()))
     }
 
     /// The annotated parameters of the server's tools, from its own `tools/list` (every page),

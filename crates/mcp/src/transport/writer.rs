@@ -140,7 +140,7 @@ impl TransportWriter for LineWriter {
             // again before it sleeps; otherwise write the burst here and now.
             if let Ok(mut out) = self.shared.out.try_lock() {
                 if let Err(failure) = write_pending(&self.shared, &mut out).await {
-                    mark_closed(&self.shared, Some(failure));
+                    mark_closed(&self.shared, Some(failure.to_string()));
                 }
             }
         })
@@ -183,7 +183,7 @@ impl TransportWriter for LineWriter {
 }
 
 /// Writes whatever is queued until the queue is empty; the caller holds the stream.
-async fn write_pending(shared: &Shared, out: &mut Output) -> Result<(), String> {
+async fn write_pending(shared: &Shared, out: &mut Output) -> std::io::Result<()> {
     loop {
         {
             let mut state = shared.state.lock();
@@ -198,7 +198,7 @@ async fn write_pending(shared: &Shared, out: &mut Output) -> Result<(), String> 
             stream.write_all(spare).await?;
             stream.flush().await
         };
-        written.await.map_err(|e| e.to_string())?;
+        written.await?;
         spare.clear();
         // Don't let one burst keep a huge buffer alive.
         if spare.capacity() > 4 * 1024 * 1024 {
@@ -233,7 +233,7 @@ async fn write_loop(shared: Arc<Shared>) {
         }
         let mut out = shared.out.lock().await;
         if let Err(failure) = write_pending(&shared, &mut out).await {
-            break Some(failure);
+            break Some(failure.to_string());
         }
         if closing && shared.state.lock().buf.is_empty() {
             let _ = out.stream.shutdown().await;

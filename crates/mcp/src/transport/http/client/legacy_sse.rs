@@ -19,7 +19,7 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::jsonrpc::outgoing;
-use crate::transport::http::sse::Parser;
+use crate::transport::http::sse::{Parser, TooLarge};
 use crate::transport::{BoxFuture, Outgoing, Transport, TransportClosed, TransportWriter};
 use crate::types::ErrorData;
 
@@ -58,6 +58,23 @@ impl std::fmt::Debug for SseClientTransport {
             )
             .finish()
     }
+}
+
+/// Why the event stream named no message endpoint.
+#[derive(Debug, thiserror::Error)]
+enum NoEndpoint {
+    /// An event was larger than the message size limit.
+    #[error(transparent)]
+    TooLarge(#[from] TooLarge),
+    /// The stream ended first.
+    #[error("the stream ended before the endpoint event")]
+    Ended,
+    /// Reading the stream failed.
+    #[error("{}", error_chain(.0))]
+    Read(reqwest::Error),
+    /// The server took too long.
+    #[error("no endpoint event within {ENDPOINT_TIMEOUT:?}")]
+    Late,
 }
 
 /// How long the server has to name its message endpoint.
@@ -104,21 +121,20 @@ impl SseClientTransport {
         let mut parser = Parser::new(self.common.max_message_size);
         let endpoint = tokio::time::timeout(ENDPOINT_TIMEOUT, async {
             loop {
-                while let Some(event) = parser.next_event().map_err(|e| e.to_string())? {
+                while let Some(event) = parser.next_event()? {
                     if event.event == "endpoint" {
-                        return Ok::<String, String>(event.data);
+                        return Ok(event.data);
                     }
                 }
                 match response.chunk().await {
                     Ok(Some(chunk)) => parser.push(&chunk),
-                    Ok(None) => return Err("the stream ended before the endpoint event".into()),
-                    Err(e) => return Err(error_chain(&e)),
+                    Ok(None) => return Err(NoEndpoint::Ended),
+                    Err(e) => return Err(NoEndpoint::Read(e)),
                 }
             }
         })
         .await
-        .map_err(|_| format!("no endpoint event within {ENDPOINT_TIMEOUT:?}"))
-        .and_then(|r| r)
+        .unwrap_or(Err(NoEndpoint::Late))
         .map_err(|e| Error::ConnectionClosed(Some(format!("SSE endpoint {url}: {e}"))))?;
         let endpoint = url.join(endpoint.trim()).map_err(|e| {
             Error::ProtocolViolation(format!("the endpoint event of {url} holds no URL: {e}"))

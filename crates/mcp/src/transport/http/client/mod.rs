@@ -34,7 +34,7 @@ pub const CONNECTION_CLOSED: ErrorCode = ErrorCode(-32000);
 /// The HTTP client shared by every transport that is not given one: rustls with the platform's
 /// certificate verifier (no system OpenSSL), TCP_NODELAY.
 fn default_http_client() -> Result<reqwest::Client> {
-    static CLIENT: std::sync::OnceLock<std::result::Result<reqwest::Client, String>> =
+    static CLIENT: std::sync::OnceLock<std::result::Result<reqwest::Client, Arc<reqwest::Error>>> =
         std::sync::OnceLock::new();
     CLIENT
         .get_or_init(|| {
@@ -42,10 +42,13 @@ fn default_http_client() -> Result<reqwest::Client> {
                 .tcp_nodelay(true)
                 .connect_timeout(Duration::from_secs(30))
                 .build()
-                .map_err(|e| error_chain(&e))
+                .map_err(Arc::new)
         })
         .clone()
-        .map_err(|e| Error::other(format!("could not set up the HTTP client: {e}")))
+        .map_err(|e| {
+            let why = error_chain(&*e);
+            Error::other(format!("could not set up the HTTP client: {why}"))
+        })
 }
 
 /// What both transports are configured with.

@@ -205,18 +205,16 @@ pub(super) async fn run_request(
         match resume(inner, &last_event_id).await {
             Ok(mut resumed) => {
                 attempts = 0;
+                // The resumed stream keeps the reconnection delay until it sets its own.
                 let mut resumed_parser = Parser::new(inner.common.max_message_size);
+                resumed_parser.set_retry(parser.retry());
                 if read_events(inner, &mut resumed, &mut resumed_parser, Some(&answer)).await? {
                     return Ok(());
                 }
                 if let Some(id) = resumed_parser.last_event_id() {
                     last_event_id = id.to_owned();
                 }
-                if let Some(retry) = resumed_parser.retry() {
-                    parser = Parser::new(inner.common.max_message_size);
-                    parser.push(format!("retry: {retry}\n\n").as_bytes());
-                    let _ = parser.next_event();
-                }
+                parser = resumed_parser;
             }
             Err(error) if attempts >= RECONNECT_ATTEMPTS => return Err(error),
             Err(error) => {
