@@ -185,29 +185,48 @@ pub trait TokenVerifier: Send + Sync + 'static {
     ) -> impl Future<Output = Result<AccessToken, InvalidToken>> + Send;
 }
 
-/// The access token of the requests a session serves, as the transport last saw it (an HTTP
-/// session's requests may come with refreshed tokens of the same principal).
+/// The access token of the requests a connection serves, as its host last saw it: what a host
+/// that checks tokens attaches to the connection (or the single exchange) it hands the server,
+/// and where handlers find the token ([`RequestContext::access_token`]). An HTTP session's
+/// requests may come with refreshed tokens of the same principal: [`set`](Self::set) replaces
+/// it.
+///
+/// ```
+/// use std::sync::Arc;
+/// use mcp::auth::{AccessToken, TokenSlot};
+///
+/// let slot = TokenSlot::new(Some(Arc::new(AccessToken::new("t0k3n", "my-client", ["read"]))));
+/// // `server.connect_with(transport, slot.extensions())`, or the `extensions` of `serve_one`.
+/// let extensions = slot.extensions();
+/// assert_eq!(slot.get().unwrap().client_id, "my-client");
+/// # let _ = extensions;
+/// ```
+///
+/// [`RequestContext::access_token`]: crate::server::RequestContext::access_token
 #[derive(Debug, Clone, Default)]
-pub(crate) struct TokenSlot(Arc<RwLock<Option<Arc<AccessToken>>>>);
+pub struct TokenSlot(Arc<RwLock<Option<Arc<AccessToken>>>>);
 
 impl TokenSlot {
     /// A slot holding `token`.
-    pub(crate) fn new(token: Option<Arc<AccessToken>>) -> Self {
+    pub fn new(token: Option<Arc<AccessToken>>) -> Self {
         Self(Arc::new(RwLock::new(token)))
     }
 
     /// Replaces the token.
-    pub(crate) fn set(&self, token: Option<Arc<AccessToken>>) {
+    pub fn set(&self, token: Option<Arc<AccessToken>>) {
         *self.0.write() = token;
     }
 
     /// The token now.
-    pub(crate) fn get(&self) -> Option<Arc<AccessToken>> {
+    pub fn get(&self) -> Option<Arc<AccessToken>> {
         self.0.read().clone()
     }
 
-    /// Extensions carrying this slot.
-    pub(crate) fn extensions(&self) -> Extensions {
+    /// Extensions carrying this slot, for [`Server::connect_with`] or [`Server::serve_one`].
+    ///
+    /// [`Server::connect_with`]: crate::server::Server::connect_with
+    /// [`Server::serve_one`]: crate::server::Server::serve_one
+    pub fn extensions(&self) -> Extensions {
         let mut extensions = Extensions::new();
         extensions.insert(self.clone());
         extensions

@@ -5,8 +5,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
-
 use super::handler::{self, ClientService};
 use super::{Callbacks, Client, ClientInner, negotiate};
 use crate::error::{Error, Result};
@@ -217,7 +215,7 @@ impl ClientBuilder {
                 .data
                 .as_ref()
                 .and_then(|d| d.get("httpStatus"))
-                .and_then(Value::as_u64)
+                .and_then(serde_json::Value::as_u64)
                 .is_some_and(|status| matches!(status, 400 | 404 | 405)),
             _ => false,
         };

@@ -32,6 +32,7 @@
 //! arguments struct ([`ToolDef::new`]), or from functions of the raw values
 //! ([`ResourceTemplateDef::new`], [`PromptDef::new`]).
 
+mod builder;
 mod context;
 mod media;
 mod prompt;
@@ -46,13 +47,14 @@ pub mod __private;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::future::Future;
-use std::sync::{Arc, OnceLock, Weak};
+use std::sync::{Arc, Weak};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use indexmap::IndexMap;
-use parking_lot::{Mutex, RwLock};
+use parking_lot::RwLock;
 
+pub use self::builder::FastMcpBuilder;
 pub use self::context::{Context, Elicitation, requested_schema};
 pub use self::media::{Audio, Image};
 pub use self::prompt::{IntoPromptResult, Message, PromptDef, PromptFn};
@@ -64,9 +66,7 @@ pub use self::tool::{IntoContents, IntoToolOutput, Json, ToolDef, ToolFn, tool_e
 pub use self::uri_template::{UriTemplate, UriTemplateError};
 
 use crate::error::{Error, Result};
-use crate::server::{
-    Lifespan, RequestContext, Server, ServerBuilder, ServerHandler, ServerNotifier,
-};
+use crate::server::{RequestContext, Server, ServerHandler, ServerNotifier};
 use crate::transport::BoxFuture;
 use crate::transport::Transport;
 use crate::types::{
@@ -89,10 +89,6 @@ pub type CompleteFn = Arc<
         + Send
         + Sync,
 >;
-
-/// Puts the lifespan on the server builder (its state type is known only where it was given).
-type ApplyLifespan =
-    Box<dyn FnOnce(ServerBuilder<FastHandler>) -> ServerBuilder<FastHandler> + Send>;
 
 /// A resource as [`FastMcp::add_resource`] takes it: at a fixed URI, or a template.
 #[derive(Debug, Clone)]
@@ -132,25 +128,25 @@ pub struct FastMcp {
     inner: Arc<Registry>,
 }
 
+/// What a [`FastMcp`] holds: its configuration, set once by the builder, the definitions,
+/// which change while it serves, and the low-level server serving them.
 struct Registry {
-    info: Mutex<Implementation>,
-    instructions: Mutex<Option<String>>,
-    dependencies: Mutex<Vec<String>>,
-    lifespan: Mutex<Option<ApplyLifespan>>,
-    page_size: Mutex<usize>,
+    /// The packages the server needs (metadata for `mcp install --with`).
+    dependencies: Vec<String>,
+    /// How many items one page of a list holds.
+    page_size: usize,
     tools: RwLock<IndexMap<String, Arc<ToolDef>>>,
     resources: RwLock<IndexMap<String, Arc<ResourceDef>>>,
     templates: RwLock<IndexMap<String, Arc<ResourceTemplateDef>>>,
     prompts: RwLock<IndexMap<String, Arc<PromptDef>>>,
     completions: RwLock<HashMap<(String, String), CompleteFn>>,
-    server: OnceLock<Server<FastHandler>>,
-    notifier: OnceLock<ServerNotifier>,
+    server: Server<FastHandler>,
 }
 
 impl fmt::Debug for FastMcp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FastMcp")
-            .field("info", &*self.inner.info.lock())
+            .field("info", self.inner.server.info())
             .field("tools", &self.inner.tools.read().keys().collect::<Vec<_>>())
             .finish()
     }
@@ -166,89 +162,47 @@ fn completion_key(reference: &Reference, argument: &str) -> (String, String) {
 }
 
 impl FastMcp {
-    /// A server called `name`, with nothing in it yet.
+    /// A server called `name`, with nothing in it yet; [`builder`](Self::builder) sets its
+    /// version, instructions, lifespan and the rest first.
     pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            inner: Arc::new(Registry {
-                info: Mutex::new(Implementation::new(name, env!("CARGO_PKG_VERSION"))),
-                instructions: Mutex::new(None),
-                dependencies: Mutex::new(Vec::new()),
-                lifespan: Mutex::new(None),
-                page_size: Mutex::new(DEFAULT_PAGE_SIZE),
-                tools: RwLock::default(),
-                resources: RwLock::default(),
-                templates: RwLock::default(),
-                prompts: RwLock::default(),
-                completions: RwLock::default(),
-                server: OnceLock::new(),
-                notifier: OnceLock::new(),
-            }),
-        }
+        Self::builder(name).build()
     }
 
-    /// The server's version (the default is this SDK's).
-    pub fn with_version(self, version: impl Into<String>) -> Self {
-        self.inner.info.lock().version = version.into();
-        self
-    }
-
-    /// A human-readable title for the server.
-    pub fn with_title(self, title: impl Into<String>) -> Self {
-        self.inner.info.lock().title = Some(title.into());
-        self
-    }
-
-    /// How to use the server, for the model.
-    pub fn with_instructions(self, instructions: impl Into<String>) -> Self {
-        *self.inner.instructions.lock() = Some(instructions.into());
-        self
-    }
-
-    /// Packages the server needs, kept as metadata (`mcp install --with` can use them).
-    pub fn with_dependencies<I, S>(self, dependencies: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.inner
-            .dependencies
-            .lock()
-            .extend(dependencies.into_iter().map(Into::into));
-        self
-    }
-
-    /// Set-up and tear-down around the server's life; tools reach the state with
-    /// [`Context::lifespan`](crate::server::RequestContext::lifespan).
-    pub fn with_lifespan(self, lifespan: impl Lifespan) -> Self {
-        *self.inner.lifespan.lock() = Some(Box::new(move |builder| builder.lifespan(lifespan)));
-        self
-    }
-
-    /// How many items one page of a list holds (default 100).
-    pub fn with_page_size(self, page_size: usize) -> Self {
-        *self.inner.page_size.lock() = page_size.max(1);
-        self
+    /// Starts configuring a server called `name`: the Python SDK's
+    /// `FastMCP("Demo", instructions=..., lifespan=...)`.
+    ///
+    /// ```
+    /// use mcp::fastmcp::FastMcp;
+    ///
+    /// let mcp = FastMcp::builder("Demo")
+    ///     .version("1.2.0")
+    ///     .instructions("Tools for the demo")
+    ///     .dependencies(["pandas"])
+    ///     .build();
+    /// assert_eq!(mcp.info().version, "1.2.0");
+    /// assert_eq!(mcp.dependencies(), ["pandas"]);
+    /// ```
+    pub fn builder(name: impl Into<String>) -> FastMcpBuilder {
+        FastMcpBuilder::new(name)
     }
 
     /// The server's name and version.
     pub fn info(&self) -> Implementation {
-        self.inner.info.lock().clone()
+        self.inner.server.info().clone()
     }
 
     /// The instructions, if any.
     pub fn instructions(&self) -> Option<String> {
-        self.inner.instructions.lock().clone()
+        self.inner.server.instructions().map(str::to_owned)
     }
 
     /// The packages the server needs.
     pub fn dependencies(&self) -> Vec<String> {
-        self.inner.dependencies.lock().clone()
+        self.inner.dependencies.clone()
     }
 
     fn changed(&self, event: fn(&ServerNotifier)) {
-        if let Some(notifier) = self.inner.notifier.get() {
-            event(notifier);
-        }
+        event(self.inner.server.notifier());
     }
 
     /// Adds a tool (replacing one of the same name).
@@ -361,9 +315,7 @@ impl FastMcp {
 
     /// Tells the clients subscribed to `uri` that it changed (`notifications/resources/updated`).
     pub fn notify_resource_updated(&self, uri: impl Into<String>) {
-        if let Some(notifier) = self.inner.notifier.get() {
-            notifier.resource_updated(uri);
-        }
+        self.inner.server.notifier().resource_updated(uri);
     }
 
     /// The tools, in the order they were added.
@@ -432,27 +384,9 @@ impl FastMcp {
                 .any(|t| t.pattern().matches(uri).is_some())
     }
 
-    /// The low-level [`Server`] serving this one (built on first use; the configuration set
-    /// with the `with_*` methods is taken then).
+    /// The low-level [`Server`] serving this one.
     pub fn server(&self) -> Server<FastHandler> {
-        self.inner
-            .server
-            .get_or_init(|| {
-                let handler = FastHandler {
-                    registry: Arc::downgrade(&self.inner),
-                };
-                let mut builder = Server::builder(String::new(), handler).info(self.info());
-                if let Some(instructions) = self.instructions() {
-                    builder = builder.instructions(instructions);
-                }
-                if let Some(lifespan) = self.inner.lifespan.lock().take() {
-                    builder = lifespan(builder);
-                }
-                let server = builder.build();
-                let _ = self.inner.notifier.set(server.notifier().clone());
-                server
-            })
-            .clone()
+        self.inner.server.clone()
     }
 
     /// Serves on this process's stdin/stdout until the client closes them.
@@ -550,7 +484,7 @@ impl FastHandler {
     }
 
     fn page_size(&self, mcp: &FastMcp) -> usize {
-        *mcp.inner.page_size.lock()
+        mcp.inner.page_size
     }
 }
 

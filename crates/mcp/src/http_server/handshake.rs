@@ -104,6 +104,7 @@ impl<H: ServerHandler> Shared<H> {
     }
 
     /// Refuses a new WebSocket connection past `max_sessions`.
+    #[cfg(feature = "ws-server")]
     pub(super) fn refuse_new_connection_past_session_limit(&self) -> Result<(), Response> {
         let streamable = self.sessions.read();
         let legacy = self.legacy.lock();

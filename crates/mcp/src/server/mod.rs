@@ -130,6 +130,11 @@ impl<H: ServerHandler> Server<H> {
         &self.core.config.info
     }
 
+    /// How to use the server, for the model, if it says.
+    pub fn instructions(&self) -> Option<&str> {
+        self.core.config.instructions.as_deref()
+    }
+
     /// Sends change notifications to every connected client that asked for them.
     pub fn notifier(&self) -> &crate::server::ServerNotifier {
         &self.core.notifier
