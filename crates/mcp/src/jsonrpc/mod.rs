@@ -9,15 +9,17 @@
 
 mod extensions;
 pub mod incoming;
+mod options;
 pub mod outgoing;
 mod peer;
 mod session;
 
 pub use extensions::Extensions;
+pub use options::SessionOptions;
 pub use peer::{Peer, PendingRequest, Progress, ProgressCallback, RequestOptions};
 pub use session::{
     Exchange, HandlerFuture, IncomingNotification, IncomingRequest, RequestOrigin, Service,
-    Session, SessionOptions, parse_params,
+    Session, parse_params,
 };
 pub(crate) use session::{meta_version, names_stateless_version};
 

@@ -15,8 +15,8 @@ use tokio::sync::{oneshot, watch};
 use tokio::task::AbortHandle;
 
 use super::extensions::Extensions;
+use super::options::SessionOptions;
 use super::outgoing;
-use super::session::SessionOptions;
 use crate::error::{Error, Result};
 use crate::transport::{Outgoing, OutgoingKind, TransportWriter};
 use crate::types::{ErrorData, RequestId};

@@ -6,7 +6,6 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::task::{Context, Poll, Waker};
-use std::time::Duration;
 
 use futures::FutureExt;
 use serde::Serialize;
@@ -17,12 +16,12 @@ use tokio_util::task::TaskTracker;
 
 use super::extensions::Extensions;
 use super::incoming::{self, IncomingMessage};
+use super::options::SessionOptions;
 use super::outgoing;
 use super::peer::{Peer, Pending, Progress, Reply};
 use crate::error::Result;
 use crate::transport::{
-    BoxFuture, DEFAULT_MAX_MESSAGE_SIZE, Incoming, Outgoing, OutgoingKind, Transport,
-    TransportReader, TransportWriter,
+    BoxFuture, Incoming, Outgoing, OutgoingKind, Transport, TransportReader, TransportWriter,
 };
 use crate::types::{Era, ErrorCode, ErrorData, ProtocolVersion, RequestId};
 
@@ -125,28 +124,6 @@ pub struct RequestOrigin {
     pub id: RequestId,
     /// The other end of the session.
     pub peer: Peer,
-}
-
-/// Options of a session.
-#[derive(Debug, Clone)]
-pub struct SessionOptions {
-    /// Time limit for our requests to the peer, unless a request sets its own. `None` waits
-    /// forever.
-    pub request_timeout: Option<Duration>,
-    /// Incoming messages longer than this are refused with an error.
-    pub max_message_size: usize,
-    /// After the peer closes, how long in-flight handlers may still run before they are stopped.
-    pub drain_timeout: Duration,
-}
-
-impl Default for SessionOptions {
-    fn default() -> Self {
-        Self {
-            request_timeout: Some(Duration::from_secs(60)),
-            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
-            drain_timeout: Duration::from_secs(10),
-        }
-    }
 }
 
 /// A running session: its peer handle and the task that reads from the transport.

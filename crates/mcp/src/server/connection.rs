@@ -12,8 +12,8 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::context::{ClientFacts, ContextInner, InputState, LogGate, RequestContext};
-use super::core::{Handshake, ServerCore, SessionState};
+use super::context::{ContextInner, InputState, LogGate, RequestContext};
+use super::core::{ClientFacts, Handshake, ServerCore, SessionState, forward_to_session};
 use super::handler::{Eras, ForRequest, HandlerRequest, ServerHandler, for_method};
 use super::notifier;
 use super::request_state::{Binding, params_digest};
@@ -105,7 +105,7 @@ impl<H: ServerHandler> Connection<H> {
 
     /// Passes the server's events on to this connection's client until it closes.
     pub fn forward_events(&self, peer: Peer) {
-        notifier::forward_to_session(self.core.notifier.subscribe(), peer, self.session.clone());
+        forward_to_session(self.core.notifier.subscribe(), peer, self.session.clone());
     }
 
     /// The stateless-era version a request's `_meta` names, when it names one this server

@@ -10,7 +10,7 @@ use parking_lot::Mutex;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::core::{ServerCore, SessionState};
+use super::core::{ClientFacts, ServerCore, SessionState};
 use super::notifier::ServerNotifier;
 use crate::error::{Error, Result};
 use crate::jsonrpc::{Peer, RequestOptions};
@@ -21,15 +21,6 @@ use crate::types::{
     LoggingMessageNotificationParams, ProgressNotificationParams, ProgressToken, ProtocolVersion,
     Request, RequestId, RequestMeta, RootsCapability, SamplingCapability,
 };
-
-/// What the server knows about the client a request came from.
-#[derive(Debug, Clone, Default)]
-pub struct ClientFacts {
-    /// The capabilities the client declared (at `initialize`, or in this request's `_meta`).
-    pub capabilities: ClientCapabilities,
-    /// The client's name and version, when it said.
-    pub info: Option<Implementation>,
-}
 
 /// Where the log threshold of a request comes from.
 #[derive(Debug)]

@@ -6,14 +6,17 @@ use std::time::Duration;
 
 use parking_lot::Mutex;
 use serde_json::Value;
+use tokio::sync::broadcast;
 
-use super::context::ClientFacts;
 use super::lifespan::{AnyState, ErasedLifespan};
-use super::notifier::ServerNotifier;
+use super::notifier::{ServerEvent, ServerNotifier, next_events};
 use super::request_state::RequestStateKey;
 use crate::error::{Error, Result};
-use crate::jsonrpc::SessionOptions;
-use crate::types::{CacheScope, Implementation, LoggingLevel, ProtocolVersion, ServerCapabilities};
+use crate::jsonrpc::{Peer, SessionOptions};
+use crate::types::{
+    CacheScope, ClientCapabilities, Implementation, LoggingLevel, ProtocolVersion,
+    ServerCapabilities,
+};
 
 /// How long, and by whom, a cacheable stateless-era result may be cached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +35,15 @@ impl Default for CacheHint {
             scope: CacheScope::Private,
         }
     }
+}
+
+/// What the server knows about the client a request came from.
+#[derive(Debug, Clone, Default)]
+pub struct ClientFacts {
+    /// The capabilities the client declared (at `initialize`, or in this request's `_meta`).
+    pub capabilities: ClientCapabilities,
+    /// The client's name and version, when it said.
+    pub info: Option<Implementation>,
 }
 
 /// What the builder sets: the server's identity and policies.
@@ -178,4 +190,36 @@ impl SessionState {
     pub fn is_subscribed(&self, uri: &str) -> bool {
         self.subscriptions.lock().contains(uri)
     }
+}
+
+/// Passes the events on to a handshake-era connection until it closes: to an initialized
+/// client, resource updates only where it subscribed.
+pub(super) fn forward_to_session(
+    mut events: broadcast::Receiver<ServerEvent>,
+    peer: Peer,
+    session: Arc<SessionState>,
+) {
+    tokio::spawn(async move {
+        let closed = peer.closed();
+        tokio::pin!(closed);
+        loop {
+            let batch = tokio::select! {
+                _ = &mut closed => return,
+                batch = next_events(&mut events) => batch,
+            };
+            let Some(batch) = batch else { return };
+            if session.handshake.get().is_none() {
+                continue;
+            }
+            for event in batch {
+                if let ServerEvent::ResourceUpdated(uri) = &event {
+                    if !session.is_subscribed(uri) {
+                        continue;
+                    }
+                }
+                let (method, params) = event.notification();
+                let _ = peer.notify(method, params.as_ref());
+            }
+        }
+    });
 }

@@ -36,8 +36,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use self::connection::ServerReply;
-pub use self::context::{ClientFacts, RequestContext};
-pub use self::core::CacheHint;
+pub use self::context::RequestContext;
+pub use self::core::{CacheHint, ClientFacts};
 pub use self::handler::{
     Capability, Eras, HandlerRequest, ServerHandler, check_list_changed, derive_capabilities,
 };

@@ -1,12 +1,9 @@
 //! Telling connected clients that something changed.
 
-use std::sync::Arc;
-
 use serde_json::Value;
 use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::core::SessionState;
 use crate::jsonrpc::Peer;
 use crate::types::meta::SUBSCRIPTION_ID;
 use crate::types::{RequestId, SubscriptionFilter};
@@ -80,7 +77,7 @@ const EVERY_LIST: [ServerEvent; 3] = [
 
 impl ServerEvent {
     /// The notification that announces the event, and its params.
-    fn notification(&self) -> (&'static str, Option<Value>) {
+    pub(super) fn notification(&self) -> (&'static str, Option<Value>) {
         match self {
             ServerEvent::ToolsListChanged => ("notifications/tools/list_changed", None),
             ServerEvent::PromptsListChanged => ("notifications/prompts/list_changed", None),
@@ -107,44 +104,14 @@ impl ServerEvent {
 }
 
 /// The next event, or the list changes when some were lost; `None` once the server is gone.
-async fn next_events(events: &mut broadcast::Receiver<ServerEvent>) -> Option<Vec<ServerEvent>> {
+pub(super) async fn next_events(
+    events: &mut broadcast::Receiver<ServerEvent>,
+) -> Option<Vec<ServerEvent>> {
     match events.recv().await {
         Ok(event) => Some(vec![event]),
         Err(RecvError::Lagged(_)) => Some(EVERY_LIST.to_vec()),
         Err(RecvError::Closed) => None,
     }
-}
-
-/// Passes the events on to a handshake-era connection until it closes: to an initialized
-/// client, resource updates only where it subscribed.
-pub(super) fn forward_to_session(
-    mut events: broadcast::Receiver<ServerEvent>,
-    peer: Peer,
-    session: Arc<SessionState>,
-) {
-    tokio::spawn(async move {
-        let closed = peer.closed();
-        tokio::pin!(closed);
-        loop {
-            let batch = tokio::select! {
-                _ = &mut closed => return,
-                batch = next_events(&mut events) => batch,
-            };
-            let Some(batch) = batch else { return };
-            if session.handshake.get().is_none() {
-                continue;
-            }
-            for event in batch {
-                if let ServerEvent::ResourceUpdated(uri) = &event {
-                    if !session.is_subscribed(uri) {
-                        continue;
-                    }
-                }
-                let (method, params) = event.notification();
-                let _ = peer.notify(method, params.as_ref());
-            }
-        }
-    });
 }
 
 /// Streams the events `filter` wants to the `subscriptions/listen` request `id`, tagged with

@@ -12,10 +12,9 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 use super::auth::BearerToken;
-use super::streamable::sniff;
 use super::{
     CONNECTION_CLOSED, Common, HttpClientAuth, HttpReader, default_http_client, error_chain,
-    parse_url,
+    parse_url, sniff,
 };
 use crate::error::{Error, Result};
 use crate::jsonrpc::outgoing;

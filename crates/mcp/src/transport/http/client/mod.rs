@@ -24,8 +24,10 @@ use tokio::sync::mpsc;
 
 use self::auth::{AuthFailure, MAX_AUTH_RETRIES};
 use crate::error::{Error, Result};
+use crate::jsonrpc::incoming::{self, IncomingMessage};
+use crate::transport::http::{ParamsSniff, as_string, name_member};
 use crate::transport::{DEFAULT_MAX_MESSAGE_SIZE, Incoming, TransportReader};
-use crate::types::ErrorCode;
+use crate::types::{Era, ErrorCode, ProtocolVersion, RequestId};
 
 /// A JSON-RPC error code of this transport: the connection failed, or a stream ended before
 /// the answer (the same code as the Python SDK's `CONNECTION_CLOSED`).
@@ -232,8 +234,56 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
 mod auth;
 mod legacy_sse;
 mod responses;
+mod state;
 mod streamable;
 
 pub use self::auth::{AuthChallenge, HttpClientAuth};
 pub use self::legacy_sse::{SseClientTransport, SseClientWriter};
 pub use self::streamable::{StreamableHttpTransport, StreamableHttpWriter};
+
+/// What the transport needs to know about an outgoing message.
+struct Sniffed {
+    request: Option<RequestId>,
+    method: Option<String>,
+    name: Option<String>,
+    version: Option<String>,
+    cancelled: Option<RequestId>,
+}
+
+fn sniff(json: &[u8]) -> Sniffed {
+    let (request, method, params) = match incoming::parse(json) {
+        IncomingMessage::Request { id, method, params } => (Some(id), Some(method), params),
+        IncomingMessage::Notification { method, params } => (None, Some(method), params),
+        _ => (None, None, None),
+    };
+    let sniff = ParamsSniff::of(params);
+    let name = method.as_deref().and_then(name_member).and_then(|member| {
+        let raw = if member == "uri" {
+            sniff.uri
+        } else {
+            sniff.name
+        };
+        raw.and_then(as_string)
+    });
+    Sniffed {
+        version: sniff
+            .meta()
+            .and_then(|m| m.protocol_version)
+            .and_then(as_string),
+        cancelled: (method.as_deref() == Some("notifications/cancelled"))
+            .then(|| {
+                sniff
+                    .request_id
+                    .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            })
+            .flatten(),
+        request,
+        name,
+        method: method.map(|m| m.into_owned()),
+    }
+}
+
+/// Whether the version a message names is of the stateless era ([`ProtocolVersion::era_of`]).
+fn is_stateless(version: &str) -> bool {
+    ProtocolVersion::era_of(version) == Era::Stateless
+}

@@ -10,13 +10,18 @@ use reqwest::header;
 use reqwest::{Method, StatusCode};
 use tokio::sync::oneshot;
 
+use super::Sniffed;
 use super::auth::AuthFailure;
-use super::streamable::{DEFAULT_RECONNECT_DELAY, Inner, RECONNECT_ATTEMPTS, Sniffed};
+use super::state::Inner;
 use super::{CONNECTION_CLOSED, error_chain};
 use crate::jsonrpc::incoming::{self, IncomingMessage};
 use crate::transport::http::sse::Parser;
 use crate::transport::http::{LAST_EVENT_ID, MCP_SESSION_ID};
 use crate::types::{ErrorData, RequestId};
+
+/// How a broken stream is resumed.
+pub(super) const RECONNECT_ATTEMPTS: u32 = 3;
+pub(super) const DEFAULT_RECONNECT_DELAY: Duration = Duration::from_secs(1);
 
 /// POSTs a notification or a response (answered with 202).
 pub(super) async fn post_message(inner: &Inner, body: Vec<u8>) {
@@ -55,27 +60,6 @@ pub(super) fn answers(json: &[u8], id: &RequestId) -> bool {
             id: Some(answered), ..
         } => &answered == id,
         _ => false,
-    }
-}
-
-/// Learns the agreed version from the answer to `initialize`.
-pub(super) fn learn_version(inner: &Inner, json: &[u8]) {
-    #[derive(serde::Deserialize)]
-    struct Answer {
-        result: Option<Initialized>,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Initialized {
-        protocol_version: Option<String>,
-    }
-    if let Ok(Answer {
-        result: Some(Initialized {
-            protocol_version: Some(version),
-        }),
-    }) = serde_json::from_slice(json)
-    {
-        inner.state.lock().protocol_version = Some(version);
     }
 }
 
