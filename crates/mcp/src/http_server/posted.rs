@@ -8,7 +8,7 @@ use axum::response::Response;
 use super::respond;
 use crate::jsonrpc::incoming::{self, IncomingMessage};
 use crate::jsonrpc::outgoing;
-use crate::transport::http::{ParamsSniff, as_string, name_member};
+use crate::transport::http::{ParamsSniff, as_string};
 use crate::types::{Era, ProtocolVersion, RequestId};
 
 /// What a POST body turned out to be.
@@ -59,14 +59,7 @@ pub(super) fn classify(body: &[u8]) -> Result<Posted, Response> {
     };
     let sniff = ParamsSniff::of(params);
     let meta = sniff.meta();
-    let name = method.as_deref().and_then(name_member).map(|member| {
-        let raw = if member == "uri" {
-            sniff.uri
-        } else {
-            sniff.name
-        };
-        raw.and_then(as_string)
-    });
+    let name = method.as_deref().and_then(|m| sniff.mirrored_name(m));
     Ok(Posted {
         kind,
         name,

@@ -120,6 +120,15 @@ impl<'a> ParamsSniff<'a> {
             .unwrap_or_default()
     }
 
+    /// The member an `Mcp-Name` header mirrors for `method` (`name`, or `uri` for
+    /// `resources/read`), as a string: `None` when the method has none, `Some(None)` when the
+    /// params lack it or it is not a string.
+    pub(crate) fn mirrored_name(&self, method: &str) -> Option<Option<String>> {
+        let member = name_member(method)?;
+        let raw = if member == "uri" { self.uri } else { self.name };
+        Some(raw.and_then(as_string))
+    }
+
     /// The `_meta` members, when `_meta` is an object.
     pub(crate) fn meta(&self) -> Option<MetaSniff<'a>> {
         self.meta

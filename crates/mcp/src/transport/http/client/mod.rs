@@ -25,7 +25,7 @@ use tokio::sync::mpsc;
 use self::auth::{AuthFailure, MAX_AUTH_RETRIES};
 use crate::error::{Error, Result};
 use crate::jsonrpc::incoming::{self, IncomingMessage};
-use crate::transport::http::{ParamsSniff, as_string, name_member};
+use crate::transport::http::{ParamsSniff, as_string};
 use crate::transport::{DEFAULT_MAX_MESSAGE_SIZE, Incoming, TransportReader};
 use crate::types::{Era, ErrorCode, ProtocolVersion, RequestId};
 
@@ -257,14 +257,10 @@ fn sniff(json: &[u8]) -> Sniffed {
         _ => (None, None, None),
     };
     let sniff = ParamsSniff::of(params);
-    let name = method.as_deref().and_then(name_member).and_then(|member| {
-        let raw = if member == "uri" {
-            sniff.uri
-        } else {
-            sniff.name
-        };
-        raw.and_then(as_string)
-    });
+    let name = method
+        .as_deref()
+        .and_then(|m| sniff.mirrored_name(m))
+        .flatten();
     Sniffed {
         version: sniff
             .meta()
