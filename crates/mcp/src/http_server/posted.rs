@@ -63,21 +63,12 @@ pub(super) fn classify(body: &[u8]) -> Result<Posted, Response> {
     Ok(Posted {
         kind,
         name,
-        meta_version: meta
-            .as_ref()
-            .and_then(|m| m.protocol_version)
-            .and_then(as_string),
+        meta_version: sniff.meta_version(),
         meta_capabilities: meta
             .as_ref()
             .is_some_and(|m| m.client_capabilities.is_some()),
         meta_object: meta.is_some(),
-        cancelled: (method.as_deref() == Some("notifications/cancelled"))
-            .then(|| {
-                sniff
-                    .request_id
-                    .and_then(|raw| serde_json::from_str(raw.get()).ok())
-            })
-            .flatten(),
+        cancelled: sniff.cancelled_request(method.as_deref()),
         initialize_version: (method.as_deref() == Some("initialize"))
             .then(|| sniff.protocol_version.and_then(as_string))
             .flatten(),

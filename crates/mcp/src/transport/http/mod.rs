@@ -27,6 +27,8 @@ use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::types::RequestId;
+
 /// `Mcp-Session-Id`: the session of a handshake-era client (absent in the stateless era).
 pub const MCP_SESSION_ID: &str = "mcp-session-id";
 /// `MCP-Protocol-Version`: the protocol version of every request after the handshake, and of
@@ -134,6 +136,22 @@ impl<'a> ParamsSniff<'a> {
         self.meta
             .filter(|m| m.get().starts_with('{'))
             .and_then(|m| serde_json::from_str(m.get()).ok())
+    }
+
+    /// The protocol version `_meta` names, as a string.
+    pub(crate) fn meta_version(&self) -> Option<String> {
+        self.meta()
+            .and_then(|m| m.protocol_version)
+            .and_then(as_string)
+    }
+
+    /// The request a `notifications/cancelled` cancels; `None` for any other `method`.
+    pub(crate) fn cancelled_request(&self, method: Option<&str>) -> Option<RequestId> {
+        if method != Some("notifications/cancelled") {
+            return None;
+        }
+        self.request_id
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
     }
 }
 
