@@ -5,6 +5,7 @@
 mod bad_input;
 mod conformance_client;
 mod conformance_server;
+mod event_store;
 mod examples_fastmcp;
 mod interop_python;
 mod interop_typescript;
