@@ -6,7 +6,7 @@
 //! The suite decides: it exits non-zero when a scenario fails that the file does not list, or
 //! when one the file lists now passes (a stale entry). Its own summary is printed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use mcp_test_support::{Listening, example, peer_node, repo_root};
@@ -65,25 +65,30 @@ fn summary(stdout: &str) -> Vec<String> {
 
 /// Runs the suite's server scenarios that `revision` requires against a fresh `everything`.
 fn run_suite(revision: &str) {
-    let cli = conformance_cli();
-    let node = peer_node();
     let server = Listening::start(
         Command::new(example("everything")).args(["--port", "0"]),
         "everything",
     );
+    run_suite_against(&server.url("/mcp"), revision, &expected_failures());
+}
+
+/// Runs the suite's server scenarios that `revision` requires against the server at `url`,
+/// with the failures listed in `expected_failures` expected.
+pub(crate) fn run_suite_against(url: &str, revision: &str, expected_failures: &Path) {
+    let cli = conformance_cli();
+    let node = peer_node();
     let results = tempfile::tempdir().expect("a temporary directory");
     let output = Command::new(node)
         .arg(cli)
-        .args(["server", "--url", &server.url("/mcp")])
+        .args(["server", "--url", url])
         .args(["--requirements", revision])
         .arg("--expected-failures")
-        .arg(expected_failures())
+        .arg(expected_failures)
         .arg("--output-dir")
         .arg(results.path())
         .current_dir(results.path())
         .output()
         .expect("node runs the conformance suite");
-    drop(server);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!("--- conformance server --requirements {revision}\n{stdout}");

@@ -9,4 +9,5 @@ mod event_store;
 mod examples_fastmcp;
 mod interop_python;
 mod interop_typescript;
+mod scale_out;
 mod stdio_client;

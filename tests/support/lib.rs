@@ -10,8 +10,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod proxy;
 mod redis;
 
+pub use proxy::RoundRobinProxy;
 pub use redis::{RedisServer, redis_server_binary};
 
 /// The repository root.
