@@ -1,0 +1,427 @@
+//! `mcp dev` over plain HTTP: the security rules (the token, Host, Origin, no CORS, an API that
+//! starts nothing but the server given on the command line), the API driving the demo server,
+//! and the record file.
+
+mod inspector;
+
+use inspector::{Dev, http};
+use serde_json::{Value, json};
+
+fn home() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+#[test]
+fn the_page_is_served_without_the_token_and_never_contains_it() {
+    let dir = home();
+    let dev = Dev::start(dir.path(), &[]);
+    assert!(dev.url.starts_with("http://127.0.0.1:"), "{}", dev.url);
+    assert!(dev.token.len() >= 43, "a long random token: {}", dev.token);
+    let page = http(&dev.host, "GET", "/", &[], None);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<script type=\"module\""));
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+    assert!(page.header("access-control-allow-origin").is_none());
+    for path in [
+        "/",
+        "/assets/js/main.js",
+        "/assets/js/api.js",
+        "/assets/app.css",
+        "/nope",
+    ] {
+        let response = http(&dev.host, "GET", path, &[], None);
+        assert!(
+            !response.body.contains(&dev.token),
+            "{path} gives the token away"
+        );
+        assert!(
+            response
+                .headers
+                .iter()
+                .all(|(_, v)| !v.contains(&dev.token)),
+            "{path} gives the token away in a header"
+        );
+    }
+    // A second run has another token.
+    let other = Dev::start(dir.path(), &[]);
+    assert_ne!(other.token, dev.token);
+}
+
+#[test]
+fn the_api_refuses_requests_without_the_right_token() {
+    let dir = home();
+    let dev = Dev::start(dir.path(), &[]);
+    let wrong = format!("Bearer {}x", dev.token);
+    let truncated = format!("Bearer {}", &dev.token[..dev.token.len() - 1]);
+    let raw = dev.token.clone();
+    for headers in [
+        vec![],
+        vec![("Authorization", wrong.as_str())],
+        vec![("Authorization", truncated.as_str())],
+        vec![("Authorization", raw.as_str())],
+        vec![("Cookie", raw.as_str())],
+    ] {
+        for (method, path) in [
+            ("GET", "/api/state"),
+            ("GET", "/api/events"),
+            ("POST", "/api/restart"),
+        ] {
+            let response = http(&dev.host, method, path, &headers, Some("{}"));
+            assert_eq!(
+                response.status, 401,
+                "{method} {path} with {headers:?}: {response:?}"
+            );
+        }
+    }
+    // The token in the query string is no token either.
+    let response = http(
+        &dev.host,
+        "GET",
+        &format!("/api/state?token={}", dev.token),
+        &[],
+        None,
+    );
+    assert_eq!(response.status, 401);
+    assert_eq!(dev.api("GET", "/api/state", None).status, 200);
+}
+
+#[test]
+fn foreign_hosts_and_origins_are_refused_even_with_the_token() {
+    let dir = home();
+    let dev = Dev::start(dir.path(), &[]);
+    let auth = format!("Bearer {}", dev.token);
+    let port = dev.host.rsplit(':').next().unwrap().to_owned();
+    let rebound = format!("attacker.example:{port}");
+    let other_port = format!("127.0.0.1:{}", port.parse::<u16>().unwrap() + 1);
+    // DNS rebinding: the browser sends the attacker's name as the Host.
+    for host in [
+        rebound.as_str(),
+        "attacker.example",
+        other_port.as_str(),
+        "10.1.2.3:80",
+    ] {
+        for path in ["/", "/api/state", "/assets/js/main.js"] {
+            let response = http(
+                &dev.host,
+                "GET",
+                path,
+                &[("Host", host), ("Authorization", &auth)],
+                None,
+            );
+            assert_eq!(response.status, 403, "Host {host} {path}: {response:?}");
+        }
+    }
+    let own = format!("http://{}", dev.host);
+    let localhost = format!("http://localhost:{port}");
+    for origin in [
+        "http://attacker.example",
+        "null",
+        "https://127.0.0.1",
+        "http://127.0.0.1:1",
+    ] {
+        for (method, path) in [
+            ("GET", "/api/state"),
+            ("POST", "/api/restart"),
+            ("GET", "/"),
+        ] {
+            let response = http(
+                &dev.host,
+                method,
+                path,
+                &[
+                    ("Origin", origin),
+                    ("Authorization", &auth),
+                    ("Content-Type", "application/json"),
+                ],
+                Some("{}"),
+            );
+            assert_eq!(
+                response.status, 403,
+                "Origin {origin} {method} {path}: {response:?}"
+            );
+            assert!(response.header("access-control-allow-origin").is_none());
+        }
+    }
+    let cross_site = http(
+        &dev.host,
+        "GET",
+        "/api/state",
+        &[("Sec-Fetch-Site", "cross-site"), ("Authorization", &auth)],
+        None,
+    );
+    assert_eq!(cross_site.status, 403);
+    // A CORS preflight is never granted.
+    let preflight = http(
+        &dev.host,
+        "OPTIONS",
+        "/api/connect",
+        &[
+            ("Origin", "http://attacker.example"),
+            ("Access-Control-Request-Method", "POST"),
+            (
+                "Access-Control-Request-Headers",
+                "authorization,content-type",
+            ),
+        ],
+        None,
+    );
+    assert_eq!(preflight.status, 403);
+    assert!(preflight.header("access-control-allow-origin").is_none());
+    // The page's own origin, by either loopback name, passes.
+    for origin in [own.as_str(), localhost.as_str()] {
+        let host = origin.trim_start_matches("http://");
+        let response = http(
+            &dev.host,
+            "GET",
+            "/api/state",
+            &[("Host", host), ("Origin", origin), ("Authorization", &auth)],
+            None,
+        );
+        assert_eq!(response.status, 200, "{origin}: {response:?}");
+    }
+}
+
+#[test]
+fn the_api_cannot_be_made_to_start_another_command() {
+    let dir = home();
+    let marker = dir.path().join("pwned");
+    let dev = Dev::start(dir.path(), &[]);
+    dev.wait_connected();
+    let touch = format!("touch {}", marker.display());
+    let attempts = [
+        (
+            "/api/connect",
+            json!({"command": "sh", "args": ["-c", touch]}),
+        ),
+        (
+            "/api/connect",
+            json!({"protocolVersion": "auto", "command": "sh"}),
+        ),
+        (
+            "/api/connect",
+            json!({"url": "http://attacker.example/mcp"}),
+        ),
+        ("/api/connect", json!({"env": {"LD_PRELOAD": "/tmp/x.so"}})),
+        ("/api/connect", json!({"protocolVersion": "; sh -c id"})),
+        ("/api/restart", json!({"command": "sh"})),
+        (
+            "/api/request",
+            json!({"method": "tools/call", "params": {}, "command": "sh"}),
+        ),
+        (
+            "/api/request",
+            json!({"method": "sh", "params": {"args": ["-c", touch]}}),
+        ),
+        (
+            "/api/request",
+            json!({"method": "initialize", "params": {}}),
+        ),
+        ("/api/roots", json!({"roots": [], "command": "sh"})),
+    ];
+    for (path, body) in attempts {
+        let response = dev.api("POST", path, Some(&body.to_string()));
+        assert!(
+            matches!(response.status, 400 | 422),
+            "{path} {body}: {} {}",
+            response.status,
+            response.body
+        );
+    }
+    assert!(!marker.exists(), "a command ran");
+    // The connection is still the demo server's.
+    let state = dev.wait_connected();
+    assert_eq!(state["status"]["server"]["serverInfo"]["name"], "mcp-demo");
+    assert_eq!(state["target"]["description"], "mcp-demo (in process)");
+}
+
+#[test]
+fn the_api_drives_the_demo_server_in_both_eras() {
+    let dir = home();
+    let dev = Dev::start(dir.path(), &[]);
+    for version in ["2025-11-25", "2026-07-28"] {
+        let connected = dev.post("/api/connect", json!({"protocolVersion": version}));
+        assert_eq!(
+            connected["status"]["server"]["protocolVersion"], version,
+            "{connected}"
+        );
+        let tools = dev.post("/api/request", json!({"method": "tools/list"}));
+        let names: Vec<&str> = tools["result"]["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            names.contains(&"book_trip") && names.contains(&"show_dashboard"),
+            "{names:?}"
+        );
+        let greeting = dev.post(
+            "/api/request",
+            json!({"method": "tools/call", "params": {"name": "greet", "arguments": {"name": "Ada"}}}),
+        );
+        assert_eq!(
+            greeting["result"]["content"][0]["text"], "Hello, Ada! Welcome to mcp dev.",
+            "{greeting}"
+        );
+        let bad = dev.post(
+            "/api/request",
+            json!({"method": "tools/call", "params": {"name": "greet", "arguments": {"name": ""}}}),
+        );
+        assert!(
+            bad.get("error").is_some() || bad["result"]["isError"] == true,
+            "an empty name breaks minLength: {bad}"
+        );
+        let completion = dev.post(
+            "/api/request",
+            json!({"method": "completion/complete", "params": {
+                "ref": {"type": "ref/resource", "uri": "demo://users/{user_id}/profile"},
+                "argument": {"name": "user_id", "value": "gr"}}}),
+        );
+        assert_eq!(
+            completion["result"]["completion"]["values"],
+            json!(["grace"])
+        );
+        let ping = dev.post("/api/request", json!({"method": "ping"}));
+        assert_eq!(ping["result"], json!({}));
+    }
+    let unknown = dev.api(
+        "POST",
+        "/api/connect",
+        Some(r#"{"protocolVersion": "1999-01-01"}"#),
+    );
+    assert_eq!(unknown.status, 400);
+    assert!(unknown.body.contains("2025-11-25"), "{}", unknown.body);
+}
+
+#[test]
+fn the_record_file_holds_every_message_as_json_lines() {
+    let dir = home();
+    let record = dir.path().join("traffic.jsonl");
+    let mut dev = Dev::start(dir.path(), &["--record", record.to_str().unwrap()]);
+    assert!(dev.printed().contains("recording the traffic"));
+    dev.wait_connected();
+    dev.post(
+        "/api/request",
+        json!({"method": "tools/call", "params": {"name": "greet", "arguments": {"name": "Record"}}}),
+    );
+    dev.stop();
+    let lines: Vec<Value> = std::fs::read_to_string(&record)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["kind"] == "message" && l["time"].is_u64())
+    );
+    let out = lines
+        .iter()
+        .find(|l| l["dir"] == "out" && l["message"]["method"] == "tools/call")
+        .expect("the call was recorded");
+    let id = &out["message"]["id"];
+    let answer = lines
+        .iter()
+        .find(|l| {
+            l["dir"] == "in" && &l["message"]["id"] == id && l["message"].get("result").is_some()
+        })
+        .expect("the answer was recorded");
+    assert!(
+        answer["message"]["result"]["content"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Record")
+    );
+}
+
+#[test]
+fn listening_beyond_loopback_needs_the_dangerous_flag() {
+    let dir = home();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_mcp"))
+        .args(["dev", "--no-open", "--host", "0.0.0.0"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--dangerously-bind-any-address"),
+        "{stderr}"
+    );
+
+    // With the flag, IP-literal Hosts pass and names still do not.
+    let dev = Dev::start(
+        dir.path(),
+        &["--host", "0.0.0.0", "--dangerously-bind-any-address"],
+    );
+    let port = dev.host.rsplit(':').next().unwrap();
+    let auth = format!("Bearer {}", dev.token);
+    let literal = format!("192.0.2.7:{port}");
+    let name = format!("attacker.example:{port}");
+    let ok = http(
+        &dev.host,
+        "GET",
+        "/api/state",
+        &[("Host", &literal), ("Authorization", &auth)],
+        None,
+    );
+    assert_eq!(ok.status, 200);
+    let refused = http(
+        &dev.host,
+        "GET",
+        "/api/state",
+        &[("Host", &name), ("Authorization", &auth)],
+        None,
+    );
+    assert_eq!(refused.status, 403);
+}
+
+#[test]
+fn the_sandbox_origin_serves_only_the_proxy_with_a_strict_policy() {
+    let dir = home();
+    let dev = Dev::start(dir.path(), &[]);
+    let state: Value = serde_json::from_str(&dev.api("GET", "/api/state", None).body).unwrap();
+    let sandbox = state["sandboxOrigin"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("http://")
+        .to_owned();
+    assert_ne!(sandbox, dev.host, "the sandbox is another origin");
+    let csp = r#"{"connectDomains":["https://api.example.com"],"resourceDomains":["https://x; script-src *"]}"#;
+    let path = format!(
+        "/sandbox?csp={}",
+        csp.replace('"', "%22")
+            .replace(' ', "%20")
+            .replace(';', "%3B")
+            .replace('{', "%7B")
+            .replace('}', "%7D")
+    );
+    let page = http(&sandbox, "GET", &path, &[], None);
+    assert_eq!(page.status, 200);
+    let policy = page.header("content-security-policy").unwrap();
+    assert!(
+        policy.contains("connect-src 'self' https://api.example.com"),
+        "{policy}"
+    );
+    assert!(
+        policy.contains(&format!("frame-ancestors http://{}", dev.host)),
+        "{policy}"
+    );
+    assert!(!policy.contains("script-src *"), "{policy}");
+    assert!(!page.body.contains(&dev.token));
+    assert_eq!(http(&sandbox, "GET", "/api/state", &[], None).status, 404);
+    let rebound = http(
+        &sandbox,
+        "GET",
+        "/sandbox",
+        &[("Host", "attacker.example")],
+        None,
+    );
+    assert_eq!(rebound.status, 403);
+}
