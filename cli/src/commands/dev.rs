@@ -185,6 +185,7 @@ fn target(resolved: &Resolved, spec_args: &SpecArgs) -> (Target, bool) {
             let mut stdio = StdioTarget::new(&launch.program).args(launch.args.iter().cloned());
             stdio.env = launch.env.clone();
             stdio.cwd = launch.cwd.clone();
+            stdio.label = Some(launch.display());
             let watch_by_default = match &resolved.kind {
                 Kind::Cargo { manifest, bin } => {
                     let mut build_args: Vec<String> = vec![

@@ -44,6 +44,8 @@ pub struct Browser {
     /// The WebDriver session.
     pub client: Client,
     driver: Child,
+    port: u16,
+    session: Option<String>,
     _profile: tempfile::TempDir,
 }
 
@@ -92,10 +94,13 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("chromedriver opens a Chromium session");
+        let session = client.session_id().await.ok().flatten();
         client.goto(url).await.expect("the page opens");
         Self {
             client,
             driver,
+            port,
+            session,
             _profile: profile,
         }
     }
@@ -158,15 +163,26 @@ impl Browser {
         }
     }
 
-    /// The text of the element matching `css`.
+    /// The text of the element matching `css` (its `textContent`: as written, whatever the
+    /// styles do to it).
     pub async fn text(&self, css: &str) -> String {
-        self.find(css).await.text().await.unwrap()
+        self.find(css).await;
+        match self
+            .eval(&format!(
+                "document.querySelector({}).textContent",
+                json!(css)
+            ))
+            .await
+        {
+            Value::String(text) => text,
+            other => panic!("no text in {css}: {other}"),
+        }
     }
 
     /// Waits until the text of the first element matching `css` contains `needle`; the text.
     pub async fn wait_text(&self, css: &str, needle: &str) -> String {
         let script = format!(
-            "const e = document.querySelector({}); return !!e && e.innerText.includes({});",
+            "const e = document.querySelector({}); return !!e && e.textContent.includes({});",
             json!(css),
             json!(needle)
         );
@@ -180,6 +196,7 @@ impl Browser {
                     Ok(e) => e.text().await.unwrap_or_default(),
                     Err(_) => "(no such element)".to_owned(),
                 };
+                let text = text.chars().take(4000).collect::<String>();
                 panic!("{css} never contained {needle:?}; it reads:\n{text}");
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -196,6 +213,8 @@ impl Browser {
 
     /// Saves a screenshot as `target/screenshots/NAME.png` and prints its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // Let fonts, images and layout settle.
+        tokio::time::sleep(Duration::from_millis(300)).await;
         let png = self.client.screenshot().await.expect("a screenshot");
         let path = screenshot_dir().join(format!("{name}.png"));
         std::fs::write(&path, png).unwrap();
@@ -213,17 +232,24 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        if self.driver.try_wait().ok().flatten().is_none() {
-            // SIGTERM lets chromedriver take its browser down with it.
-            #[cfg(unix)]
-            {
-                use nix::sys::signal::{Signal, kill};
-                use nix::unistd::Pid;
-                let _ = kill(Pid::from_raw(self.driver.id() as i32), Signal::SIGTERM);
-                std::thread::sleep(Duration::from_millis(300));
-            }
-            let _ = self.driver.kill();
-            let _ = self.driver.wait();
+        if self.driver.try_wait().ok().flatten().is_some() {
+            return;
         }
+        // A test that failed never closed its session: ending it makes chromedriver stop the
+        // browser, which killing chromedriver would not.
+        if let Some(session) = &self.session {
+            use std::io::{Read, Write};
+            if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let _ = write!(
+                    stream,
+                    "DELETE /session/{session} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+                    self.port
+                );
+                let _ = stream.read_to_end(&mut Vec::new());
+            }
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
     }
 }

@@ -57,7 +57,7 @@ impl Dev {
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 sink.lock().unwrap().push_str(&format!("{line}\n"));
-                if let Some(at) = line.find("http://") {
+                if let Some(at) = line.find("http://").filter(|_| line.contains("#token=")) {
                     let _ = tx.send(line[at..].trim().to_owned());
                 }
             }

@@ -141,6 +141,8 @@ pub struct Backend {
     status: Mutex<Status>,
     options: Mutex<ConnectOptions>,
     epoch: AtomicU64,
+    /// The epoch of the live connection, 0 while none is up or it is being stopped.
+    live_epoch: AtomicU64,
     pending: Mutex<HashMap<u64, oneshot::Sender<Result<Value, ErrorData>>>>,
     next_pending: AtomicU64,
     calls: Mutex<HashMap<String, AbortHandle>>,
@@ -187,6 +189,7 @@ impl Backend {
             }),
             options: Mutex::new(ConnectOptions::default()),
             epoch: AtomicU64::new(0),
+            live_epoch: AtomicU64::new(0),
             pending: Mutex::new(HashMap::new()),
             next_pending: AtomicU64::new(1),
             calls: Mutex::new(HashMap::new()),
@@ -286,6 +289,7 @@ impl Backend {
                     server_task,
                     listener: None,
                 });
+                self.live_epoch.store(epoch, Ordering::SeqCst);
                 self.set_status(Status {
                     state: ConnectionState::Connected,
                     epoch,
@@ -341,6 +345,8 @@ impl Backend {
     }
 
     async fn stop_live(&self) {
+        // A local server stopped on purpose is no failure.
+        self.live_epoch.store(0, Ordering::SeqCst);
         let live = lock(&self.live).take();
         for (_, call) in lock(&self.calls).drain() {
             call.abort();
@@ -375,16 +381,22 @@ impl Backend {
             let Some(backend) = backend.upgrade() else {
                 return;
             };
-            if backend.epoch.load(Ordering::SeqCst) != epoch {
+            if backend.live_epoch.load(Ordering::SeqCst) != epoch {
                 return;
             }
-            let exit = process
-                .describe_exit()
-                .unwrap_or_else(|| "exited".to_owned());
+            let mut exit = match process.exit_status() {
+                Some(status) => format!("the server exited with {status}"),
+                None => "the server exited".to_owned(),
+            };
+            let tail = process.stderr_tail();
+            if !tail.is_empty() {
+                exit.push_str("; its last stderr lines:\n");
+                exit.push_str(&tail.join("\n"));
+            }
             let mut status = backend.status();
             if status.epoch == epoch && status.state == ConnectionState::Connected {
                 status.state = ConnectionState::Failed;
-                status.detail = Some(format!("the server {exit}"));
+                status.detail = Some(exit);
                 status.pid = None;
                 backend.set_status(status);
             }

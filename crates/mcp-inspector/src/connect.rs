@@ -110,9 +110,12 @@ async fn connect_stdio(
         }),
         Err(why) => {
             let _ = tokio::time::timeout(Duration::from_millis(300), process.wait()).await;
-            let why = match process.describe_exit() {
-                Some(exit) => {
-                    let mut text = format!("`{}` {exit} before it answered", stdio.display());
+            let why = match process.exit_status() {
+                Some(status) => {
+                    let mut text = format!(
+                        "`{}` exited with {status} before it answered",
+                        stdio.display()
+                    );
                     let tail = process.stderr_tail();
                     if !tail.is_empty() {
                         text.push_str("; its last stderr lines:\n");
@@ -258,6 +261,12 @@ async fn connect_remote(
     limit: Duration,
 ) -> Result<Connected, String> {
     let oauth = oauth.filter(|_| remote.oauth);
+    // Authorizing takes a person in a browser: the connection waits for them.
+    let limit = if oauth.is_some() {
+        limit.max(crate::oauth::AUTHORIZATION_PATIENCE)
+    } else {
+        limit
+    };
     let client = match remote.transport {
         RemoteTransport::WebSocket => {
             let mut ws = WebSocketClient::new(&remote.url);

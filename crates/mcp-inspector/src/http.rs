@@ -68,7 +68,13 @@ pub fn router(state: AppState) -> Router {
 
 /// The `Host`/`Origin` check and the headers every response gets.
 async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let refused = state.gate.check_origin(request.headers()).err();
+    // The authorization server sends the browser back to the callback from its own site: only
+    // the Host is checked there, and the route can do nothing but complete an authorization.
+    let refused = if request.uri().path() == "/oauth/callback" {
+        state.gate.check_host(request.headers()).err()
+    } else {
+        state.gate.check_origin(request.headers()).err()
+    };
     let mut response = match refused {
         Some(refusal) => (StatusCode::FORBIDDEN, refusal.message()).into_response(),
         // No preflight is ever answered: the API takes no requests from other origins.

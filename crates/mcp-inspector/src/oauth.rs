@@ -18,7 +18,7 @@ use url::Url;
 use crate::events::{Event, EventHub};
 
 /// How long the user has to authorize.
-const AUTHORIZATION_PATIENCE: Duration = Duration::from_secs(600);
+pub const AUTHORIZATION_PATIENCE: Duration = Duration::from_secs(600);
 
 /// The authorizations waiting for the browser to come back, by `state`.
 #[derive(Debug, Default)]

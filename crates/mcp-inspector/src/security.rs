@@ -110,15 +110,22 @@ impl Gate {
                 .is_ok()
     }
 
-    /// Checks the `Host` and `Origin` of any request.
-    pub fn check_origin(&self, headers: &HeaderMap) -> Result<(), Refusal> {
+    /// Checks the `Host` of a request.
+    pub fn check_host<'h>(&self, headers: &'h HeaderMap) -> Result<&'h str, Refusal> {
         let host = headers
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
             .ok_or(Refusal::Host)?;
-        if !self.host_allowed(host) {
-            return Err(Refusal::Host);
+        if self.host_allowed(host) {
+            Ok(host)
+        } else {
+            Err(Refusal::Host)
         }
+    }
+
+    /// Checks the `Host` and `Origin` of any request.
+    pub fn check_origin(&self, headers: &HeaderMap) -> Result<(), Refusal> {
+        let host = self.check_host(headers)?;
         if let Some(origin) = headers.get(header::ORIGIN) {
             let origin = origin.to_str().map_err(|_| Refusal::Origin)?;
             let same = origin

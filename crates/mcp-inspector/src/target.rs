@@ -63,6 +63,9 @@ pub struct StdioTarget {
     pub build: Option<BuildStep>,
     /// Files and directories whose changes restart the server (with `watch` on).
     pub watch: Vec<PathBuf>,
+    /// How to show the command to people, when its arguments say too much (an embedded
+    /// launcher script); the command line otherwise.
+    pub label: Option<String>,
 }
 
 impl StdioTarget {
@@ -110,6 +113,9 @@ impl StdioTarget {
 
     /// The command line, for messages.
     pub fn display(&self) -> String {
+        if let Some(label) = &self.label {
+            return label.clone();
+        }
         std::iter::once(self.program.display().to_string())
             .chain(self.args.iter().map(|a| a.to_string_lossy().into_owned()))
             .collect::<Vec<_>>()

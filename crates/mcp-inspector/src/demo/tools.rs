@@ -530,15 +530,15 @@ async fn ask_model(cx: Context, args: AskArgs) -> mcp::Result<String> {
     Ok(format!("The model ({}) answered: {text}", answer.model))
 }
 
-/// A party theme.
+/// A party theme: a plain `enum`, as elicitation forms take them.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Theme {
-    /// Disco.
+    #[allow(missing_docs)]
     Disco,
-    /// Pirates.
+    #[allow(missing_docs)]
     Pirates,
-    /// Space.
+    #[allow(missing_docs)]
     Space,
 }
 

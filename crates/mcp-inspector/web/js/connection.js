@@ -13,6 +13,8 @@ const STATE_LABELS = {
 };
 
 let bannerTimer = null;
+// The epoch of the last connection that came up: another one coming up is a reconnection.
+let connectedEpoch = 0;
 
 export function showBanner(kind, text, { detail, action, sticky } = {}) {
   const banner = document.getElementById("banner");
@@ -75,7 +77,7 @@ export function mountTopbar() {
   });
   document.getElementById("disconnect-button").addEventListener("click", () => api.post("disconnect").catch(() => {}));
 
-  on("status", ({ status, before }) => {
+  on("status", ({ status }) => {
     const el = document.getElementById("status");
     el.className = `status ${status.state}`;
     el.querySelector(".label").textContent = STATE_LABELS[status.state] || status.state;
@@ -93,8 +95,10 @@ export function mountTopbar() {
     const connected = status.state === "connected";
     document.getElementById("connect-button").hidden = connected || status.state === "connecting";
     document.getElementById("disconnect-button").hidden = !connected;
+    const previous = connectedEpoch;
+    if (status.state === "connected") connectedEpoch = status.epoch;
     if (!live(status)) return;
-    if (status.state === "connected" && before.epoch && before.epoch !== status.epoch) {
+    if (status.state === "connected" && previous && previous !== status.epoch) {
       showBanner("ok", `Reconnected: ${status.detail || "the server restarted"}. Forms and history are kept.`);
     } else if (status.state === "failed") {
       showBanner("bad", "The connection failed.", { detail: status.detail, sticky: true,
@@ -167,7 +171,7 @@ export function createPane() {
     h("div", { class: "split" },
       h("div", { class: "detail" }, settings,
         h("section", { class: "card list-card" }, h("header", {}, h("h2", {}, "History")), history)),
-      h("section", { class: "card" }, h("header", {}, h("h2", {}, "What the server said")), info)));
+      h("div", { class: "detail" }, h("section", { class: "card" }, h("header", {}, h("h2", {}, "What the server said")), info))));
 
   on("init", () => {
     clear(versionSelect, h("option", { value: "auto" }, "auto (newest)"), state.versions.map((v) => h("option", { value: v }, v)));

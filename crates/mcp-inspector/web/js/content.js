@@ -101,7 +101,15 @@ export function contentBlock(block) {
 // schema, `_meta`.
 export function toolResult(result, { outputSchema, title, took } = {}) {
   const error = !!result.isError;
-  const blocks = (result.content || []).map(contentBlock);
+  const structured = result.structuredContent !== undefined ? JSON.stringify(result.structuredContent) : null;
+  // Servers repeat structured content as JSON text for older clients: shown folded.
+  const sameAsStructured = (block) => {
+    if (block.type !== "text" || structured === null) return false;
+    try { return JSON.stringify(JSON.parse(block.text)) === structured; } catch { return false; }
+  };
+  const blocks = (result.content || []).map((block) => sameAsStructured(block)
+    ? h("details", { class: "block same-as", dataset: { kind: "text" } }, h("summary", {}, "text: the structured content as JSON"), h("pre", { class: "text" }, block.text))
+    : contentBlock(block));
   const parts = [];
   let check = null;
   if (result.structuredContent !== undefined) {

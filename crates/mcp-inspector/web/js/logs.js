@@ -38,7 +38,8 @@ export function createPane() {
   };
   const logRow = (event) => {
     const p = event.params || {};
-    const data = typeof p.data === "string" ? h("pre", {}, p.data) : jsonView(p.data);
+    const compact = typeof p.data === "string" ? p.data : JSON.stringify(p.data);
+    const data = compact.length <= 160 ? h("pre", {}, compact) : jsonView(p.data);
     return h("div", { class: "log-row", dataset: { level: p.level } },
       h("span", { class: "time" }, time(event.time)),
       h("span", { class: `level ${p.level}` }, p.level),

@@ -10,6 +10,12 @@ function headerList(pairs) {
   return pairs.length ? h("dl", { class: "headers" }, pairs.map(([name, value]) => [h("dt", {}, name), h("dd", {}, value)])) : h("p", { class: "hint" }, "none");
 }
 
+// The JSON-RPC method a request carried, from its Mcp-Method header (stateless era).
+function rpcOf(event) {
+  const header = event.requestHeaders.find(([name]) => name === "mcp-method");
+  return header ? header[1] : null;
+}
+
 export function createPane() {
   const list = h("div", { class: "log", id: "network-list", role: "log", "aria-label": "HTTP exchanges" });
   const filter = h("input", { type: "search", id: "network-filter", placeholder: "Filter  /", "aria-label": "Filter HTTP exchanges" });
@@ -30,7 +36,7 @@ export function createPane() {
     } },
     h("span", { class: "time" }, time(event.time)),
     h("span", { class: "mono" }, event.method),
-    h("span", { class: "summary" }, event.url),
+    h("span", { class: "summary" }, event.url, rpcOf(event) ? h("span", { class: "rpc" }, rpcOf(event)) : null),
     h("span", { class: `status-code ${ok ? "ok" : "bad"}` }, event.status ?? "—"),
     h("span", { class: "hint" }, `${event.durationMs.toFixed(1)} ms`));
     wrapper.append(button);

@@ -96,7 +96,7 @@ function safeHost(url) {
 }
 
 export function createPane() {
-  const list = h("div", { class: "history", id: "request-list" });
+  const list = h("div", { class: "history scroll grow", id: "request-list" });
   const empty = h("div", { class: "card body empty" }, "No requests from the server yet. The demo's ask_model, plan_party and link_account tools make some.");
   const el = h("section", { class: "pane" },
     h("div", { class: "pane-head" }, h("h1", {}, "Requests from the server"), h("span", { class: "spacer" }),

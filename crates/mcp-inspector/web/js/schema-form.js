@@ -215,7 +215,9 @@ function field(name, rawSchema, { required, initial, rel, idPrefix, onChange }) 
     get = () => ({ value: [...rows.querySelectorAll("input")].map((i) => i.value).filter((v) => v !== "").map((v) => (numeric ? Number(v) : v)) });
     set = (v) => { rows.querySelectorAll(".row").forEach((r) => r.remove()); (Array.isArray(v) ? v : []).forEach((x) => addRow(x)); };
   } else if (kind === "object") {
-    const children = Object.entries(schema.properties).map(([key, sub]) =>
+    const needed = schema.required || [];
+    const keys = [...needed.filter((k) => k in schema.properties), ...Object.keys(schema.properties).filter((k) => !needed.includes(k))];
+    const children = keys.map((key) => [key, schema.properties[key]]).map(([key, sub]) =>
       [key, field(key, sub, { required: (schema.required || []).includes(key), initial: start?.[key], rel: `${rel}.${key}`, idPrefix, onChange })]);
     const box = h("fieldset", { id }, h("legend", {}, schema.title || name, required ? h("span", { class: "req" }, "*") : null),
       schema.description ? h("span", { class: "help" }, schema.description) : null, children.map(([, f]) => f.el));
@@ -248,7 +250,8 @@ function field(name, rawSchema, { required, initial, rel, idPrefix, onChange }) 
   input.addEventListener("input", onChange);
   input.addEventListener("change", onChange);
   if (start !== undefined && start !== null) set(start);
-  if (start === null && nullBox) { nullBox.checked = true; input.setAttribute("disabled", ""); }
+  // A null default of an optional field means "leave it out", which an empty field does.
+  if (start === null && nullBox && required) { nullBox.checked = true; input.setAttribute("disabled", ""); }
 
   const el = kind === "boolean"
     ? h("div", { class: "field" }, h("div", { class: "field inline" }, input, label), help ? h("span", { class: "help" }, help) : null, error)
@@ -282,7 +285,10 @@ export function schemaForm(schema, { initial, onChange = () => {}, idPrefix = "a
   const root = schema && typeof schema === "object" ? schema : {};
   const properties = root.properties || {};
   const required = root.required || [];
-  const fields = Object.entries(properties).map(([key, sub]) =>
+  // Required fields first, in the schema's order of `required` (the order they were declared
+  // in, where properties may have lost it), then the others.
+  const order = [...required.filter((k) => k in properties), ...Object.keys(properties).filter((k) => !required.includes(k))];
+  const fields = order.map((key) => [key, properties[key]]).map(([key, sub]) =>
     [key, field(key, sub, { required: required.includes(key), initial: initial?.[key], rel: key, idPrefix, onChange })]);
   // Raw JSON for the whole object: always available, and the only way for an open schema.
   const raw = h("textarea", { rows: 8, spellcheck: "false", class: "raw-json", "aria-label": "Arguments as JSON" });

@@ -14,7 +14,7 @@ function annotations(tool) {
   const a = tool.annotations || {};
   const out = [];
   if (a.readOnlyHint) out.push(badge("read-only", "ok", "readOnlyHint"));
-  if (a.destructiveHint === true || (a.destructiveHint === undefined && !a.readOnlyHint && a.destructiveHint !== false && Object.keys(a).length)) out.push(badge("destructive", "bad", "destructiveHint"));
+  if (a.destructiveHint === true) out.push(badge("destructive", "bad", "destructiveHint"));
   if (a.idempotentHint) out.push(badge("idempotent", "info", "idempotentHint"));
   if (a.openWorldHint) out.push(badge("open world", "warn", "openWorldHint"));
   if (tool.outputSchema) out.push(badge("structured", "accent", "has an outputSchema"));
@@ -134,6 +134,9 @@ export function createPane() {
       ? errorResult(answer.error, title)
       : toolResult(answer.result, { outputSchema: tool.outputSchema, title, took });
     entry.history.prepend(view);
+    // Bring the new result into sight, keeping the form's end (and the Run button) above it.
+    const top = view.offsetTop - detail.offsetTop;
+    if (top > detail.scrollTop + detail.clientHeight * 0.6) detail.scrollTop = top - detail.clientHeight * 0.35;
     if (!answer.error && uiResourceUri(tool)) {
       view.querySelector(".blocks").prepend(mountApp({ tool, arguments: read.value, result: answer.result }));
     }
