@@ -250,15 +250,23 @@ fn the_api_drives_the_demo_server_in_both_eras() {
             connected["status"]["server"]["protocolVersion"], version,
             "{connected}"
         );
-        let tools = dev.post("/api/request", json!({"method": "tools/list"}));
-        let names: Vec<&str> = tools["result"]["tools"]
-            .as_array()
-            .unwrap()
+        // Two pages of tools.
+        let first = dev.post("/api/request", json!({"method": "tools/list"}));
+        let cursor = first["result"]["nextCursor"]
+            .as_str()
+            .expect("a second page")
+            .to_owned();
+        let second = dev.post(
+            "/api/request",
+            json!({"method": "tools/list", "params": {"cursor": cursor}}),
+        );
+        let names: Vec<String> = [&first, &second]
             .iter()
-            .map(|t| t["name"].as_str().unwrap())
+            .flat_map(|page| page["result"]["tools"].as_array().unwrap().clone())
+            .map(|t| t["name"].as_str().unwrap().to_owned())
             .collect();
         assert!(
-            names.contains(&"book_trip") && names.contains(&"show_dashboard"),
+            names.iter().any(|n| n == "book_trip") && names.iter().any(|n| n == "show_dashboard"),
             "{names:?}"
         );
         let greeting = dev.post(

@@ -295,8 +295,47 @@ async fn log_messages_and_a_progress_bar_are_shown() {
 }
 
 /// Runs `ask_model` and `plan_party` on the connected server, answering the sampling and the
-/// elicitation by hand; `era` is how the requests must have come.
+/// elicitation by hand, and `list_roots` with the roots set in the page; `era` is how the
+/// requests must have come.
 async fn answer_by_hand(browser: &Browser, era: &str) {
+    browser.click(r#".nav-item[data-pane="roots"]"#).await;
+    browser
+        .eval("document.querySelectorAll('#roots-list .row').forEach(r => r.remove())")
+        .await;
+    browser.click("#roots-add").await;
+    browser
+        .fill(
+            "#roots-list .row:last-child .root-uri",
+            &format!("file:///work/{era}"),
+        )
+        .await;
+    browser
+        .fill("#roots-list .row:last-child .root-name", era)
+        .await;
+    browser.click("#notify-roots").await;
+    if era == "server_request" {
+        browser
+            .wait_text("#roots-result", "sent notifications/roots/list_changed")
+            .await;
+    } else {
+        browser
+            .wait_text("#roots-result", "the server asks when it needs them")
+            .await;
+    }
+    browser.click(r#".nav-item[data-pane="tools"]"#).await;
+    browser.click(r#".item[data-name="list_roots"]"#).await;
+    browser.click("#run-tool").await;
+    browser
+        .wait_text(
+            "#tool-history .result",
+            &format!("{era}: file:///work/{era}"),
+        )
+        .await;
+    browser.click(r#".nav-item[data-pane="roots"]"#).await;
+    browser
+        .wait_text("#roots-note", "The server asked for the roots")
+        .await;
+
     browser.click(r#".nav-item[data-pane="tools"]"#).await;
     browser.click(r#".item[data-name="ask_model"]"#).await;
     browser
@@ -542,6 +581,14 @@ async fn an_mcp_app_renders_in_a_sandbox_and_calls_its_tool() {
     let dir = home();
     let dev = Dev::start(dir.path(), &[]);
     let browser = open(&dev).await;
+    // The demo lists its tools in pages of 12.
+    assert_eq!(
+        browser
+            .eval("document.querySelectorAll('#tool-list .item').length")
+            .await,
+        12
+    );
+    browser.click("#more-tools").await;
     browser.click(r#".item[data-name="show_dashboard"]"#).await;
     browser.click("#run-tool").await;
     browser
@@ -740,5 +787,203 @@ async fn a_remote_server_is_authorized_in_the_browser_and_its_http_traffic_shown
     );
     assert!(!headers.contains("granted-by-the-mock"), "{headers}");
     browser.screenshot("mcp-dev-network").await;
+    browser.close().await;
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cargo_project_is_rebuilt_and_a_failed_build_is_shown() {
+    let dir = home();
+    let project = dir.path().join("cargo-server");
+    copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cargo-server"),
+        &project,
+    );
+    let target = dir.path().join("target");
+    let dev = Dev::start_with(
+        dir.path(),
+        &["cargo-server", "--bin", "cargo-server"],
+        |c| {
+            c.env("CARGO_TARGET_DIR", &target);
+        },
+    );
+    let browser = open(&dev).await;
+    let main = project.join("src/main.rs");
+    let source = std::fs::read_to_string(&main).unwrap();
+
+    // A broken build is shown, and the server that was running keeps running.
+    std::fs::write(
+        &main,
+        format!("{source}\ncompile_error!(\"broken on purpose\");\n"),
+    )
+    .unwrap();
+    browser.wait_text("#banner", "The build failed").await;
+    browser.wait_text("#banner", "broken on purpose").await;
+    browser.screenshot("mcp-dev-build-failed").await;
+    browser.wait_text("#status", "connected").await;
+    browser.click(r#".item[data-name="built"]"#).await;
+    browser.click("#run-tool").await;
+    browser
+        .wait_text("#tool-history .result", "built by cargo")
+        .await;
+
+    // Fixed: rebuilt, restarted, reconnected.
+    let fixed = source
+        .replace("built by cargo", "rebuilt by cargo")
+        .replace(
+            "fn main() {",
+            "fn main() {\n    eprintln!(\"cargo-server: serving on stdio\");",
+        );
+    std::fs::write(&main, fixed).unwrap();
+    browser.wait_text("#banner", "Reconnected").await;
+    browser.click("#run-tool").await;
+    browser
+        .wait_text("#tool-history .result", "rebuilt by cargo")
+        .await;
+    // What the server writes to stderr.
+    browser.click(r#".nav-item[data-pane="logs"]"#).await;
+    browser.click("#tab-stderr").await;
+    browser
+        .wait_text("#stderr-list", "cargo-server: serving on stdio")
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_changes_errors_cancellation_and_ping() {
+    let dir = home();
+    let dev = Dev::start(dir.path(), &[]);
+    let browser = open(&dev).await;
+    // A list change (in the stateless era it comes on subscriptions/listen).
+    browser
+        .click(r#".item[data-name="toggle_bonus_tool"]"#)
+        .await;
+    browser.click("#run-tool").await;
+    browser
+        .wait_text("#tool-history .result", "Added bonus_echo")
+        .await;
+    browser.click("#more-tools").await;
+    browser.find(r#".item[data-name="bonus_echo"]"#).await;
+    // A tool error.
+    browser.click(r#".item[data-name="fail"]"#).await;
+    browser.click("#run-tool").await;
+    browser
+        .wait_text("#tool-history .result.error", "isError")
+        .await;
+    // A cancelled call.
+    browser.click(r#".item[data-name="long_task"]"#).await;
+    browser.fill(r#"[name="arg.steps"]"#, "50").await;
+    browser.fill(r#"[name="arg.step_ms"]"#, "200").await;
+    browser.click("#run-tool").await;
+    browser
+        .wait_js("const b = document.querySelector('#tool-progress .bar'); return !!b && Number(b.getAttribute('aria-valuenow')) >= 1;")
+        .await;
+    browser.click("#cancel-tool").await;
+    browser
+        .wait_text("#tool-history .result.error", "cancelled")
+        .await;
+    // The protocol pane: errors marked and filtered; the cancellation went out.
+    browser.click(r#".nav-item[data-pane="protocol"]"#).await;
+    browser
+        .wait_text("#protocol-list", "notifications/cancelled")
+        .await;
+    browser.click("#protocol-errors").await;
+    browser
+        .wait_js("const rows = [...document.querySelectorAll('#protocol-list .msg-row')]; return rows.length > 0 && rows.every(r => r.classList.contains('error'));")
+        .await;
+    browser.screenshot("mcp-dev-protocol").await;
+    // Ping from the server pane.
+    browser.click(r#".nav-item[data-pane="server"]"#).await;
+    browser.click("#ping-button").await;
+    browser.wait_text("#ping-result", "answered in").await;
+    browser
+        .wait_text(
+            "#server-instructions",
+            "A tour of the Model Context Protocol",
+        )
+        .await;
+    browser.screenshot("mcp-dev-server").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_content_type_renders_and_raw_json_arguments_are_checked() {
+    let dir = home();
+    let dev = Dev::start(dir.path(), &[]);
+    let browser = open(&dev).await;
+    browser.click(r#".item[data-name="show_media"]"#).await;
+    browser.click("#run-tool").await;
+    browser.find("#tool-history .result").await;
+    browser
+        .wait_js("const i = document.querySelector('#tool-history .block[data-kind=image] img'); return !!i && i.complete && i.naturalWidth === 96;")
+        .await;
+    browser
+        .wait_js("const a = document.querySelector('#tool-history .block[data-kind=audio] audio'); return !!a && a.src.startsWith('data:audio/wav;base64,UklGR');")
+        .await;
+    browser
+        .wait_text(
+            "#tool-history .block[data-kind=resource]",
+            "demo://embedded/greeting.md",
+        )
+        .await;
+    browser
+        .wait_text("#tool-history .block[data-kind=resource] h1", "Embedded")
+        .await;
+    // A resource link opens the resource.
+    browser
+        .click("#tool-history .block[data-kind=resource_link] button")
+        .await;
+    browser
+        .wait_text("#resource-preview", "The mcp dev demo server")
+        .await;
+    browser.screenshot("mcp-dev-media-link").await;
+
+    // Alt+2 is the Tools pane; arguments only JSON can express are typed as JSON and checked.
+    browser
+        .find("body")
+        .await
+        .send_keys("\u{E00A}2\u{E000}")
+        .await
+        .unwrap();
+    browser
+        .wait_js("return !document.querySelector('#pane-tools').hidden;")
+        .await;
+    browser.click("#more-tools").await;
+    browser.click(r#".item[data-name="configure"]"#).await;
+    browser
+        .fill(r#"textarea[name="arg.rules"]"#, r#"{"pattern": "*.rs"}"#)
+        .await;
+    browser.click("#run-tool").await;
+    browser
+        .wait_text("#tool-detail", "expected array, got object")
+        .await;
+    browser
+        .fill(
+            r#"textarea[name="arg.rules"]"#,
+            r#"[{"pattern": "*.rs", "action": "format"}]"#,
+        )
+        .await;
+    browser
+        .fill(r#"textarea[name="arg.settings"]"#, r#"{"tabs": false}"#)
+        .await;
+    browser.click("#run-tool").await;
+    browser
+        .wait_text(
+            "#tool-history .result",
+            "Stored 1 rule(s): *.rs -> format; settings: {\"tabs\":false}",
+        )
+        .await;
     browser.close().await;
 }

@@ -24,6 +24,8 @@ pub fn server() -> FastMcp {
     let mcp = FastMcp::new(NAME)
         .with_title("The mcp dev demo server")
         .with_version(env!("CARGO_PKG_VERSION"))
+        // Lists come in pages of 12, so the inspector's pagination shows.
+        .with_page_size(12)
         .with_instructions(
             "A tour of the Model Context Protocol. Tools: book_trip has a form with every kind \
              of field, show_media returns images, audio and resources, long_task reports \

@@ -24,8 +24,15 @@ function visibleToApps(tool) {
 }
 
 async function toolNamed(name) {
-  const answer = await api.request("tools/list", {});
-  return answer.result?.tools?.find((t) => t.name === name) || null;
+  let cursor;
+  for (let page = 0; page < 100; page++) {
+    const answer = await api.request("tools/list", cursor ? { cursor } : {});
+    const found = answer.result?.tools?.find((t) => t.name === name);
+    if (found) return found;
+    cursor = answer.result?.nextCursor;
+    if (!cursor) return null;
+  }
+  return null;
 }
 
 // The view of `tool`'s result: an element holding the sandboxed frame.

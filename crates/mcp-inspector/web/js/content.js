@@ -38,7 +38,7 @@ function textView(text) {
 export function resourceContents(contents) {
   const mime = (contents.mimeType || "").toLowerCase();
   const essence = mime.split(";")[0].trim();
-  const header = h("div", { class: "kind" }, "resource", h("span", { class: "mono" }, contents.uri), mime ? badge(mime) : null);
+  const header = h("div", { class: "kind" }, "resource", h("span", { class: "mono" }, contents.uri), mime ? badge(mime, "mime") : null);
   let body;
   if (contents.text !== undefined) {
     if (essence === "application/json" || essence.endsWith("+json")) {
@@ -74,10 +74,10 @@ export function contentBlock(block) {
     case "text":
       return h("div", { class: "block", dataset: { kind: "text" } }, h("div", { class: "kind" }, "text", annotationBadges(block.annotations)), textView(block.text));
     case "image":
-      return h("div", { class: "block", dataset: { kind: "image" } }, h("div", { class: "kind" }, "image", badge(block.mimeType), badge(bytesLabel(base64Size(block.data))), annotationBadges(block.annotations)),
+      return h("div", { class: "block", dataset: { kind: "image" } }, h("div", { class: "kind" }, "image", badge(block.mimeType, "mime"), badge(bytesLabel(base64Size(block.data))), annotationBadges(block.annotations)),
         h("img", { src: `data:${block.mimeType};base64,${block.data}`, alt: "image from the server" }));
     case "audio":
-      return h("div", { class: "block", dataset: { kind: "audio" } }, h("div", { class: "kind" }, "audio", badge(block.mimeType), badge(bytesLabel(base64Size(block.data)))),
+      return h("div", { class: "block", dataset: { kind: "audio" } }, h("div", { class: "kind" }, "audio", badge(block.mimeType, "mime"), badge(bytesLabel(base64Size(block.data)))),
         h("audio", { controls: true, src: `data:${block.mimeType};base64,${block.data}` }));
     case "resource": {
       const el = resourceContents(block.resource);
@@ -87,7 +87,7 @@ export function contentBlock(block) {
     }
     case "resource_link":
       return h("div", { class: "block", dataset: { kind: "resource_link" } },
-        h("div", { class: "kind" }, "resource link", block.mimeType ? badge(block.mimeType) : null),
+        h("div", { class: "kind" }, "resource link", block.mimeType ? badge(block.mimeType, "mime") : null),
         h("div", { class: "row" },
           h("span", { class: "mono" }, block.uri), " ",
           block.description ? h("span", { class: "hint" }, `— ${block.description}`) : null, " ",

@@ -162,7 +162,7 @@ export function createRootsPane() {
         h("p", { class: "hint" }, "The server asks for these with roots/list (a request of the server after a handshake, an input_required round in 2026-07-28)."),
         rows,
         h("div", { class: "actions" },
-          h("button", { type: "button", onclick: () => addRow() }, "+ Add root"),
+          h("button", { type: "button", id: "roots-add", onclick: () => addRow() }, "+ Add root"),
           h("span", { class: "spacer" }),
           h("button", { type: "button", id: "save-roots", onclick: () => save(false) }, "Save"),
           h("button", { type: "button", class: "primary", id: "notify-roots", onclick: () => save(true) }, "Save and send list_changed")),

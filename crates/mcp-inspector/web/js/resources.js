@@ -111,7 +111,7 @@ export function createPane() {
         type: "button", class: "item", role: "option", dataset: { uri: key },
         "aria-selected": String(selected && (selected.uri || selected.uriTemplate) === key), onclick: () => select(r),
       }, h("span", { class: "name" }, r.title || r.name), h("span", { class: "desc mono" }, key),
-      h("span", { class: "badges" }, r.mimeType ? badge(r.mimeType) : null, subscribed.has(r.uri) ? badge("subscribed", "accent") : null)));
+      h("span", { class: "badges" }, r.mimeType ? badge(r.mimeType, "mime") : null, subscribed.has(r.uri) ? badge("subscribed", "accent") : null)));
     }) : h("li", { class: "empty" }, connected() ? `No ${tab}.` : "Not connected."));
     clear(foot, h("span", {}, `${resources.length} resources, ${templates.length} templates`),
       cursors[tab] ? h("button", { type: "button", class: "small", onclick: () => load(true) }, "Load more") : null);
@@ -131,6 +131,7 @@ export function createPane() {
     if (r.uriTemplate) return selectTemplate(r);
     const preview = h("div", { id: "resource-preview" });
     const updateList = h("ol", { class: "list", id: "resource-updates" }, (updates.get(r.uri) || []).map(updateRow));
+    if (!updateList.children.length) updateList.append(h("li", { class: "empty" }, "No updates yet: subscribe, and they appear here as the server sends them."));
     const canSubscribe = !!capabilities().resources?.subscribe;
     const subscribeButton = h("button", { type: "button", id: "subscribe-resource", disabled: !canSubscribe,
       title: canSubscribe ? "" : "The server does not offer subscriptions",
@@ -196,7 +197,9 @@ export function createPane() {
     list.unshift(u);
     updates.set(uri, list.slice(0, 50));
     if (selected && selected.uri === uri) {
-      detail.querySelector("#resource-updates")?.prepend(updateRow(u));
+      const list = detail.querySelector("#resource-updates");
+      list?.querySelector(".empty")?.remove();
+      list?.prepend(updateRow(u));
       const preview = detail.querySelector("#resource-preview");
       if (preview) read(uri, preview);
     }
