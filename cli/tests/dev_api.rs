@@ -237,7 +237,10 @@ fn the_api_cannot_be_made_to_start_another_command() {
     // The connection is still the demo server's.
     let state = dev.wait_connected();
     assert_eq!(state["status"]["server"]["serverInfo"]["name"], "mcp-demo");
-    assert_eq!(state["target"]["description"], "mcp-demo (in process)");
+    assert_eq!(
+        state["target"]["description"],
+        "mcp-demo (the demo built into mcp)"
+    );
 }
 
 #[test]

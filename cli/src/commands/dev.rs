@@ -1,7 +1,9 @@
 //! `mcp dev [SPEC]`: the server and a built-in inspector, on a web page served by this binary
 //! (crate `mcp-inspector`). This module only turns the command line into the inspector's
 //! target: the spec resolved as for `mcp run`, what to rebuild and watch, and the listener's
-//! settings. With no spec it inspects the demo server built into the binary.
+//! settings. With no spec it inspects the demo server built into the binary, run as a child
+//! process of its own (`mcp demo-server`) so that the inspector's backend stays small and the
+//! demo goes through the same stdio path, stderr pane included, as any server.
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -101,7 +103,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let (target, watch_by_default) = match &resolved {
         Some(resolved) => target(resolved, &args.spec_args),
-        None => (Target::InProcess(mcp_inspector::demo::target()), false),
+        None => (Target::Stdio(demo_target()?), false),
     };
     let watch = args.watch || (watch_by_default && !args.no_watch);
     let target = match target {
@@ -236,13 +238,7 @@ fn existing_files(stdio: &StdioTarget) -> Vec<PathBuf> {
 fn official(resolved: Option<&Resolved>) -> Result<ExitCode> {
     let target = match resolved {
         Some(resolved) => target(resolved, &SpecArgs::default()).0,
-        // The demo server runs in this binary: the official Inspector starts it over stdio.
-        None => {
-            let exe = std::env::current_exe().map_err(|e| {
-                CliError::environment(format!("cannot find the mcp binary to run the demo: {e}"))
-            })?;
-            Target::Stdio(StdioTarget::new(exe).args(["demo-server"]))
-        }
+        None => Target::Stdio(demo_target()?),
     };
     let mut command = mcp_inspector::official::command(&target)
         .map_err(|e| CliError::environment(e.to_string()))?;
@@ -265,7 +261,17 @@ fn official(resolved: Option<&Resolved>) -> Result<ExitCode> {
     ))
 }
 
-/// Runs the demo server on this process's stdin/stdout (for the official Inspector).
+/// The built-in demo server: this binary's hidden `demo-server` subcommand, over stdio.
+fn demo_target() -> Result<StdioTarget> {
+    let exe = std::env::current_exe().map_err(|e| {
+        CliError::environment(format!("cannot find the mcp binary to run the demo: {e}"))
+    })?;
+    let mut demo = StdioTarget::new(exe).args(["demo-server"]);
+    demo.label = Some(format!("{} (the demo built into mcp)", mcp_inspector::demo::NAME));
+    Ok(demo)
+}
+
+/// Runs the demo server on this process's stdin/stdout.
 pub fn demo_server() -> ExitCode {
     block_on(async {
         match mcp_inspector::demo::server().run().await {

@@ -1,6 +1,8 @@
 //! The demo server `mcp dev` inspects when given no server: one of everything a server can
 //! offer, so one command shows a newcomer the whole protocol. It is an ordinary
-//! [`FastMcp`] server; the inspector runs it in process, over the in-memory transport.
+//! [`FastMcp`] server. `mcp dev` runs it as a child process (`mcp demo-server`, over stdio)
+//! so the inspector's own memory stays small; [`target`] inspects it in process instead, over
+//! the in-memory transport, for programs that embed the inspector.
 //!
 //! ```
 //! let server = mcp_inspector::demo::server();
