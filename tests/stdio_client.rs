@@ -143,3 +143,94 @@ async fn the_child_gets_its_arguments_environment_and_directory() {
         "{lines:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_child_writing_invalid_utf8_and_a_megabyte_to_stderr_keeps_running_and_exits_normally() {
+    // After the handshake: a byte that is not UTF-8, a megabyte without a newline, more lines;
+    // at the end of input one last line. Writing into a closed pipe would kill the shell
+    // (SIGPIPE) or fail the printf, and the exit would not be a clean 0.
+    let (params, stderr) = capture_stderr(scripted_server(
+        r#"printf '\377\376 not utf-8\n' >&2
+head -c 1048576 /dev/zero | tr '\0' x >&2
+printf '\nafter the flood\n' >&2 || exit 7
+while read -r line; do :; done
+printf 'bye\n' >&2 || exit 8
+exit 0"#,
+    ));
+    let client = Client::builder()
+        .protocol_version(mcp::types::ProtocolVersion::V2025_11_25)
+        .connect_stdio(params)
+        .await
+        .unwrap();
+    let process = client.process().cloned().unwrap();
+    client.close().await;
+    let status = process.wait().await.expect("an exit status");
+    assert!(status.success(), "{status}");
+    let lines = stderr.lock().unwrap().clone();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("\u{FFFD}\u{FFFD} not utf-8")),
+        "{lines:?}"
+    );
+    let long = lines
+        .iter()
+        .find(|l| l.starts_with("xxxx"))
+        .expect("the long line");
+    assert!(
+        long.len() < 20_000 && long.ends_with("[cut]"),
+        "{}",
+        long.len()
+    );
+    assert!(lines.iter().any(|l| l == "after the flood"), "{lines:?}");
+    assert_eq!(lines.last().map(String::as_str), Some("bye"), "{lines:?}");
+}
+
+/// Whether the process `pid` still runs (a zombie waiting to be reaped does not).
+#[cfg(target_os = "linux")]
+fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .map(|status| {
+            !status
+                .lines()
+                .any(|l| l.starts_with("State:") && l.contains('Z'))
+        })
+        .unwrap_or(false)
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread")]
+async fn stopping_a_server_stops_what_it_started() {
+    // Like `npx` starting `node`: the server starts a child of its own, and ignores the end of
+    // its input, so stopping it takes signals.
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("grandchild.pid");
+    let mut params = scripted_server(&format!(
+        "sleep 300 & echo $! > '{}'; while :; do sleep 1; done",
+        pid_file.display()
+    ));
+    params.shutdown_grace = Duration::from_millis(200);
+    let client = Client::builder()
+        .protocol_version(mcp::types::ProtocolVersion::V2025_11_25)
+        .connect_stdio(params)
+        .await
+        .unwrap();
+    let process = client.process().cloned().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !pid_file.exists() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let grandchild: u32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(running(grandchild));
+    client.close().await;
+    process.shut_down().await.expect("an exit status");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while running(grandchild) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(!running(grandchild), "the server's own child outlived it");
+}

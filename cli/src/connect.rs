@@ -19,6 +19,7 @@ use mcp::transport::{
 use mcp::types::{Implementation, LoggingLevel, ProtocolVersion};
 
 use crate::error::{CliError, Result};
+use crate::hostenv::HostEnvironment;
 use crate::spec::{Launch, Remote, RemoteTransport, Resolved, Target};
 use crate::ui::Ui;
 
@@ -169,17 +170,31 @@ impl Connection {
     }
 }
 
-/// Spawns or reaches the server and connects a client to it.
+/// Spawns or reaches the server and connects a client to it; a local server starts in this
+/// process's environment.
 pub async fn connect(
     resolved: &Resolved,
     args: &ConnectArgs,
     ui: &Ui,
     record: bool,
 ) -> Result<Connection> {
+    connect_in(resolved, args, ui, record, None).await
+}
+
+/// [`connect`], with a local server started the way a host starts it when `host` is given:
+/// only the host's variables and `PATH`, the entry's own variables, the host's working
+/// directory, and a bare program name looked up on the host's `PATH`.
+pub async fn connect_in(
+    resolved: &Resolved,
+    args: &ConnectArgs,
+    ui: &Ui,
+    record: bool,
+    host: Option<&HostEnvironment>,
+) -> Result<Connection> {
     let recording = record.then(Recording::default);
     let builder = client_builder(args, ui);
     match &resolved.target {
-        Target::Stdio(launch) => connect_stdio(launch, builder, args, ui, recording).await,
+        Target::Stdio(launch) => connect_stdio(launch, host, builder, args, ui, recording).await,
         Target::Remote(remote) => connect_remote(remote, builder, args, recording).await,
     }
 }
@@ -227,25 +242,56 @@ async fn handshake<T: Transport>(
     connecting.ok()
 }
 
+/// How `launch` starts: in this process's environment, or in `host`'s.
+fn parameters(launch: &Launch, host: Option<&HostEnvironment>) -> Result<StdioServerParameters> {
+    let Some(host) = host else {
+        let mut params =
+            StdioServerParameters::new(&launch.program).args(launch.args.iter().cloned());
+        for (key, value) in &launch.env {
+            params = params.env(key, value);
+        }
+        if let Some(cwd) = &launch.cwd {
+            params = params.cwd(cwd);
+        }
+        return Ok(params);
+    };
+    let program = if launch.program.components().count() == 1 {
+        let name = launch.program.to_string_lossy();
+        host.find(&name).ok_or_else(|| {
+            CliError::environment(format!(
+                "`{name}` is not on the host's PATH ({})",
+                host.path().to_string_lossy()
+            ))
+            .hint("give the program's absolute path in the entry (`mcp install` does)")
+        })?
+    } else {
+        launch.program.clone()
+    };
+    let mut params = StdioServerParameters::new(program).args(launch.args.iter().cloned());
+    params.clear_env = true;
+    params.env = host.variables(launch).into_iter().collect();
+    params.cwd = Some(
+        launch
+            .cwd
+            .clone()
+            .unwrap_or_else(|| host.cwd().to_path_buf()),
+    );
+    Ok(params)
+}
+
 async fn connect_stdio(
     launch: &Launch,
+    host: Option<&HostEnvironment>,
     builder: ClientBuilder,
     args: &ConnectArgs,
     ui: &Ui,
     recording: Option<Recording>,
 ) -> Result<Connection> {
     let stderr_ui = ui.clone();
-    let mut params = StdioServerParameters::new(&launch.program)
-        .args(launch.args.iter().cloned())
-        .stderr(Stderr::Lines(Arc::new(move |line: &str| {
+    let mut params =
+        parameters(launch, host)?.stderr(Stderr::Lines(Arc::new(move |line: &str| {
             stderr_ui.server_stderr(line)
         })));
-    for (key, value) in &launch.env {
-        params = params.env(key, value);
-    }
-    if let Some(cwd) = &launch.cwd {
-        params = params.cwd(cwd);
-    }
     // The CLI waits for a voluntary exit itself before asking the SDK to stop the process.
     params.shutdown_grace = Duration::from_millis(500);
     let transport = ChildProcessTransport::spawn(&params).map_err(|e| {
@@ -344,19 +390,24 @@ pub async fn websocket(remote: &Remote) -> mcp::Result<WsConnection> {
     client.connect().await
 }
 
-/// Whether a failed Streamable HTTP handshake says the server may speak only the legacy
-/// HTTP+SSE transport: its POST was answered 400, 404 or 405 (what the specification says a
-/// client should take as that sign).
-pub fn suggests_legacy_sse(error: &mcp::Error) -> bool {
+/// The HTTP status of a refused HTTP request, when `error` is one.
+pub fn http_status(error: &mcp::Error) -> Option<u16> {
     match error {
         mcp::Error::Protocol(e) => e
             .data
             .as_ref()
             .and_then(|d| d.get("httpStatus"))
             .and_then(serde_json::Value::as_u64)
-            .is_some_and(|status| matches!(status, 400 | 404 | 405)),
-        _ => false,
+            .and_then(|status| u16::try_from(status).ok()),
+        _ => None,
     }
+}
+
+/// Whether a failed Streamable HTTP handshake says the server may speak only the legacy
+/// HTTP+SSE transport: its POST was answered 400, 404 or 405 (what the specification says a
+/// client should take as that sign).
+pub fn suggests_legacy_sse(error: &mcp::Error) -> bool {
+    http_status(error).is_some_and(|status| matches!(status, 400 | 404 | 405))
 }
 
 async fn connect_remote(
@@ -404,6 +455,7 @@ async fn connect_remote(
             remote.url,
             remote.transport.name()
         ))
+        .http_status(http_status(&error))
         .hint(
             "check that the server is running and the URL is its MCP endpoint (often …/mcp for \
              Streamable HTTP, …/sse for SSE, ws://…/ws for WebSocket); headers and tokens go in -H 'NAME: VALUE' or \

@@ -45,6 +45,8 @@ pub struct CliError {
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
+    /// The HTTP status a remote server answered, when the failure was one.
+    pub http_status: Option<u16>,
 }
 
 /// `Result` with a [`CliError`].
@@ -71,12 +73,19 @@ impl CliError {
             kind,
             message: message.into(),
             hint: None,
+            http_status: None,
         }
     }
 
     /// Adds what to do next.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Records the HTTP status a remote server answered.
+    pub fn http_status(mut self, status: Option<u16>) -> Self {
+        self.http_status = status;
         self
     }
 

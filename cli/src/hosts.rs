@@ -71,6 +71,195 @@ impl Scope {
     }
 }
 
+/// The user-scope config file: under the platform's config directory or the home directory.
+#[derive(Debug, Clone, Copy)]
+enum UserFile {
+    /// None: the host has no file of its own (printed unless a file is named).
+    None,
+    /// `<config dir>/<path>`.
+    InConfigDir(&'static str),
+    /// `~/<path>`.
+    InHome(&'static str),
+}
+
+/// How a host shapes a server's entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `mcpServers`-style JSON: `command`/`args`/`env`, with a `type` of `stdio` when
+    /// `stdio_type`, and `cwd` when `cwd`; remote servers as `remote` says.
+    Json {
+        stdio_type: bool,
+        cwd: bool,
+        remote: RemoteShape,
+    },
+    /// Goose's YAML extensions: `cmd`/`args`/`envs` or `uri`, `type`, `enabled`, `timeout`.
+    Goose,
+}
+
+/// How a JSON-shaped host writes a remote server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RemoteShape {
+    /// Not in the file (Claude Desktop adds them in its settings).
+    InSettingsOnly,
+    /// `type` (`http` or `sse`) and `url`.
+    TypedUrl,
+    /// `url`, whatever the transport.
+    Url,
+    /// `serverUrl` (Windsurf).
+    ServerUrl,
+    /// `httpUrl` for Streamable HTTP, `url` for SSE (Gemini CLI).
+    HttpUrlOrUrl,
+}
+
+/// Everything that sets one host apart, in one row.
+struct HostInfo {
+    id: &'static str,
+    label: &'static str,
+    env_var: &'static str,
+    scopes: &'static [Scope],
+    format: Format,
+    user_file: UserFile,
+    /// The project-scope file, relative to the project directory.
+    project_file: Option<&'static str>,
+    /// The key of the servers' object.
+    servers_key: &'static str,
+    shape: Shape,
+    /// What to do for the host to load a new entry.
+    restart_advice: Option<&'static str>,
+}
+
+/// One row per host, in the order of [`Host`].
+const HOSTS: [HostInfo; 8] = [
+    HostInfo {
+        id: "claude-desktop",
+        label: "Claude Desktop",
+        env_var: "MCP_CLAUDE_DESKTOP_CONFIG",
+        scopes: &[Scope::User],
+        format: Format::Json,
+        user_file: UserFile::InConfigDir("Claude/claude_desktop_config.json"),
+        project_file: None,
+        servers_key: "mcpServers",
+        shape: Shape::Json {
+            stdio_type: false,
+            cwd: false,
+            remote: RemoteShape::InSettingsOnly,
+        },
+        restart_advice: Some("restart Claude Desktop to load it"),
+    },
+    HostInfo {
+        id: "claude-code",
+        label: "Claude Code",
+        env_var: "MCP_CLAUDE_CODE_CONFIG",
+        scopes: &[Scope::User, Scope::Project, Scope::Local],
+        format: Format::Json,
+        user_file: UserFile::InHome(".claude.json"),
+        project_file: Some(".mcp.json"),
+        servers_key: "mcpServers",
+        shape: Shape::Json {
+            stdio_type: true,
+            cwd: false,
+            remote: RemoteShape::TypedUrl,
+        },
+        restart_advice: Some("start a new session to load it"),
+    },
+    HostInfo {
+        id: "cursor",
+        label: "Cursor",
+        env_var: "MCP_CURSOR_CONFIG",
+        scopes: &[Scope::User, Scope::Project],
+        format: Format::Json,
+        user_file: UserFile::InHome(".cursor/mcp.json"),
+        project_file: Some(".cursor/mcp.json"),
+        servers_key: "mcpServers",
+        shape: Shape::Json {
+            stdio_type: false,
+            cwd: false,
+            remote: RemoteShape::Url,
+        },
+        restart_advice: Some("reload the MCP servers in the app's settings to load it"),
+    },
+    HostInfo {
+        id: "vscode",
+        label: "VS Code",
+        env_var: "MCP_VSCODE_CONFIG",
+        scopes: &[Scope::User, Scope::Project],
+        format: Format::Jsonc,
+        user_file: UserFile::InConfigDir("Code/User/mcp.json"),
+        project_file: Some(".vscode/mcp.json"),
+        servers_key: "servers",
+        shape: Shape::Json {
+            stdio_type: true,
+            cwd: true,
+            remote: RemoteShape::TypedUrl,
+        },
+        restart_advice: Some("start it from the MCP: List Servers command, or reload the window"),
+    },
+    HostInfo {
+        id: "windsurf",
+        label: "Windsurf",
+        env_var: "MCP_WINDSURF_CONFIG",
+        scopes: &[Scope::User],
+        format: Format::Json,
+        user_file: UserFile::InHome(".codeium/windsurf/mcp_config.json"),
+        project_file: None,
+        servers_key: "mcpServers",
+        shape: Shape::Json {
+            stdio_type: false,
+            cwd: false,
+            remote: RemoteShape::ServerUrl,
+        },
+        restart_advice: Some("reload the MCP servers in the app's settings to load it"),
+    },
+    HostInfo {
+        id: "gemini",
+        label: "Gemini CLI",
+        env_var: "MCP_GEMINI_CONFIG",
+        scopes: &[Scope::User, Scope::Project],
+        format: Format::Json,
+        user_file: UserFile::InHome(".gemini/settings.json"),
+        project_file: Some(".gemini/settings.json"),
+        servers_key: "mcpServers",
+        shape: Shape::Json {
+            stdio_type: false,
+            cwd: true,
+            remote: RemoteShape::HttpUrlOrUrl,
+        },
+        restart_advice: Some("start a new session to load it"),
+    },
+    HostInfo {
+        id: "goose",
+        label: "Goose",
+        env_var: "MCP_GOOSE_CONFIG",
+        scopes: &[Scope::User],
+        format: Format::Yaml,
+        user_file: if cfg!(windows) {
+            UserFile::InConfigDir("Block/goose/config/config.yaml")
+        } else {
+            UserFile::InHome(".config/goose/config.yaml")
+        },
+        project_file: None,
+        servers_key: "extensions",
+        shape: Shape::Goose,
+        restart_advice: Some("start a new session to load it"),
+    },
+    HostInfo {
+        id: "mcp-json",
+        label: "mcp.json",
+        env_var: "MCP_MCP_JSON_CONFIG",
+        scopes: &[Scope::User, Scope::Project],
+        format: Format::Json,
+        user_file: UserFile::None,
+        project_file: Some("mcp.json"),
+        servers_key: "mcpServers",
+        shape: Shape::Json {
+            stdio_type: false,
+            cwd: false,
+            remote: RemoteShape::TypedUrl,
+        },
+        restart_advice: None,
+    },
+];
+
 impl Host {
     /// Every host, in the order `mcp list` shows them.
     pub const ALL: [Host; 8] = [
@@ -84,105 +273,62 @@ impl Host {
         Host::McpJson,
     ];
 
+    fn info(self) -> &'static HostInfo {
+        &HOSTS[self as usize]
+    }
+
     /// The host's name for people.
     pub fn label(self) -> &'static str {
-        match self {
-            Host::ClaudeDesktop => "Claude Desktop",
-            Host::ClaudeCode => "Claude Code",
-            Host::Cursor => "Cursor",
-            Host::Vscode => "VS Code",
-            Host::Windsurf => "Windsurf",
-            Host::Gemini => "Gemini CLI",
-            Host::Goose => "Goose",
-            Host::McpJson => "mcp.json",
-        }
+        self.info().label
     }
 
     /// The name of `--host`.
     pub fn id(self) -> &'static str {
-        match self {
-            Host::ClaudeDesktop => "claude-desktop",
-            Host::ClaudeCode => "claude-code",
-            Host::Cursor => "cursor",
-            Host::Vscode => "vscode",
-            Host::Windsurf => "windsurf",
-            Host::Gemini => "gemini",
-            Host::Goose => "goose",
-            Host::McpJson => "mcp-json",
-        }
+        self.info().id
     }
 
     /// The environment variable that overrides the user-scope config path.
     pub fn env_var(self) -> &'static str {
-        match self {
-            Host::ClaudeDesktop => "MCP_CLAUDE_DESKTOP_CONFIG",
-            Host::ClaudeCode => "MCP_CLAUDE_CODE_CONFIG",
-            Host::Cursor => "MCP_CURSOR_CONFIG",
-            Host::Vscode => "MCP_VSCODE_CONFIG",
-            Host::Windsurf => "MCP_WINDSURF_CONFIG",
-            Host::Gemini => "MCP_GEMINI_CONFIG",
-            Host::Goose => "MCP_GOOSE_CONFIG",
-            Host::McpJson => "MCP_MCP_JSON_CONFIG",
-        }
+        self.info().env_var
     }
 
     /// The scopes the host has.
     pub fn scopes(self) -> &'static [Scope] {
-        match self {
-            Host::ClaudeCode => &[Scope::User, Scope::Project, Scope::Local],
-            Host::Cursor | Host::Vscode | Host::Gemini | Host::McpJson => {
-                &[Scope::User, Scope::Project]
-            }
-            Host::ClaudeDesktop | Host::Windsurf | Host::Goose => &[Scope::User],
-        }
+        self.info().scopes
     }
 
     /// The file format.
     pub fn format(self) -> Format {
-        match self {
-            Host::Vscode => Format::Jsonc,
-            Host::Goose => Format::Yaml,
-            _ => Format::Json,
-        }
+        self.info().format
+    }
+
+    /// What to do for the host to load a new entry.
+    pub fn restart_advice(self) -> Option<&'static str> {
+        self.info().restart_advice
     }
 
     /// The platform's default user-scope path (without the environment override).
     pub fn default_user_path(self) -> Option<PathBuf> {
         let dirs = directories::BaseDirs::new()?;
-        let home = dirs.home_dir();
-        Some(match self {
-            Host::ClaudeDesktop => dirs
-                .config_dir()
-                .join("Claude")
-                .join("claude_desktop_config.json"),
-            Host::ClaudeCode => home.join(".claude.json"),
-            Host::Cursor => home.join(".cursor").join("mcp.json"),
-            Host::Vscode => dirs.config_dir().join("Code").join("User").join("mcp.json"),
-            Host::Windsurf => home
-                .join(".codeium")
-                .join("windsurf")
-                .join("mcp_config.json"),
-            Host::Gemini => home.join(".gemini").join("settings.json"),
-            Host::Goose if cfg!(windows) => dirs
-                .config_dir()
-                .join("Block")
-                .join("goose")
-                .join("config")
-                .join("config.yaml"),
-            Host::Goose => home.join(".config").join("goose").join("config.yaml"),
-            Host::McpJson => return None,
-        })
+        let join = |base: &Path, relative: &str| {
+            relative
+                .split('/')
+                .fold(base.to_path_buf(), |p, part| p.join(part))
+        };
+        match self.info().user_file {
+            UserFile::None => None,
+            UserFile::InConfigDir(relative) => Some(join(dirs.config_dir(), relative)),
+            UserFile::InHome(relative) => Some(join(dirs.home_dir(), relative)),
+        }
     }
 
     fn project_path(self, dir: &Path) -> Option<PathBuf> {
-        Some(match self {
-            Host::ClaudeCode => dir.join(".mcp.json"),
-            Host::Cursor => dir.join(".cursor").join("mcp.json"),
-            Host::Vscode => dir.join(".vscode").join("mcp.json"),
-            Host::Gemini => dir.join(".gemini").join("settings.json"),
-            Host::McpJson => dir.join("mcp.json"),
-            _ => return None,
-        })
+        let relative = self.info().project_file?;
+        Some(
+            relative
+                .split('/')
+                .fold(dir.to_path_buf(), |p, part| p.join(part)),
+        )
     }
 }
 
@@ -229,15 +375,14 @@ pub fn locate(
         )));
     }
     let project = spec::absolute(project);
+    let servers_key = host.info().servers_key.to_owned();
     let key_path = match (host, scope) {
-        (Host::Vscode, _) => vec!["servers".to_owned()],
-        (Host::Goose, _) => vec!["extensions".to_owned()],
         (Host::ClaudeCode, Scope::Local) => vec![
             "projects".to_owned(),
             project.to_string_lossy().into_owned(),
-            "mcpServers".to_owned(),
+            servers_key,
         ],
-        _ => vec!["mcpServers".to_owned()],
+        _ => vec![servers_key],
     };
     let path = match override_path {
         Some(path) => spec::absolute(path),
@@ -281,22 +426,29 @@ pub fn all_locations(hosts: &[Host], project: &Path) -> Vec<Location> {
     out
 }
 
-/// The files a bare server name is looked up in when no `--config` is given: this directory's
-/// project files, then each host's user file.
-pub fn search_paths() -> Vec<PathBuf> {
+/// The files a bare server name is looked up in when no `--config` is given, with the scope
+/// each belongs to: each host's user file first, then this directory's project files (a
+/// cloned repository's `.mcp.json` must not shadow a server the user configured).
+pub fn search_paths() -> Vec<(PathBuf, Scope)> {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let mut paths = vec![cwd.join(".mcp.json"), cwd.join("mcp.json")];
+    let mut paths: Vec<(PathBuf, Scope)> = Host::ALL
+        .iter()
+        .filter_map(|h| {
+            std::env::var_os(h.env_var())
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .or_else(|| h.default_user_path())
+        })
+        .map(|path| (path, Scope::User))
+        .collect();
+    paths.push((cwd.join(".mcp.json"), Scope::Project));
+    paths.push((cwd.join("mcp.json"), Scope::Project));
     paths.extend(
         [Host::Cursor, Host::Vscode, Host::Gemini]
             .iter()
-            .filter_map(|h| h.project_path(&cwd)),
+            .filter_map(|h| h.project_path(&cwd))
+            .map(|path| (path, Scope::Project)),
     );
-    paths.extend(Host::ALL.iter().filter_map(|h| {
-        std::env::var_os(h.env_var())
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| h.default_user_path())
-    }));
     paths
 }
 
@@ -370,8 +522,9 @@ pub fn entry_target(entry: &Value) -> Result<Target, String> {
             .unwrap_or_default();
         let mut env = string_map("env");
         env.extend(string_map("envs"));
+        // A bare name stays one: which program it is depends on whose PATH looks it up.
         return Ok(Target::Stdio(Launch {
-            program: spec::find_program(command).unwrap_or_else(|| PathBuf::from(command)),
+            program: PathBuf::from(command),
             args: args.into_iter().map(Into::into).collect(),
             env,
             cwd: string("cwd").map(PathBuf::from),
@@ -413,35 +566,36 @@ pub fn entry_target(entry: &Value) -> Result<Target, String> {
 pub fn render(host: Host, name: &str, target: &Target) -> Result<Node> {
     let mut map: Vec<(String, Node)> = Vec::new();
     let mut put = |key: &str, node: Node| map.push((key.to_owned(), node));
+    let shape = host.info().shape;
     match target {
         Target::Stdio(launch) => {
-            let command = launch.program.to_string_lossy().into_owned();
+            let command = Node::str(launch.program.to_string_lossy());
             let args = Node::strings(launch.args_lossy());
             let env = Node::string_map(&launch.env);
-            match host {
-                Host::Goose => {
+            match shape {
+                Shape::Goose => {
                     put("name", Node::str(name));
                     put("type", Node::str("stdio"));
                     put("enabled", Node::Bool(true));
-                    put("cmd", Node::str(command));
+                    put("cmd", command);
                     put("args", args);
                     put("envs", env);
                     put("env_keys", Node::List(Vec::new()));
                     put("timeout", Node::Int(300));
                 }
-                _ => {
-                    if matches!(host, Host::ClaudeCode | Host::Vscode) {
+                Shape::Json {
+                    stdio_type, cwd, ..
+                } => {
+                    if stdio_type {
                         put("type", Node::str("stdio"));
                     }
-                    put("command", Node::str(command));
+                    put("command", command);
                     put("args", args);
                     if !launch.env.is_empty() {
                         put("env", env);
                     }
-                    if let Some(cwd) = &launch.cwd
-                        && matches!(host, Host::Gemini | Host::Vscode)
-                    {
-                        put("cwd", Node::str(cwd.to_string_lossy()));
+                    if let (true, Some(dir)) = (cwd, &launch.cwd) {
+                        put("cwd", Node::str(dir.to_string_lossy()));
                     }
                 }
             }
@@ -459,41 +613,40 @@ pub fn render(host: Host, name: &str, target: &Target) -> Result<Node> {
             let sse = remote.transport == RemoteTransport::Sse;
             let headers = Node::string_map(&remote.headers);
             let url = Node::str(&remote.url);
-            match host {
-                Host::ClaudeDesktop => {
-                    return Err(CliError::usage(
-                        "Claude Desktop's config file only starts local (stdio) servers; \
-                         remote servers are added in its Settings, under Connectors",
-                    )
-                    .hint("or install a local bridge: `mcp install --name NAME -- mcp run URL`"));
-                }
-                Host::Goose if sse => return unsupported("SSE (Goose dropped SSE)"),
-                Host::Goose => {
+            let remote_shape = match shape {
+                Shape::Goose if sse => return unsupported("SSE (Goose dropped SSE)"),
+                Shape::Goose => {
                     put("name", Node::str(name));
                     put("type", Node::str("streamable_http"));
                     put("enabled", Node::Bool(true));
                     put("uri", url);
-                    put("headers", headers.clone());
+                    put("headers", headers);
                     put("envs", Node::Map(Vec::new()));
                     put("env_keys", Node::List(Vec::new()));
                     put("timeout", Node::Int(300));
+                    return Ok(Node::Map(map));
                 }
-                Host::Windsurf => {
-                    put("serverUrl", url);
+                Shape::Json { remote, .. } => remote,
+            };
+            match remote_shape {
+                RemoteShape::InSettingsOnly => {
+                    return Err(CliError::usage(format!(
+                        "{}'s config file only starts local (stdio) servers; remote servers are \
+                         added in its Settings, under Connectors",
+                        host.label()
+                    ))
+                    .hint("or install a local bridge: `mcp install --name NAME -- mcp run URL`"));
                 }
-                Host::Gemini => {
-                    put(if sse { "url" } else { "httpUrl" }, url);
-                }
-                Host::Cursor => {
-                    put("url", url);
-                }
-                Host::ClaudeCode | Host::Vscode | Host::McpJson => {
+                RemoteShape::TypedUrl => {
                     put("type", Node::str(if sse { "sse" } else { "http" }));
                     put("url", url);
                 }
+                RemoteShape::Url => put("url", url),
+                RemoteShape::ServerUrl => put("serverUrl", url),
+                RemoteShape::HttpUrlOrUrl => put(if sse { "url" } else { "httpUrl" }, url),
             }
-            if !remote.headers.is_empty() && host != Host::Goose {
-                map.push(("headers".to_owned(), headers));
+            if !remote.headers.is_empty() {
+                put("headers", headers);
             }
         }
     }
@@ -567,6 +720,14 @@ mod tests {
         let vscode = locate(Host::Vscode, Scope::Project, dir, None).unwrap();
         assert_eq!(vscode.path, Path::new("/tmp/p/.vscode/mcp.json"));
         assert_eq!(vscode.key_path, ["servers"]);
+    }
+
+    #[test]
+    fn the_table_is_in_the_order_of_the_enum() {
+        use clap::ValueEnum;
+        for host in Host::ALL {
+            assert_eq!(host.to_possible_value().unwrap().get_name(), host.id());
+        }
     }
 
     #[test]

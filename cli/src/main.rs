@@ -5,7 +5,10 @@ mod commands;
 mod configfile;
 mod connect;
 mod error;
+mod hostcheck;
+mod hostenv;
 mod hosts;
+mod new;
 mod schema;
 mod spec;
 mod ui;
@@ -44,7 +47,8 @@ Examples:
   mcp run --transport http server.py      serve a stdio server at http://127.0.0.1:8000/mcp
   mcp install server.py -v API_KEY=abc    add it to Claude Desktop
   mcp install . --host cursor --scope project
-  mcp list --check                        every configured server, and whether it starts";
+  mcp list --check                        every configured server, and whether it starts
+  mcp new weather --template python       a new server project (asks the rest on a terminal)";
 
 /// The Model Context Protocol toolchain: run, inspect, install and smoke-test MCP servers.
 #[derive(Debug, Parser)]
@@ -89,6 +93,9 @@ enum Command {
     Uninstall(commands::uninstall::Args),
     /// List the servers in every host's config.
     List(commands::list::Args),
+    /// Create a server project (Rust, Python or TypeScript) that builds, tests and passes
+    /// `mcp check` as it is.
+    New(commands::new::Args),
     /// Print a shell completion script.
     Completions(commands::completions::Args),
     /// Print the CLI's version and the protocol versions it speaks.
@@ -118,6 +125,7 @@ fn main() -> ExitCode {
         Command::Install(args) => commands::install::run(args),
         Command::Uninstall(args) => commands::uninstall::run(args),
         Command::List(args) => commands::list::run(args),
+        Command::New(args) => commands::new::run(args),
     };
     match result {
         Ok(code) => code,

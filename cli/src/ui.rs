@@ -1,7 +1,11 @@
 //! What the CLI shows a person on stderr: the server's stderr and log messages, progress
 //! (an indicatif bar on a terminal, plain lines otherwise), warnings. Colour goes through
-//! `anstream`, which drops it when `NO_COLOR` is set or stderr is not a terminal.
+//! `anstream`, which drops it when `NO_COLOR` is set or stderr is not a terminal. Text a server
+//! chose (its stderr, log messages, names, descriptions, tool results) goes through
+//! [`printable`] first: a server must not move the cursor, rewrite the screen, set the window
+//! title or hide text on the user's terminal.
 
+use std::borrow::Cow;
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 
@@ -67,7 +71,7 @@ impl Ui {
     /// One line the server wrote to its stderr.
     pub fn server_stderr(&self, line: &str) {
         if !self.inner.quiet {
-            self.line(&format!("{DIM}server |{DIM:#} {line}"));
+            self.line(&format!("{DIM}server |{DIM:#} {}", printable(line)));
         }
     }
 
@@ -94,7 +98,11 @@ impl Ui {
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        self.line(&format!("{style}log [{level}]{style:#}{logger} {data}"));
+        self.line(&format!(
+            "{style}log [{level}]{style:#}{} {}",
+            printable(&logger),
+            printable(&data)
+        ));
     }
 
     /// A progress update of the request in flight.
@@ -110,7 +118,7 @@ impl Ui {
             let message = progress
                 .message
                 .as_deref()
-                .map(|m| format!(" {m}"))
+                .map(|m| format!(" {}", printable(m)))
                 .unwrap_or_default();
             anstream::eprintln!("progress {}{total}{message}", number(progress.progress));
             return;
@@ -140,7 +148,7 @@ impl Ui {
             }
         }
         if let Some(message) = &progress.message {
-            bar.set_message(message.clone());
+            bar.set_message(printable(message).into_owned());
         }
     }
 
@@ -169,5 +177,51 @@ pub fn number(value: f64) -> String {
         format!("{}", value as i64)
     } else {
         format!("{value}")
+    }
+}
+
+/// `text` without what a terminal would act on: escape sequences (colours, cursor moves, screen
+/// and title changes, hyperlinks), other control characters but newline and tab (a carriage
+/// return could overwrite what was printed before it on the line), and C1 controls.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let clean = |c: char| !c.is_control() || c == '\n' || c == '\t';
+    if text.chars().all(clean) {
+        return Cow::Borrowed(text);
+    }
+    struct Keep(String);
+    impl vte::Perform for Keep {
+        fn print(&mut self, c: char) {
+            if !c.is_control() {
+                self.0.push(c);
+            }
+        }
+        fn execute(&mut self, byte: u8) {
+            if byte == b'\n' || byte == b'\t' {
+                self.0.push(byte as char);
+            }
+        }
+    }
+    let mut keep = Keep(String::with_capacity(text.len()));
+    vte::Parser::new().advance(&mut keep, text.as_bytes());
+    Cow::Owned(keep.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_controls_are_dropped_and_text_kept() {
+        assert!(matches!(printable("plain\ttext\n"), Cow::Borrowed(_)));
+        assert_eq!(printable("\x1b[31mred\x1b[0m ok"), "red ok");
+        assert_eq!(printable("a\x1b]0;pwned title\x07b"), "ab");
+        assert_eq!(
+            printable("a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\b"),
+            "alinkb"
+        );
+        assert_eq!(printable("safe\rrm -rf /"), "saferm -rf /");
+        assert_eq!(printable("x\u{9b}31my"), "x31my");
+        assert_eq!(printable("\x1b[2J\x1b[Hcleared\x08\x7f"), "cleared");
+        assert_eq!(printable("héllo ✓ 日本"), "héllo ✓ 日本");
     }
 }

@@ -521,3 +521,138 @@ fn stateless_clients_get_their_logs_and_changes_from_the_shared_child() {
         client.close().await;
     });
 }
+
+#[test]
+fn mcp_run_over_http_with_auth_refuses_requests_without_the_token() {
+    let home = Home::new();
+    let lowlevel = example("lowlevel").display().to_string();
+    // A generated token, printed once.
+    let server = bridge("http", &["--auth", &lowlevel]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let token = loop {
+        let found = server.stderr_lines().iter().find_map(|line| {
+            let rest = line.split("Authorization: Bearer ").nth(1)?;
+            Some(rest.split('`').next()?.to_owned())
+        });
+        match found {
+            Some(token) => break token,
+            None if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            None => panic!("no token printed: {:?}", server.stderr_lines()),
+        }
+    };
+    assert_eq!(token.len(), 64, "{token}");
+    let url = server.url("/mcp");
+    let check = |extra: &[&str]| {
+        home.mcp()
+            .args(["check", &url, "--timeout", "10"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let refused = check(&[]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stdout(&refused));
+    assert!(
+        stdout(&refused).contains("Unauthorized"),
+        "{}",
+        stdout(&refused)
+    );
+    let wrong = check(&["--bearer-token", &format!("{}0", &token[..63])]);
+    assert_eq!(wrong.status.code(), Some(1));
+    home.write("token", &format!("{token}\n"));
+    let passed = check(&["--bearer-token-file", "token"]);
+    assert!(passed.status.success(), "{}", stdout(&passed));
+    // The legacy SSE endpoint is behind the same token.
+    drop(server);
+    let server = bridge(
+        "sse",
+        &[
+            "--auth",
+            "--auth-token-file",
+            home.join("token").to_str().unwrap(),
+            &lowlevel,
+        ],
+    );
+    assert!(
+        !server.stderr_lines().iter().any(|l| l.contains(&token)),
+        "a given token is never printed"
+    );
+    let sse = server.url("/sse");
+    let refused = home
+        .mcp()
+        .args(["check", &sse, "--timeout", "10"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    let passed = home
+        .mcp()
+        .args([
+            "check",
+            &sse,
+            "--timeout",
+            "10",
+            "--bearer-token-file",
+            "token",
+        ])
+        .output()
+        .unwrap();
+    assert!(passed.status.success(), "{}", stdout(&passed));
+}
+
+#[test]
+fn sessions_past_the_cap_get_503_and_start_no_process() {
+    use mcp::client::Client;
+    use mcp::types::ProtocolVersion;
+
+    let mut bridge = bridge(
+        "sse",
+        &["--max-sessions", "2", example("lowlevel").to_str().unwrap()],
+    );
+    let pid = bridge.child().id();
+    let url = bridge.url("/mcp");
+    let sse = bridge.url("/sse");
+    runtime().block_on(async {
+        assert_eq!(wait_for_children(pid, 1).await.len(), 1, "the shared child");
+        let connect = || {
+            Client::builder()
+                .protocol_version(ProtocolVersion::V2025_11_25)
+                .connect_http(&url)
+        };
+        let (a, b) = (connect().await.unwrap(), connect().await.unwrap());
+        assert_eq!(tool_name(&a, "a").await, "tool-name received arg1=a");
+        assert_eq!(tool_name(&b, "b").await, "tool-name received arg1=b");
+        assert_eq!(wait_for_children(pid, 3).await.len(), 3);
+        // A third session, over either transport, is refused and starts nothing.
+        let error = connect().await.unwrap_err().to_string();
+        assert!(
+            error.contains("503") || error.contains("sessions are open"),
+            "{error}"
+        );
+        let response = raw_get(&sse);
+        assert!(response.starts_with("HTTP/1.1 503"), "{response}");
+        assert_eq!(children_of(pid).len(), 3);
+        // Once a session ends, a new one is taken.
+        a.close().await;
+        assert_eq!(wait_for_children(pid, 2).await.len(), 2);
+        let c = connect().await.unwrap();
+        assert_eq!(tool_name(&c, "c").await, "tool-name received arg1=c");
+    });
+}
+
+/// A plain GET of `url` (an SSE endpoint), its status line and headers.
+fn raw_get(url: &str) -> String {
+    use std::io::{Read, Write};
+    let address = url.trim_start_matches("http://");
+    let (host, path) = address.split_once('/').unwrap();
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /{path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let mut head = vec![0u8; 512];
+    let read = stream.read(&mut head).unwrap_or(0);
+    String::from_utf8_lossy(&head[..read]).into_owned()
+}

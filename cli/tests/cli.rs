@@ -20,6 +20,7 @@ fn every_subcommand_has_help_with_examples() {
         "install",
         "uninstall",
         "list",
+        "new",
         "completions",
     ] {
         let output = home.mcp().args([subcommand, "--help"]).output().unwrap();

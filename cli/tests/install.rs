@@ -7,7 +7,9 @@ mod common;
 
 use std::path::Path;
 
-use common::{Home, example, peer_python, python_server, stderr, stdout};
+use common::{
+    Home, example, make_executable, path_with, peer_python, python_server, stderr, stdout,
+};
 use serde_json::Value;
 
 fn lowlevel() -> String {
@@ -103,7 +105,13 @@ fn every_host_gets_its_own_format_and_shape() {
 #[test]
 fn remote_servers_use_each_hosts_url_field() {
     let home = Home::new();
-    let mut args = vec!["https://mcp.example.com/mcp", "--name", "remote"];
+    // Nothing listens at these URLs: the entries are written unverified.
+    let mut args = vec![
+        "https://mcp.example.com/mcp",
+        "--name",
+        "remote",
+        "--no-verify",
+    ];
     for host in [
         "claude-code",
         "cursor",
@@ -136,6 +144,7 @@ fn remote_servers_use_each_hosts_url_field() {
             "legacy",
             "--host",
             "gemini",
+            "--no-verify",
         ],
     ));
     let gemini: Value = serde_json::from_str(&home.read(".gemini/settings.json")).unwrap();
@@ -206,10 +215,14 @@ fn a_python_server_is_installed_through_mcp_run_and_starts_from_the_config() {
         stdout(&output),
         stderr(&output)
     );
-    // --with needs uv; the install still records it for `mcp run` to use.
-    ok(install(
-        &home,
-        &[
+    // --with needs uv: the install records the uv it found, by its absolute path (a host's
+    // PATH has no ~/.local/bin). This uv is a stand-in, so the entry is written unverified.
+    home.write("tools/uv", "#!/bin/sh\nexit 1\n");
+    make_executable(&home.join("tools/uv"));
+    let output = home
+        .mcp()
+        .args([
+            "install",
             server.to_str().unwrap(),
             "--name",
             "withs",
@@ -217,15 +230,38 @@ fn a_python_server_is_installed_through_mcp_run_and_starts_from_the_config() {
             "pandas",
             "--with-editable",
             "work",
-        ],
-    ));
+            "--no-verify",
+        ])
+        .env("PATH", path_with(&home.join("tools")))
+        .output()
+        .unwrap();
+    ok(output);
     let config: Value =
         serde_json::from_str(&home.read(".config/Claude/claude_desktop_config.json")).unwrap();
     let args = &config["mcpServers"]["withs"]["args"];
-    assert_eq!(args[2], "--with");
-    assert_eq!(args[3], "pandas");
-    assert_eq!(args[4], "--with-editable");
-    assert_eq!(args[5], home.join("work").to_str().unwrap());
+    assert_eq!(
+        args,
+        &serde_json::json!([
+            "run",
+            server.to_str().unwrap(),
+            "--uv",
+            home.join("tools/uv").to_str().unwrap(),
+            "--with",
+            "pandas",
+            "--with-editable",
+            home.join("work").to_str().unwrap()
+        ])
+    );
+    // Without any uv, --with is refused instead of writing an entry that cannot start.
+    let output = home
+        .mcp()
+        .args(["install", server.to_str().unwrap(), "--name", "nouv"])
+        .args(["--with", "pandas", "--no-verify"])
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(stderr(&output).contains("need uv"), "{}", stderr(&output));
 }
 
 #[test]
@@ -243,7 +279,7 @@ fn other_keys_servers_and_formatting_are_kept_and_the_old_file_backed_up() {
         home.read(".config/Claude/claude_desktop_config.json.bak"),
         original
     );
-    // Nothing is left beside it but the backup and the lock file.
+    // Nothing is left beside it but the backup (the lock lives in mcp's own cache directory).
     let mut names: Vec<String> = std::fs::read_dir(home.join(".config/Claude"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -253,8 +289,7 @@ fn other_keys_servers_and_formatting_are_kept_and_the_old_file_backed_up() {
         names,
         [
             "claude_desktop_config.json",
-            "claude_desktop_config.json.bak",
-            "claude_desktop_config.json.lock"
+            "claude_desktop_config.json.bak"
         ]
     );
 }
@@ -357,6 +392,8 @@ fn replacing_an_entry_needs_force_off_a_terminal_and_keeps_its_env() {
             "-v",
             "SHARED=new",
             "--force",
+            // lowlevel refuses the argument `x`: written unverified.
+            "--no-verify",
         ],
     ));
     let config: Value =
@@ -486,6 +523,7 @@ fn mcp_json_is_printed_or_written() {
             "out/servers.json",
             "--name",
             "w",
+            "--no-verify",
             "--",
             "cat",
         ],

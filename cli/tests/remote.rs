@@ -213,6 +213,27 @@ fn headers_and_tokens_reach_the_server() {
         "{headers:?}"
     );
 
+    // A token kept out of `ps`: from a file, or from the environment.
+    home.write("token.txt", "from-file\n");
+    for (flags, env) in [
+        (vec!["--bearer-token-file", "token.txt"], None),
+        (vec![], Some("from-env")),
+    ] {
+        let (port, seen) = capture_headers();
+        let mut command = home.mcp();
+        command
+            .args(["tools", &format!("http://127.0.0.1:{port}/mcp")])
+            .args(&flags);
+        if let Some(token) = env {
+            command.env("MCP_BEARER_TOKEN", token);
+        }
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        let expected = format!("authorization: bearer {}", env.unwrap_or("from-file"));
+        let headers = seen.join().unwrap();
+        assert!(headers.contains(&expected), "{headers:?}");
+    }
+
     // The same from an mcpServers entry with `url` and `headers`.
     let (port, seen) = capture_headers();
     home.write(

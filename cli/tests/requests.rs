@@ -278,3 +278,35 @@ fn our_example_server_answers_each_request() {
     let text = ok(&run(&home, "resources", &[lowlevel]));
     assert!(text.contains("file://some/path"), "{text}");
 }
+
+#[test]
+fn text_a_server_sends_cannot_drive_the_terminal() {
+    // server-everything echoes what it is given: a title change, a colour, a carriage return
+    // and a C1 control sequence introducer reach the output only as harmless text.
+    let home = Home::new();
+    let node = peer_node().display().to_string();
+    let everything = server_everything().display().to_string();
+    let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[31mred\u{1b}[0m\rover\u{9b}2Jend";
+    let call = |json: bool| {
+        let mut command = home.mcp();
+        command.args(["call", "echo", &format!("message={hostile}")]);
+        if json {
+            command.arg("--json");
+        }
+        command
+            .args(["--", &node, &everything, "stdio"])
+            .output()
+            .unwrap()
+    };
+    let out = ok(&call(false));
+    assert_eq!(out.trim(), "Echo: redover2Jend", "{out:?}");
+    // JSON keeps the exact text, every control escaped.
+    let out = ok(&call(true));
+    assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+    let value: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        value["content"][0]["text"],
+        format!("Echo: {hostile}"),
+        "{out}"
+    );
+}

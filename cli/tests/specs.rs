@@ -109,15 +109,23 @@ fn a_virtual_workspace_names_its_members() {
     let home = Home::new();
     home.write(
         "ws/Cargo.toml",
-        "[workspace]\nmembers = [\"server\", \"client\"]\n",
+        "[workspace]\nmembers = [\"server\", \"client\"]\nresolver = \"2\"\n",
     );
+    for member in ["server", "client"] {
+        home.write(
+            &format!("ws/{member}/Cargo.toml"),
+            &format!("[package]\nname = \"{member}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        );
+        home.write(&format!("ws/{member}/src/main.rs"), "fn main() {}\n");
+    }
     let output = home.mcp().args(["tools", "ws"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
     assert!(
-        stderr(&output).contains("members: server, client"),
-        "{}",
-        stderr(&output)
+        err.contains("a Cargo workspace without a package of its own"),
+        "{err}"
     );
+    assert!(err.contains("server") && err.contains("client"), "{err}");
 }
 
 #[test]
@@ -306,7 +314,7 @@ fn with_uv_on_path_each_file_gets_the_sdk_major_version_it_imports() {
         "{log}"
     );
     assert!(lines[1].ends_with("/object_v2.py|custom|"), "{log}");
-    // Without uv, --with cannot be honoured.
+    // --python runs the interpreter itself: --with, which needs uv, cannot be honoured.
     let output = home
         .mcp()
         .args([
@@ -319,7 +327,7 @@ fn with_uv_on_path_each_file_gets_the_sdk_major_version_it_imports() {
         ])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("--with and --with-editable need uv"),
         "{}",
@@ -418,12 +426,16 @@ fn configured_names_are_found_in_config_files() {
         .args(["tools", "low", "--config", "goose.yaml"])
         .output()
         .unwrap());
-    // Without --config: the project's .mcp.json.
+    // Without --config: the project's .mcp.json, once the user agreed to run its command.
     home.write(
         ".mcp.json",
         &format!("{{\"mcpServers\": {{\"proj\": {{\"command\": {lowlevel:?}}}}}}}"),
     );
-    ok(home.mcp().args(["tools", "proj"]).output().unwrap());
+    ok(home
+        .mcp()
+        .args(["tools", "proj", "--trust-project"])
+        .output()
+        .unwrap());
     // An unknown name lists what the file has.
     let output = home
         .mcp()

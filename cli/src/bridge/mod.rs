@@ -3,6 +3,7 @@
 
 pub mod remote_on_stdio;
 pub mod stdio_on_http;
+pub mod token_auth;
 
 use mcp::jsonrpc::incoming::{self, IncomingMessage};
 use mcp::transport::{Outgoing, OutgoingKind};

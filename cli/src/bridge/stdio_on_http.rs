@@ -18,6 +18,10 @@
 //! the child itself (a stateless-era child) for every list change and every resource an HTTP
 //! client subscribed to.
 //!
+//! At most `--max-sessions` sessions (so as many processes, and the shared one) are open at
+//! once, whatever their transport: the request that would open one more gets 503, and no more
+//! than four processes start at the same time.
+//!
 //! Each message is forwarded by the SDK on both sides: the HTTP side is a [`Server`] whose
 //! handler passes every request to the child's [`Client`], which gives it an id of its own (so
 //! requests of many HTTP clients never collide), forwards progress back under the HTTP
@@ -39,6 +43,7 @@ use mcp::types::*;
 use serde_json::Value;
 use tokio::sync::OnceCell;
 
+use super::token_auth::{self, Origin};
 use crate::error::{CliError, Result};
 use crate::spec::Launch;
 
@@ -51,10 +56,15 @@ pub struct Listen {
     pub port: u16,
     /// Serve the legacy HTTP+SSE transport at `/sse` (messages at `/messages/`) too.
     pub legacy_sse: bool,
+    /// How many client sessions (each with a server process of its own) may be open at once,
+    /// of every transport together; the request that would open one more gets 503.
+    pub max_sessions: usize,
+    /// The bearer token every request must carry, when one is required, and where it came from.
+    pub auth: Option<(super::token_auth::TokenAuth, super::token_auth::Origin)>,
 }
 
 /// Serves `launch` over HTTP until SIGINT or SIGTERM; then every child is stopped.
-pub async fn serve(launch: &Launch, listen: &Listen) -> Result<ExitCode> {
+pub async fn serve(launch: &Launch, mut listen: Listen) -> Result<ExitCode> {
     let link = StatelessLink::default();
     let shared = spawn(launch, Asker::Stateless(link.clone()))
         .await
@@ -77,6 +87,7 @@ pub async fn serve(launch: &Launch, listen: &Listen) -> Result<ExitCode> {
         stateless: link.clone(),
         upstream: tokio::sync::Mutex::new(Upstream::default()),
         sessions: Mutex::new(Vec::new()),
+        starting: tokio::sync::Semaphore::new(CONCURRENT_STARTS),
     }));
     let mut builder = Server::builder(info.name.clone(), bridge).info(info);
     if let Some(instructions) = instructions {
@@ -108,13 +119,28 @@ pub async fn serve(launch: &Launch, listen: &Listen) -> Result<ExitCode> {
     let address = listener
         .local_addr()
         .map_err(|e| CliError::environment(format!("cannot listen: {e}")))?;
-    let mut http = HttpServer::builder(server);
+    let mut http = HttpServer::builder(server).max_sessions(Some(listen.max_sessions));
     if listen.legacy_sse {
         http = http.legacy_sse("/sse", "/messages/");
     }
     if !is_loopback(&listen.host) {
         // Reached under names this process cannot know; the Origin check still applies.
         http = http.allow_any_host();
+    }
+    let mut auth_note = None;
+    if let Some((auth, origin)) = listen.auth.take() {
+        auth_note = Some(match origin {
+            Origin::Generated => format!(
+                "every request must carry `Authorization: Bearer {}` (a token generated for this \
+                 run; choose one with {} or --auth-token-file)",
+                auth.token(),
+                token_auth::TOKEN_VAR
+            ),
+            Origin::Given => {
+                "every request must carry `Authorization: Bearer` and the token given".to_owned()
+            }
+        });
+        http = http.auth(auth);
     }
     let http = http.build();
     eprintln!(
@@ -126,6 +152,9 @@ pub async fn serve(launch: &Launch, listen: &Listen) -> Result<ExitCode> {
             String::new()
         }
     );
+    if let Some(note) = auth_note {
+        eprintln!("mcp run: {note}");
+    }
     let served = http
         .serve(listener, http.router(), super::remote_on_stdio::signalled())
         .await;
@@ -414,7 +443,12 @@ struct Inner {
     upstream: tokio::sync::Mutex<Upstream>,
     /// The child of each handshake-era session, started at its first request.
     sessions: Mutex<Vec<SessionChild>>,
+    /// Bounds how many children start at once (a burst of new sessions waits its turn).
+    starting: tokio::sync::Semaphore,
 }
+
+/// How many server processes may be starting at once.
+const CONCURRENT_STARTS: usize = 4;
 
 struct SessionChild {
     link: SessionLink,
@@ -506,6 +540,7 @@ impl Bridge {
         };
         let child = cell
             .get_or_try_init(|| async {
+                let _turn = this.starting.acquire().await;
                 spawn(&this.launch, Asker::Session(link.clone()))
                     .await
                     .map(Arc::new)

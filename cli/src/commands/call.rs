@@ -13,11 +13,9 @@ use mcp::client::CallOptions;
 use mcp::types::CallToolRequestParams;
 use serde_json::{Map, Value};
 
-use super::{block_on, close, key_values, open, print_json, split_positionals};
-use crate::connect::ConnectArgs;
+use super::{Reach, key_values, print_json, split_positionals};
 use crate::error::{CliError, Result, from_sdk};
-use crate::spec::SpecArgs;
-use crate::ui::{CYAN, DIM, Ui};
+use crate::ui::{CYAN, DIM, Ui, printable};
 
 /// Arguments of `mcp call`.
 #[derive(Debug, clap::Args)]
@@ -41,9 +39,7 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     #[command(flatten)]
-    spec: SpecArgs,
-    #[command(flatten)]
-    connect: ConnectArgs,
+    reach: Reach,
 }
 
 /// Runs `mcp call`.
@@ -70,46 +66,39 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         None => None,
     };
-    let ui = Ui::new(args.connect.quiet);
-    let result = block_on(async {
-        let (_, connection) = open(&spec, &args.spec, &args.connect, &ui).await?;
-        let outcome = async {
-            let tools = connection
-                .client
-                .list_all_tools()
-                .await
-                .map_err(|e| from_sdk("tools/list", e))?;
-            let Some(found) = tools.iter().find(|t| t.name == *tool) else {
-                let names: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
-                return Err(CliError::usage(format!(
-                    "the server has no tool `{tool}`; it has: {}",
-                    if names.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        names.join(", ")
-                    }
-                )));
-            };
-            let schema = serde_json::to_value(found).unwrap_or_default()["inputSchema"].clone();
-            let arguments = match given {
-                Some(map) => map,
-                None => typed_arguments(&pairs, &schema)?,
-            };
-            let mut params = CallToolRequestParams::new(tool.as_str());
-            params.arguments = Some(arguments);
-            let progress_ui = ui.clone();
-            let options = CallOptions {
-                on_progress: Some(Arc::new(move |p| progress_ui.progress(&p))),
-                timeout: Some(args.connect.step_timeout()),
-                reset_timeout_on_progress: true,
-            };
-            let result = connection.client.call_tool_with(params, &options).await;
-            ui.finish_progress();
-            result.map_err(|e| from_sdk(&format!("tools/call {tool}"), e))
-        }
-        .await;
-        close(connection).await;
-        outcome
+    let timeout = args.reach.connect().step_timeout();
+    let result = args.reach.exchange(&spec, async |client, ui| {
+        let tools = client
+            .list_all_tools()
+            .await
+            .map_err(|e| from_sdk("tools/list", e))?;
+        let Some(found) = tools.iter().find(|t| t.name == *tool) else {
+            let names: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
+            return Err(CliError::usage(format!(
+                "the server has no tool `{tool}`; it has: {}",
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            )));
+        };
+        let schema = serde_json::to_value(found).unwrap_or_default()["inputSchema"].clone();
+        let arguments = match given {
+            Some(map) => map,
+            None => typed_arguments(&pairs, &schema)?,
+        };
+        let mut params = CallToolRequestParams::new(tool.as_str());
+        params.arguments = Some(arguments);
+        let progress_ui = ui.clone();
+        let options = CallOptions {
+            on_progress: Some(Arc::new(move |p| progress_ui.progress(&p))),
+            timeout: Some(timeout),
+            reset_timeout_on_progress: true,
+        };
+        let result = client.call_tool_with(params, &options).await;
+        ui.finish_progress();
+        result.map_err(|e| from_sdk(&format!("tools/call {tool}"), e))
     })?;
     let value = serde_json::to_value(&result).unwrap_or_default();
     let failed = result.is_error == Some(true);
@@ -119,7 +108,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         print_content(&value);
     }
     if failed {
-        ui.note(&format!("the tool `{tool}` reported an error"));
+        Ui::new(false).note(&format!("the tool `{tool}` reported an error"));
         return Ok(ExitCode::from(crate::error::Kind::Server.code()));
     }
     Ok(ExitCode::SUCCESS)
@@ -163,7 +152,7 @@ pub fn print_content(result: &Value) {
     for block in &blocks {
         match block["type"].as_str().unwrap_or_default() {
             "text" => {
-                println!("{}", block["text"].as_str().unwrap_or_default());
+                println!("{}", printable(block["text"].as_str().unwrap_or_default()));
                 printed_text = true;
             }
             "image" | "audio" => {
@@ -173,14 +162,14 @@ pub fn print_content(result: &Value) {
                     .map_or(0, |b| b.len());
                 anstream::println!(
                     "{DIM}[{} {}, {bytes} bytes]{DIM:#}",
-                    block["type"].as_str().unwrap_or_default(),
-                    block["mimeType"].as_str().unwrap_or("?")
+                    printable(block["type"].as_str().unwrap_or_default()),
+                    printable(block["mimeType"].as_str().unwrap_or("?"))
                 );
             }
             "resource_link" => anstream::println!(
                 "{DIM}[link]{DIM:#} {CYAN}{}{CYAN:#} {}",
-                block["uri"].as_str().unwrap_or_default(),
-                block["name"].as_str().unwrap_or_default()
+                printable(block["uri"].as_str().unwrap_or_default()),
+                printable(block["name"].as_str().unwrap_or_default())
             ),
             "resource" => {
                 let resource = &block["resource"];
@@ -188,24 +177,24 @@ pub fn print_content(result: &Value) {
                     Some(text) => {
                         anstream::println!(
                             "{DIM}[resource {}]{DIM:#}",
-                            resource["uri"].as_str().unwrap_or_default()
+                            printable(resource["uri"].as_str().unwrap_or_default())
                         );
-                        println!("{text}");
+                        println!("{}", printable(text));
                         printed_text = true;
                     }
                     None => anstream::println!(
                         "{DIM}[resource {}, binary]{DIM:#}",
-                        resource["uri"].as_str().unwrap_or_default()
+                        printable(resource["uri"].as_str().unwrap_or_default())
                     ),
                 }
             }
-            other => println!("[{other}] {block}"),
+            other => println!("[{}] {}", printable(other), printable(&block.to_string())),
         }
     }
     if !printed_text && let Some(structured) = result.get("structuredContent") {
         println!(
             "{}",
-            serde_json::to_string_pretty(structured).unwrap_or_default()
+            printable(&serde_json::to_string_pretty(structured).unwrap_or_default())
         );
     }
     let _ = std::io::stdout().flush();

@@ -27,7 +27,7 @@ use crate::connect::{self, ConnectArgs, Direction};
 use crate::error::{CliError, Kind, Result};
 use crate::schema::Validator;
 use crate::spec::{self, Purpose, SpecArgs};
-use crate::ui::{BOLD, DIM, GREEN, RED, Ui, YELLOW};
+use crate::ui::{BOLD, DIM, GREEN, RED, Ui, YELLOW, printable};
 
 /// Arguments of `mcp check`.
 #[derive(Debug, clap::Args)]
@@ -496,7 +496,7 @@ fn print_text(report: &Report) {
             )
         })
         .unwrap_or_else(|| report.spec.clone());
-    anstream::println!("{BOLD}mcp check{BOLD:#} {server}");
+    anstream::println!("{BOLD}mcp check{BOLD:#} {}", printable(&server));
     if !report.command.is_empty() {
         anstream::println!("  {DIM}{}{DIM:#}", report.command);
     }
@@ -514,10 +514,10 @@ fn print_text(report: &Report) {
         anstream::println!(
             "  {style}{mark}{style:#} {:<28} {DIM}{time:>9}{DIM:#}  {}",
             step.name,
-            step.detail
+            printable(&step.detail)
         );
         if let Some(error) = &step.error {
-            for line in error.lines() {
+            for line in printable(error).lines() {
                 anstream::println!("      {RED}{line}{RED:#}");
             }
         }

@@ -267,7 +267,10 @@ fn demo_target() -> Result<StdioTarget> {
         CliError::environment(format!("cannot find the mcp binary to run the demo: {e}"))
     })?;
     let mut demo = StdioTarget::new(exe).args(["demo-server"]);
-    demo.label = Some(format!("{} (the demo built into mcp)", mcp_inspector::demo::NAME));
+    demo.label = Some(format!(
+        "{} (the demo built into mcp)",
+        mcp_inspector::demo::NAME
+    ));
     Ok(demo)
 }
 

@@ -2,11 +2,9 @@
 
 use std::process::ExitCode;
 
-use super::{block_on, close, key_values, open, print_json, split_positionals};
-use crate::connect::ConnectArgs;
+use super::{Reach, key_values, print_json, split_positionals};
 use crate::error::{CliError, Result, from_sdk};
-use crate::spec::SpecArgs;
-use crate::ui::{BOLD, DIM, Ui};
+use crate::ui::{BOLD, DIM, printable};
 
 /// Arguments of `mcp get-prompt`.
 #[derive(Debug, clap::Args)]
@@ -25,9 +23,7 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     #[command(flatten)]
-    spec: SpecArgs,
-    #[command(flatten)]
-    connect: ConnectArgs,
+    reach: Reach,
 }
 
 /// Runs `mcp get-prompt`.
@@ -37,12 +33,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         CliError::usage("no prompt named").hint("mcp get-prompt SPEC NAME [KEY=VALUE]...")
     })?;
     let pairs = key_values(pairs, "prompt arguments")?;
-    let ui = Ui::new(args.connect.quiet);
-    let result = block_on(async {
-        let (_, connection) = open(&spec, &args.spec, &args.connect, &ui).await?;
-        let result = connection.client.get_prompt(name, pairs).await;
-        close(connection).await;
-        result.map_err(|e| from_sdk(&format!("prompts/get {name}"), e))
+    let result = args.reach.exchange(&spec, async |client, _| {
+        client
+            .get_prompt(name, pairs)
+            .await
+            .map_err(|e| from_sdk(&format!("prompts/get {name}"), e))
     })?;
     let value = serde_json::to_value(&result).unwrap_or_default();
     if args.json {
@@ -50,10 +45,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(description) = value["description"].as_str() {
-        anstream::println!("{DIM}{description}{DIM:#}");
+        anstream::println!("{DIM}{}{DIM:#}", printable(description));
     }
     for message in value["messages"].as_array().into_iter().flatten() {
-        anstream::println!("{BOLD}{}:{BOLD:#}", message["role"].as_str().unwrap_or("?"));
+        anstream::println!(
+            "{BOLD}{}:{BOLD:#}",
+            printable(message["role"].as_str().unwrap_or("?"))
+        );
         let content = &message["content"];
         let wrapped = serde_json::json!({ "content": [content] });
         super::call::print_content(&wrapped);

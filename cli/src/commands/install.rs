@@ -1,9 +1,12 @@
 //! `mcp install SPEC`: add a server to a host's config (Claude Desktop by default).
 //!
-//! The entry is written in the host's own format and shape with absolute paths everywhere: a
-//! Cargo project is built in release mode and its binary named; a Python file is run through
-//! this binary's `mcp run` (which picks uv or python each time the host starts it); a command's
-//! program is looked up on PATH. Environment variables (`-v`, `-f`) are merged with the ones an
+//! The entry is written in the host's own format and shape, to start in the host's environment
+//! rather than this shell's (see [`crate::hostenv`]): absolute paths everywhere (a Cargo project
+//! is built in release mode and its binary named; a Python file is run through this binary's
+//! `mcp run` with the uv or python found now; a command's program is looked up on PATH), and a
+//! `PATH` of its own for a script whose `#!/usr/bin/env` interpreter the host's PATH lacks.
+//! Before it is written the entry is started the way the host would start it, and must answer
+//! (`--no-verify` skips that). Environment variables (`-v`, `-f`) are merged with the ones an
 //! existing entry of the same name has, the new values winning, as the Python SDK's
 //! `mcp install` does. Replacing a different existing entry asks first, or needs `--force`.
 
@@ -16,6 +19,8 @@ use serde_json::Value;
 use super::ServerArg;
 use crate::configfile::{self, Change, Node};
 use crate::error::{CliError, Result};
+use crate::hostcheck::{self, Answer};
+use crate::hostenv::HostEnvironment;
 use crate::hosts::{self, Host, Location, Scope};
 use crate::spec::{self, Kind, Purpose, SpecArgs, Target};
 use crate::ui::{BOLD, CYAN, DIM};
@@ -32,7 +37,9 @@ Examples:
   mcp install https://example.com/mcp --host gemini
   mcp install --host mcp-json --name fs -- npx -y @modelcontextprotocol/server-filesystem /tmp
 
-Config paths can be overridden with --host-config FILE or MCP_<HOST>_CONFIG (for example
+Before writing, the entry is started the way the host starts it (PATH=/usr/bin:/bin:/usr/sbin:/sbin,
+working directory /, no virtual environment) and must answer; --no-verify skips that. Config
+paths can be overridden with --host-config FILE or MCP_<HOST>_CONFIG (for example
 MCP_CLAUDE_DESKTOP_CONFIG); the previous file is kept as FILE.bak.")]
 pub struct Args {
     #[command(flatten)]
@@ -58,6 +65,12 @@ pub struct Args {
     /// Print what would be written, and write nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Write the entry without first starting it the way the host would.
+    #[arg(long)]
+    no_verify: bool,
+    /// Time limit of each step of that start, in seconds (a first `uv run` may download packages).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    timeout: f64,
     #[command(flatten)]
     spec: SpecArgs,
 }
@@ -91,6 +104,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
             launch.args.push(flag);
         }
     }
+    let environment = HostEnvironment::typical();
+    if let Target::Stdio(launch) = &mut resolved.target {
+        for change in environment.adapt(launch) {
+            anstream::eprintln!("{DIM}note: {change}{DIM:#}");
+        }
+    }
     let name = args.name.clone().unwrap_or_else(|| resolved.name.clone());
     if name.trim().is_empty() {
         return Err(CliError::usage("the server's name is empty").hint("pass --name NAME"));
@@ -106,10 +125,58 @@ pub fn run(args: Args) -> Result<ExitCode> {
         )]);
         println!("{}", document.to_pretty_json());
     }
+    let mut verifier = Verifier {
+        environment,
+        enabled: !args.no_verify && !args.dry_run,
+        timeout: args.timeout,
+        verified: Vec::new(),
+    };
     for location in &locations {
-        install_one(location, &name, &resolved.target, &args)?;
+        install_one(location, &name, &resolved.target, &args, &mut verifier)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Starts new entries the way their host would before they are written, once per distinct
+/// entry.
+struct Verifier {
+    environment: HostEnvironment,
+    enabled: bool,
+    timeout: f64,
+    verified: Vec<(Value, Answer)>,
+}
+
+impl Verifier {
+    /// What the entry answered when started; `None` when verifying is off.
+    fn verify(&mut self, name: &str, entry: &Node, location: &Location) -> Result<Option<Answer>> {
+        if !self.enabled {
+            return Ok(None);
+        }
+        let json = entry.to_json();
+        if let Some((_, answer)) = self.verified.iter().find(|(e, _)| *e == json) {
+            return Ok(Some(answer.clone()));
+        }
+        let target = hosts::entry_target(&json)
+            .map_err(|why| CliError::usage(format!("the new entry cannot be started: {why}")))?;
+        let answer = super::block_on(hostcheck::start_as_host(
+            name,
+            &target,
+            &self.environment,
+            self.timeout,
+        ))
+        .map_err(|why| {
+            CliError::server(format!(
+                "the new entry `{name}` does not start the way {} would start it \
+                 (PATH={}, working directory {}), so nothing was written:\n{why}",
+                location.host.label(),
+                self.environment.path().to_string_lossy(),
+                self.environment.cwd().display()
+            ))
+            .hint("fix what the server says above, or pass --no-verify to write the entry anyway")
+        })?;
+        self.verified.push((json, answer.clone()));
+        Ok(Some(answer))
+    }
 }
 
 /// The project directory, absolute.
@@ -141,7 +208,13 @@ fn existing_env(entry: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-fn install_one(location: &Location, name: &str, target: &Target, args: &Args) -> Result<()> {
+fn install_one(
+    location: &Location,
+    name: &str,
+    target: &Target,
+    args: &Args,
+    verifier: &mut Verifier,
+) -> Result<()> {
     let host = location.host;
     let render = |existing: Option<&Value>| -> Result<Node> {
         let mut target = target.clone();
@@ -160,12 +233,18 @@ fn install_one(location: &Location, name: &str, target: &Target, args: &Args) ->
             location.path.display()
         );
         let text = match location.format() {
-            configfile::Format::Yaml => Node::Map(vec![(name.to_owned(), entry)]).to_yaml_text(),
+            configfile::Format::Yaml => Node::Map(vec![(name.to_owned(), entry)])
+                .to_yaml_text()
+                .map_err(|why| CliError::environment(format!("cannot write YAML: {why}")))?,
             _ => format!("\"{name}\": {}\n", entry.to_pretty_json()),
         };
         print!("{text}");
         return Ok(());
     }
+    // The entry the user agreed to replace: when another program rewrites the file while we
+    // ask, the edit runs again, and asks again only if that entry changed.
+    let mut confirmed: Option<Value> = None;
+    let mut answer = None;
     let outcome = configfile::edit(&location.path, location.format(), |document| {
         let entries = document.entries(&location.key_path).map_err(|why| {
             CliError::environment(format!(
@@ -179,11 +258,17 @@ fn install_one(location: &Location, name: &str, target: &Target, args: &Args) ->
             .find(|(n, _)| n == name)
             .map(|(_, e)| e.clone());
         let entry = render(existing.as_ref())?;
-        match &existing {
-            Some(old) if *old == entry.to_json() => return Ok(Change::Keep(false)),
-            Some(old) if !args.force => confirm_replace(location, name, old, &entry)?,
-            _ => {}
+        if existing.as_ref() == Some(&entry.to_json()) {
+            return Ok(Change::Keep(false));
         }
+        if let Some(old) = &existing
+            && !args.force
+            && confirmed.as_ref() != Some(old)
+        {
+            confirm_replace(location, name, old, &entry)?;
+            confirmed = Some(old.clone());
+        }
+        answer = verifier.verify(name, &entry, location)?;
         document
             .upsert(&location.key_path, name, &entry)
             .map_err(|why| CliError::environment(format!("{}: {why}", location.path.display())))?;
@@ -195,7 +280,13 @@ fn install_one(location: &Location, name: &str, target: &Target, args: &Args) ->
             location.label(),
             location.path.display()
         );
-        if let Some(advice) = restart_advice(host) {
+        if let Some(answer) = &answer {
+            anstream::println!(
+                "  {DIM}started as {} starts it: {answer}{DIM:#}",
+                host.label()
+            );
+        }
+        if let Some(advice) = host.restart_advice() {
             anstream::println!("  {DIM}{advice}{DIM:#}");
         }
     } else {
@@ -206,16 +297,6 @@ fn install_one(location: &Location, name: &str, target: &Target, args: &Args) ->
         );
     }
     Ok(())
-}
-
-fn restart_advice(host: Host) -> Option<&'static str> {
-    Some(match host {
-        Host::ClaudeDesktop => "restart Claude Desktop to load it",
-        Host::Cursor | Host::Windsurf => "reload the MCP servers in the app's settings to load it",
-        Host::Vscode => "start it from the MCP: List Servers command, or reload the window",
-        Host::ClaudeCode | Host::Gemini | Host::Goose => "start a new session to load it",
-        Host::McpJson => return None,
-    })
 }
 
 fn confirm_replace(location: &Location, name: &str, old: &Value, new: &Node) -> Result<()> {

@@ -1,19 +1,19 @@
 //! `mcp list`: the servers in every host's config, and with `--check` whether each one starts
-//! and answers.
+//! and answers when started the way its host starts it (see [`crate::hostenv`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use super::block_on;
-use crate::connect::{self, ConnectArgs};
 use crate::error::{CliError, Kind, Result};
+use crate::hostcheck;
+use crate::hostenv::HostEnvironment;
 use crate::hosts::{self, Host, Location};
-use crate::spec::{self, Resolved, Target};
-use crate::ui::{BOLD, CYAN, DIM, GREEN, RED, Ui};
+use crate::spec::Target;
+use crate::ui::{BOLD, CYAN, DIM, GREEN, RED, printable};
 
 /// Arguments of `mcp list`.
 #[derive(Debug, clap::Args)]
@@ -148,11 +148,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
                             .iter()
                             .find(|(f, n, _)| *f == i && n == name)
                             .map(|(_, _, outcome)| match outcome {
-                                Ok(detail) => format!("  {GREEN}✓ {detail}{GREEN:#}"),
-                                Err(error) => format!("  {RED}✗ {error}{RED:#}"),
+                                Ok(detail) => format!("  {GREEN}✓ {}{GREEN:#}", printable(detail)),
+                                Err(error) => format!("  {RED}✗ {}{RED:#}", printable(error)),
                             })
                             .unwrap_or_default();
-                        anstream::println!("  {CYAN}{name}{CYAN:#}  {DIM}{what}{DIM:#}{check}");
+                        anstream::println!(
+                            "  {CYAN}{}{CYAN:#}  {DIM}{}{DIM:#}{}",
+                            printable(name),
+                            printable(&what),
+                            check
+                        );
                     }
                 }
             }
@@ -176,15 +181,9 @@ fn describe(target: &Target) -> String {
 
 type CheckOutcome = (usize, String, std::result::Result<String, String>);
 
-/// Starts every listed server (four at a time) and lists its tools.
+/// Starts every listed server (four at a time) the way its host would, and lists its tools.
 fn check_all(listed: &[Listed], timeout: f64) -> Vec<CheckOutcome> {
-    let ui = Ui::new(true);
-    let connect_args = ConnectArgs {
-        timeout,
-        protocol_version: None,
-        log_level: mcp::types::LoggingLevel::Error,
-        quiet: true,
-    };
+    let environment = HostEnvironment::typical();
     let mut jobs = Vec::new();
     for (i, l) in listed.iter().enumerate() {
         for (name, entry) in l.servers.as_ref().into_iter().flatten() {
@@ -195,14 +194,16 @@ fn check_all(listed: &[Listed], timeout: f64) -> Vec<CheckOutcome> {
         let limit = Arc::new(tokio::sync::Semaphore::new(4));
         let mut set = tokio::task::JoinSet::new();
         for (index, (i, name, target)) in jobs.into_iter().enumerate() {
-            let ui = ui.clone();
-            let connect_args = connect_args.clone();
             let limit = limit.clone();
+            let environment = environment.clone();
             set.spawn(async move {
                 let _permit = limit.acquire_owned().await;
                 let outcome = match target {
                     Err(why) => Err(why),
-                    Ok(target) => check_one(name.clone(), target, &connect_args, &ui).await,
+                    Ok(target) => hostcheck::start_as_host(&name, &target, &environment, timeout)
+                        .await
+                        .map(|answer| answer.to_string())
+                        .map_err(|e| e.lines().next().unwrap_or_default().to_owned()),
                 };
                 (index, (i, name, outcome))
             });
@@ -216,41 +217,4 @@ fn check_all(listed: &[Listed], timeout: f64) -> Vec<CheckOutcome> {
         out.sort_by_key(|(index, _)| *index);
         out.into_iter().map(|(_, outcome)| outcome).collect()
     })
-}
-
-async fn check_one(
-    name: String,
-    target: Target,
-    args: &ConnectArgs,
-    ui: &Ui,
-) -> std::result::Result<String, String> {
-    if let Target::Stdio(launch) = &target
-        && spec::find_program(&launch.program.to_string_lossy()).is_none()
-    {
-        return Err(format!("`{}` not found", launch.program.display()));
-    }
-    let resolved = Resolved {
-        kind: spec::Kind::Command,
-        target,
-        name,
-    };
-    let connection = connect::connect(&resolved, args, ui, false)
-        .await
-        .map_err(|e| e.message.lines().next().unwrap_or_default().to_owned())?;
-    let client = &connection.client;
-    let who = client
-        .server_info()
-        .map(|i| format!("{} {}", i.name, i.version))
-        .unwrap_or_else(|| "answers".to_owned());
-    let tools = if client.server_capabilities().tools.is_some() {
-        match tokio::time::timeout(args.step_timeout(), client.list_all_tools()).await {
-            Ok(Ok(tools)) => Ok(format!(", {} tools", tools.len())),
-            Ok(Err(e)) => Err(format!("tools/list failed: {e}")),
-            Err(_) => Err("tools/list timed out".to_owned()),
-        }
-    } else {
-        Ok(String::new())
-    };
-    connection.close(Duration::from_secs(2)).await;
-    tools.map(|tools| format!("{who}{tools}"))
 }

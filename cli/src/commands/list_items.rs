@@ -4,11 +4,9 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
-use super::{ServerArg, block_on, close, open, print_json};
-use crate::connect::ConnectArgs;
+use super::{Reach, ServerArg, print_json};
 use crate::error::{Result, from_sdk};
-use crate::spec::SpecArgs;
-use crate::ui::{BOLD, CYAN, DIM, Ui};
+use crate::ui::{BOLD, CYAN, DIM, printable};
 
 macro_rules! listing_args {
     ($name:ident, $what:literal, $example:literal) => {
@@ -22,9 +20,7 @@ macro_rules! listing_args {
             #[arg(long)]
             json: bool,
             #[command(flatten)]
-            spec: SpecArgs,
-            #[command(flatten)]
-            connect: ConnectArgs,
+            reach: Reach,
         }
     };
 }
@@ -35,14 +31,14 @@ listing_args!(PromptsArgs, "prompts", "https://example.com/mcp");
 
 /// `mcp tools`.
 pub fn tools(args: ToolsArgs) -> Result<ExitCode> {
-    let ui = Ui::new(args.connect.quiet);
-    let spec = args.server.spec()?;
-    let tools = block_on(async {
-        let (_, connection) = open(&spec, &args.spec, &args.connect, &ui).await?;
-        let tools = connection.client.list_all_tools().await;
-        close(connection).await;
-        tools.map_err(|e| from_sdk("tools/list", e))
-    })?;
+    let tools = args
+        .reach
+        .exchange(&args.server.spec()?, async |client, _| {
+            client
+                .list_all_tools()
+                .await
+                .map_err(|e| from_sdk("tools/list", e))
+        })?;
     if args.json {
         print_json(&json!({ "tools": tools }));
         return Ok(ExitCode::SUCCESS);
@@ -54,14 +50,10 @@ pub fn tools(args: ToolsArgs) -> Result<ExitCode> {
         let value = serde_json::to_value(tool).unwrap_or_default();
         anstream::println!(
             "{CYAN}{}{CYAN:#}({})",
-            tool.name,
-            parameters(&value["inputSchema"])
+            printable(&tool.name),
+            printable(&parameters(&value["inputSchema"]))
         );
-        if let Some(description) = value["description"].as_str() {
-            for line in description.trim().lines() {
-                anstream::println!("    {DIM}{}{DIM:#}", line.trim_end());
-            }
-        }
+        describe(&value);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -103,31 +95,22 @@ pub fn parameters(schema: &Value) -> String {
 
 /// `mcp resources`.
 pub fn resources(args: ResourcesArgs) -> Result<ExitCode> {
-    let ui = Ui::new(args.connect.quiet);
-    let spec = args.server.spec()?;
-    let (resources, templates) = block_on(async {
-        let (_, connection) = open(&spec, &args.spec, &args.connect, &ui).await?;
-        let capabilities = connection.client.server_capabilities().clone();
-        let result = async {
-            if capabilities.resources.is_none() {
+    let (resources, templates) = args
+        .reach
+        .exchange(&args.server.spec()?, async |client, _| {
+            if client.server_capabilities().resources.is_none() {
                 return Ok((Vec::new(), Vec::new()));
             }
-            let resources = connection
-                .client
+            let resources = client
                 .list_all_resources()
                 .await
                 .map_err(|e| from_sdk("resources/list", e))?;
-            let templates = connection
-                .client
+            let templates = client
                 .list_all_resource_templates()
                 .await
                 .map_err(|e| from_sdk("resources/templates/list", e))?;
             Ok((resources, templates))
-        }
-        .await;
-        close(connection).await;
-        result
-    })?;
+        })?;
     if args.json {
         print_json(&json!({ "resources": resources, "resourceTemplates": templates }));
         return Ok(ExitCode::SUCCESS);
@@ -139,9 +122,13 @@ pub fn resources(args: ResourcesArgs) -> Result<ExitCode> {
         let value = serde_json::to_value(resource).unwrap_or_default();
         let mime = value["mimeType"]
             .as_str()
-            .map(|m| format!("  {DIM}{m}{DIM:#}"))
+            .map(|m| format!("  {DIM}{}{DIM:#}", printable(m)))
             .unwrap_or_default();
-        anstream::println!("{CYAN}{}{CYAN:#}  {}{mime}", resource.uri, resource.name);
+        anstream::println!(
+            "{CYAN}{}{CYAN:#}  {}{mime}",
+            printable(&resource.uri),
+            printable(&resource.name)
+        );
         describe(&value);
     }
     if !templates.is_empty() {
@@ -150,8 +137,8 @@ pub fn resources(args: ResourcesArgs) -> Result<ExitCode> {
             let value = serde_json::to_value(template).unwrap_or_default();
             anstream::println!(
                 "{CYAN}{}{CYAN:#}  {}",
-                value["uriTemplate"].as_str().unwrap_or_default(),
-                value["name"].as_str().unwrap_or_default()
+                printable(value["uriTemplate"].as_str().unwrap_or_default()),
+                printable(value["name"].as_str().unwrap_or_default())
             );
             describe(&value);
         }
@@ -161,7 +148,7 @@ pub fn resources(args: ResourcesArgs) -> Result<ExitCode> {
 
 fn describe(value: &Value) {
     if let Some(description) = value["description"].as_str() {
-        for line in description.trim().lines() {
+        for line in printable(description).trim().lines() {
             anstream::println!("    {DIM}{}{DIM:#}", line.trim_end());
         }
     }
@@ -169,18 +156,17 @@ fn describe(value: &Value) {
 
 /// `mcp prompts`.
 pub fn prompts(args: PromptsArgs) -> Result<ExitCode> {
-    let ui = Ui::new(args.connect.quiet);
-    let spec = args.server.spec()?;
-    let prompts = block_on(async {
-        let (_, connection) = open(&spec, &args.spec, &args.connect, &ui).await?;
-        let prompts = if connection.client.server_capabilities().prompts.is_some() {
-            connection.client.list_all_prompts().await
-        } else {
-            Ok(Vec::new())
-        };
-        close(connection).await;
-        prompts.map_err(|e| from_sdk("prompts/list", e))
-    })?;
+    let prompts = args
+        .reach
+        .exchange(&args.server.spec()?, async |client, _| {
+            if client.server_capabilities().prompts.is_none() {
+                return Ok(Vec::new());
+            }
+            client
+                .list_all_prompts()
+                .await
+                .map_err(|e| from_sdk("prompts/list", e))
+        })?;
     if args.json {
         print_json(&json!({ "prompts": prompts }));
         return Ok(ExitCode::SUCCESS);
@@ -205,7 +191,11 @@ pub fn prompts(args: PromptsArgs) -> Result<ExitCode> {
                     .collect()
             })
             .unwrap_or_default();
-        anstream::println!("{CYAN}{}{CYAN:#}({})", prompt.name, arguments.join(", "));
+        anstream::println!(
+            "{CYAN}{}{CYAN:#}({})",
+            printable(&prompt.name),
+            printable(&arguments.join(", "))
+        );
         describe(&value);
     }
     Ok(ExitCode::SUCCESS)

@@ -8,6 +8,7 @@ pub mod get_prompt;
 pub mod install;
 pub mod list;
 pub mod list_items;
+pub mod new;
 pub mod read;
 pub mod run;
 pub mod uninstall;
@@ -15,6 +16,8 @@ pub mod version;
 
 use std::future::Future;
 use std::time::Duration;
+
+use mcp::client::Client;
 
 use crate::connect::{self, ConnectArgs, Connection};
 use crate::error::{CliError, Result};
@@ -71,12 +74,55 @@ pub async fn close(connection: Connection) {
     connection.close(Duration::from_secs(2)).await;
 }
 
-/// Prints a JSON document on stdout.
+/// How a one-request subcommand reaches its server: the spec's options and the connection's.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Reach {
+    #[command(flatten)]
+    spec: SpecArgs,
+    #[command(flatten)]
+    connect: ConnectArgs,
+}
+
+impl Reach {
+    /// The connection options.
+    pub fn connect(&self) -> &ConnectArgs {
+        &self.connect
+    }
+
+    /// Opens `spec`, runs `exchange` with the connected client and the UI its messages go to,
+    /// then closes the connection, whatever the exchange's outcome.
+    pub fn exchange<T>(
+        &self,
+        spec: &Spec,
+        exchange: impl AsyncFnOnce(&Client, &Ui) -> Result<T>,
+    ) -> Result<T> {
+        let ui = Ui::new(self.connect.quiet);
+        block_on(async {
+            let (_, connection) = open(spec, &self.spec, &self.connect, &ui).await?;
+            let outcome = exchange(&connection.client, &ui).await;
+            close(connection).await;
+            outcome
+        })
+    }
+}
+
+/// Prints a JSON document on stdout. JSON escapes the C0 controls but not the C1 ones
+/// (U+0080 to U+009F), which some terminals act on: those are escaped too.
 pub fn print_json(value: &impl serde::Serialize) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).expect("serializable")
-    );
+    let text = serde_json::to_string_pretty(value).expect("serializable");
+    if !text.chars().any(|c| c.is_control() && c > '\u{7f}') {
+        println!("{text}");
+        return;
+    }
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c > '\u{7f}' {
+            escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            escaped.push(c);
+        }
+    }
+    println!("{escaped}");
 }
 
 /// Splits `KEY=VALUE` words into pairs, with a usage error naming the bad one.

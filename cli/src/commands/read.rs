@@ -4,11 +4,9 @@ use std::process::ExitCode;
 
 use base64::Engine;
 
-use super::{block_on, close, open, print_json, split_positionals};
-use crate::connect::ConnectArgs;
+use super::{Reach, print_json, split_positionals};
 use crate::error::{CliError, Result, from_sdk};
-use crate::spec::SpecArgs;
-use crate::ui::Ui;
+use crate::ui::printable;
 
 /// Arguments of `mcp read`.
 #[derive(Debug, clap::Args)]
@@ -29,9 +27,7 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     #[command(flatten)]
-    spec: SpecArgs,
-    #[command(flatten)]
-    connect: ConnectArgs,
+    reach: Reach,
 }
 
 /// Runs `mcp read`.
@@ -40,12 +36,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let [uri] = rest.as_slice() else {
         return Err(CliError::usage("name exactly one resource URI").hint("mcp read SPEC URI"));
     };
-    let ui = Ui::new(args.connect.quiet);
-    let result = block_on(async {
-        let (_, connection) = open(&spec, &args.spec, &args.connect, &ui).await?;
-        let result = connection.client.read_resource(uri).await;
-        close(connection).await;
-        result.map_err(|e| from_sdk(&format!("resources/read {uri}"), e))
+    let result = args.reach.exchange(&spec, async |client, _| {
+        client
+            .read_resource(uri)
+            .await
+            .map_err(|e| from_sdk(&format!("resources/read {uri}"), e))
     })?;
     let value = serde_json::to_value(&result).unwrap_or_default();
     if args.json {
@@ -54,7 +49,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     for contents in value["contents"].as_array().into_iter().flatten() {
         if let Some(text) = contents["text"].as_str() {
-            println!("{text}");
+            println!("{}", printable(text));
         } else if let Some(blob) = contents["blob"].as_str() {
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(blob)

@@ -15,6 +15,7 @@ use std::process::{Command, ExitCode};
 use super::{ServerArg, block_on, resolve};
 use crate::bridge::remote_on_stdio;
 use crate::bridge::stdio_on_http::{self, Listen};
+use crate::bridge::token_auth::TokenAuth;
 use crate::error::{CliError, Result};
 use crate::spec::{Launch, SpecArgs, Target};
 
@@ -35,7 +36,15 @@ pub enum Serve {
 #[command(after_help = "\
 Over HTTP, each client session gets a server process of its own (started at its first request
 after initialize, stopped when the session ends); stateless (2026-07-28) requests share one.
+At most --max-sessions sessions are open at once (legacy SSE streams included): the next one
+gets 503 until one ends.
 Ctrl-C or SIGTERM stops the listener and every server process.
+
+By default the server listens on 127.0.0.1, reachable from this machine only. Binding another
+address (--host 0.0.0.0) lets anyone who can reach the port use every tool the server has, with
+your files and credentials: pass --auth so that each request must carry a bearer token (it is
+generated and printed, or read from --auth-token-file or MCP_RUN_AUTH_TOKEN), and keep the port
+behind a firewall or a TLS proxy.
 
 Examples:
   mcp run server.py                      what a host runs (stdin/stdout are the protocol)
@@ -43,6 +52,7 @@ Examples:
   mcp run ./my-crate                     build a Cargo project and run its binary
   mcp run --transport http --port 8000 server.py     serve it at http://127.0.0.1:8000/mcp
   mcp run --transport sse -- npx -y @modelcontextprotocol/server-everything
+  mcp run --transport http --host 0.0.0.0 --auth server.py     reachable from the network
   mcp run https://mcp.example.com/mcp --bearer-token $TOKEN   a remote server on stdio")]
 pub struct Args {
     #[command(flatten)]
@@ -56,6 +66,17 @@ pub struct Args {
     /// The port to listen on, for --transport http|sse (0: any free port; it is printed).
     #[arg(long, default_value_t = 8000)]
     port: u16,
+    /// How many client sessions may be open at once over HTTP, each with a server process of
+    /// its own; the next one gets 503.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    max_sessions: u16,
+    /// Require `Authorization: Bearer TOKEN` on every HTTP request (the token is generated and
+    /// printed, unless given by --auth-token-file or MCP_RUN_AUTH_TOKEN).
+    #[arg(long)]
+    auth: bool,
+    /// Read the token of --auth from this file (its first line).
+    #[arg(long, value_name = "FILE", requires = "auth")]
+    auth_token_file: Option<std::path::PathBuf>,
     #[command(flatten)]
     spec: SpecArgs,
 }
@@ -71,16 +92,27 @@ pub fn run(args: Args) -> ExitCode {
 fn serve(args: &Args) -> Result<ExitCode> {
     let spec = args.server.spec()?;
     let resolved = resolve(&spec, &args.spec)?;
+    if args.auth && args.transport == Serve::Stdio {
+        return Err(CliError::usage("--auth protects an HTTP listener")
+            .hint("add --transport http (or sse)"));
+    }
     match (&resolved.target, args.transport) {
         (Target::Stdio(launch), Serve::Stdio) => run_stdio(launch),
         (Target::Remote(remote), Serve::Stdio) => block_on(remote_on_stdio::serve(remote)),
         (Target::Stdio(launch), transport) => {
+            let auth = if args.auth {
+                Some(TokenAuth::load(args.auth_token_file.as_deref())?)
+            } else {
+                None
+            };
             let listen = Listen {
                 host: args.host.clone(),
                 port: args.port,
                 legacy_sse: transport == Serve::Sse,
+                max_sessions: usize::from(args.max_sessions),
+                auth,
             };
-            block_on(stdio_on_http::serve(launch, &listen))
+            block_on(stdio_on_http::serve(launch, listen))
         }
         (Target::Remote(remote), _) => Err(CliError::usage(format!(
             "{} is already a remote server; `mcp run` bridges a URL to stdio only",

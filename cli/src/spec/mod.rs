@@ -5,18 +5,23 @@
 //!
 //! - an `http(s)://`, `ws(s)://` URL (a URL whose path ends in `/sse` is a legacy SSE endpoint);
 //! - a Cargo project directory (or its `Cargo.toml`): built with cargo, the binary picked from the
-//!   manifest (`--bin` when it has several);
+//!   manifest (`--bin` when it has several); a Python project directory (`pyproject.toml` with
+//!   a script: `uv run`) or a Node one (`package.json` with `bin` or `main`: built, then node);
 //! - a `.py` file, optionally `file.py:object`: run with the MCP Python SDK, through `uv` when it
 //!   is on `PATH` (with the SDK major version the file's imports need), else with python;
 //! - a `.js`/`.mjs`/`.cjs` file (node) or a `.ts`/`.mts`/`.cts` file (tsx, or `npx tsx`);
 //! - an executable file;
-//! - the name of a server in an `mcpServers` JSON file (`--config FILE`; without it, the
-//!   project's `.mcp.json` and the hosts' own config files are searched);
+//! - the name of a server in an `mcpServers` JSON file (`--config FILE`; without it, the hosts'
+//!   own config files, then the project's `.mcp.json` and the like, whose commands run only once
+//!   the user agreed: see `trust`);
 //! - a command on `PATH`;
 //! - or, instead of a spec, a whole command line after `--`.
 
 mod cargo;
+mod npm;
+mod pyproject;
 mod python;
+mod trust;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -52,6 +57,15 @@ pub struct SpecArgs {
     /// The Python interpreter for .py servers (default: uv when on PATH, else python3).
     #[arg(long, value_name = "PATH", env = "MCP_PYTHON", global = true)]
     pub python: Option<PathBuf>,
+    /// The uv binary that runs .py servers (default: uv on PATH).
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "MCP_UV",
+        global = true,
+        conflicts_with = "python"
+    )]
+    pub uv: Option<PathBuf>,
     /// An extra Python package for a .py server run through uv (repeatable).
     #[arg(long = "with", value_name = "PACKAGE", global = true)]
     pub with: Vec<String>,
@@ -75,9 +89,23 @@ pub struct SpecArgs {
         global = true
     )]
     pub headers: Vec<String>,
-    /// A bearer token for a remote server (sent as `Authorization: Bearer TOKEN`).
+    /// Run a server defined by this directory's project config (.mcp.json, .cursor/mcp.json,
+    /// ...) without asking first; remembered for that file, name and command.
+    #[arg(long, global = true)]
+    pub trust_project: bool,
+    /// A bearer token for a remote server (sent as `Authorization: Bearer TOKEN`). A token on
+    /// the command line is visible to other users in `ps`: prefer --bearer-token-file, or
+    /// MCP_BEARER_TOKEN in the environment.
     #[arg(long, value_name = "TOKEN", global = true)]
     pub bearer_token: Option<String>,
+    /// Read the bearer token for a remote server from this file (its first line).
+    #[arg(
+        long,
+        value_name = "FILE",
+        global = true,
+        conflicts_with = "bearer_token"
+    )]
+    pub bearer_token_file: Option<PathBuf>,
 }
 
 /// What the user named: a spec string, or a command line given after `--`.
@@ -315,7 +343,10 @@ pub fn resolve(spec: &Spec, args: &SpecArgs, purpose: Purpose) -> Result<Resolve
     }
     match &mut resolved.target {
         Target::Stdio(launch) => {
-            if !args.headers.is_empty() || args.bearer_token.is_some() {
+            if !args.headers.is_empty()
+                || args.bearer_token.is_some()
+                || args.bearer_token_file.is_some()
+            {
                 return Err(CliError::usage(
                     "-H/--header and --bearer-token apply to remote servers (a URL), not to a \
                      local one",
@@ -354,10 +385,41 @@ fn headers(args: &SpecArgs) -> Result<BTreeMap<String, String>> {
             })?;
         headers.insert(name.to_owned(), value.to_owned());
     }
-    if let Some(token) = &args.bearer_token {
+    if let Some(token) = bearer_token(args)? {
         headers.insert("Authorization".to_owned(), format!("Bearer {token}"));
     }
     Ok(headers)
+}
+
+/// The environment variable a remote server's bearer token can come from.
+pub const BEARER_TOKEN_VAR: &str = "MCP_BEARER_TOKEN";
+
+/// The bearer token for a remote server: `--bearer-token`, else the first line of
+/// `--bearer-token-file`, else `MCP_BEARER_TOKEN`.
+fn bearer_token(args: &SpecArgs) -> Result<Option<String>> {
+    if let Some(token) = &args.bearer_token {
+        return Ok(Some(token.clone()));
+    }
+    if let Some(file) = &args.bearer_token_file {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            CliError::usage(format!(
+                "cannot read the bearer token file {}: {e}",
+                file.display()
+            ))
+        })?;
+        let token = text.lines().next().unwrap_or_default().trim();
+        if token.is_empty() {
+            return Err(CliError::usage(format!(
+                "the bearer token file {} is empty",
+                file.display()
+            )));
+        }
+        return Ok(Some(token.to_owned()));
+    }
+    Ok(std::env::var(BEARER_TOKEN_VAR)
+        .ok()
+        .map(|token| token.trim().to_owned())
+        .filter(|token| !token.is_empty()))
 }
 
 /// The server's environment from `-f FILE` then `-v KEY=VALUE` (later ones win).
@@ -490,8 +552,15 @@ fn named(text: &str, args: &SpecArgs, purpose: Purpose) -> Result<Resolved> {
         if path.join("Cargo.toml").is_file() {
             return cargo::resolve(&path.join("Cargo.toml"), args, purpose);
         }
+        if path.join("pyproject.toml").is_file() {
+            return pyproject::resolve(path, args, purpose);
+        }
+        if path.join("package.json").is_file() {
+            return npm::resolve(path, args, purpose);
+        }
         return Err(CliError::usage(format!(
-            "{} is a directory but not a Cargo project (it has no Cargo.toml)",
+            "{} is a directory but not a Cargo project, nor a Python or Node one (it has no \
+             Cargo.toml, pyproject.toml or package.json)",
             path.display()
         ))
         .hint("name the server file inside it (server.py, index.js, ...) or its executable"));
@@ -681,7 +750,7 @@ fn is_executable(path: &Path) -> bool {
 
 /// Looks `name` up in `--config FILE`, or else in the project's and hosts' config files.
 fn configured(name: &str, args: &SpecArgs, tried: &mut Vec<String>) -> Result<Option<Resolved>> {
-    let files: Vec<PathBuf> = match &args.config {
+    let files: Vec<(PathBuf, hosts::Scope)> = match &args.config {
         Some(file) => {
             if !file.is_file() {
                 return Err(CliError::usage(format!(
@@ -689,11 +758,12 @@ fn configured(name: &str, args: &SpecArgs, tried: &mut Vec<String>) -> Result<Op
                     file.display()
                 )));
             }
-            vec![file.clone()]
+            // Named on the command line: the user chose it.
+            vec![(file.clone(), hosts::Scope::User)]
         }
         None => hosts::search_paths(),
     };
-    for file in files {
+    for (file, scope) in files {
         if !file.is_file() {
             continue;
         }
@@ -707,12 +777,20 @@ fn configured(name: &str, args: &SpecArgs, tried: &mut Vec<String>) -> Result<Op
         };
         match servers.iter().find(|(n, _)| n == name) {
             Some((_, entry)) => {
-                let target = hosts::entry_target(entry).map_err(|why| {
+                let mut target = hosts::entry_target(entry).map_err(|why| {
                     CliError::usage(format!(
                         "the server `{name}` in {} cannot be started: {why}",
                         file.display()
                     ))
                 })?;
+                if let Target::Stdio(launch) = &mut target {
+                    if let Some(program) = find_program(&launch.program.to_string_lossy()) {
+                        launch.program = program;
+                    }
+                    if scope == hosts::Scope::Project {
+                        trust::ensure_trusted(&absolute(&file), name, entry, launch, args)?;
+                    }
+                }
                 return Ok(Some(Resolved {
                     kind: Kind::Configured {
                         file: absolute(&file),

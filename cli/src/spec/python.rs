@@ -117,8 +117,63 @@ fn server_name(source: &str) -> Option<String> {
     None
 }
 
-/// How a host runs the file later: through this binary's `mcp run`, which picks uv or python
-/// at each start.
+/// What runs a Python server file: uv (with the SDK requirement and `--with` packages), or an
+/// interpreter that has the SDK already.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Runner {
+    Uv(PathBuf),
+    Python(PathBuf),
+}
+
+/// Picks the runner: `--python`, else `--uv` or uv on `PATH`, else python3 (or python) on `PATH`;
+/// always as an absolute path.
+fn runner(file: &Path, args: &SpecArgs) -> Result<Runner> {
+    if let Some(python) = &args.python {
+        if !args.with.is_empty() || args.with_editable.is_some() {
+            return Err(CliError::usage(
+                "--with and --with-editable need uv, and --python runs the interpreter directly",
+            )
+            .hint("install the packages into that interpreter, or leave --python out"));
+        }
+        return super::find_program(&python.to_string_lossy())
+            .map(|p| Runner::Python(absolute(&p)))
+            .ok_or_else(|| {
+                CliError::environment(format!(
+                    "the Python interpreter {} does not exist",
+                    python.display()
+                ))
+            });
+    }
+    let uv = match &args.uv {
+        Some(uv) => Some(super::find_program(&uv.to_string_lossy()).ok_or_else(|| {
+            CliError::environment(format!("the uv binary {} does not exist", uv.display()))
+        })?),
+        None => which::which("uv").ok(),
+    };
+    if let Some(uv) = uv {
+        return Ok(Runner::Uv(absolute(&uv)));
+    }
+    if !args.with.is_empty() || args.with_editable.is_some() {
+        return Err(CliError::environment(
+            "--with and --with-editable need uv, which is not on PATH",
+        )
+        .hint("install uv (https://docs.astral.sh/uv/) or pass --uv PATH, or install the packages into the interpreter given with --python"));
+    }
+    which::which("python3")
+        .or_else(|_| which::which("python"))
+        .map(|p| Runner::Python(absolute(&p)))
+        .map_err(|_| {
+            CliError::environment(format!(
+                "{} is a Python server, and neither uv nor python3 is on PATH",
+                file.display()
+            ))
+            .hint("install uv (it fetches the right MCP SDK by itself), or pass --python PATH")
+        })
+}
+
+/// How a host runs the file later: through this binary's `mcp run`, with the uv or Python
+/// found now named by its absolute path (a host's `PATH` rarely has either: uv lives in
+/// `~/.local/bin` or `~/.cargo/bin`, and a venv's python is on an activated shell's `PATH` only).
 fn install_launch(file: &Path, object: Option<&str>, args: &SpecArgs) -> Result<Launch> {
     let exe = std::env::current_exe()
         .map(|p| absolute(&p))
@@ -128,14 +183,17 @@ fn install_launch(file: &Path, object: Option<&str>, args: &SpecArgs) -> Result<
         None => file.display().to_string(),
     };
     let mut launch = Launch::new(exe).arg("run").arg(spec);
-    if let Some(python) = &args.python {
-        launch = launch.arg("--python").arg(absolute(python));
-    }
-    for package in &args.with {
-        launch = launch.arg("--with").arg(package);
-    }
-    if let Some(dir) = &args.with_editable {
-        launch = launch.arg("--with-editable").arg(absolute(dir));
+    match runner(file, args)? {
+        Runner::Python(python) => launch = launch.arg("--python").arg(python),
+        Runner::Uv(uv) => {
+            launch = launch.arg("--uv").arg(uv);
+            for package in &args.with {
+                launch = launch.arg("--with").arg(package);
+            }
+            if let Some(dir) = &args.with_editable {
+                launch = launch.arg("--with-editable").arg(absolute(dir));
+            }
+        }
     }
     Ok(launch)
 }
@@ -157,49 +215,23 @@ fn run_launch(
                 .arg(object.unwrap_or_default()),
         }
     };
-    let uv = if args.python.is_none() {
-        which::which("uv").ok()
-    } else {
-        None
-    };
-    if let Some(uv) = uv {
-        let mut launch = Launch::new(uv)
-            .arg("run")
-            .arg("--quiet")
-            .arg("--with")
-            .arg(sdk.requirement());
-        for package in &args.with {
-            launch = launch.arg("--with").arg(package);
+    Ok(match runner(file, args)? {
+        Runner::Uv(uv) => {
+            let mut launch = Launch::new(uv)
+                .arg("run")
+                .arg("--quiet")
+                .arg("--with")
+                .arg(sdk.requirement());
+            for package in &args.with {
+                launch = launch.arg("--with").arg(package);
+            }
+            if let Some(dir) = &args.with_editable {
+                launch = launch.arg("--with-editable").arg(absolute(dir));
+            }
+            launcher_args(launch.arg("python"))
         }
-        if let Some(dir) = &args.with_editable {
-            launch = launch.arg("--with-editable").arg(absolute(dir));
-        }
-        return Ok(launcher_args(launch.arg("python")));
-    }
-    if !args.with.is_empty() || args.with_editable.is_some() {
-        return Err(CliError::environment(
-            "--with and --with-editable need uv, which is not on PATH",
-        )
-        .hint("install uv (https://docs.astral.sh/uv/), or install the packages into the interpreter given with --python"));
-    }
-    let python: PathBuf = match &args.python {
-        Some(python) => super::find_program(&python.to_string_lossy()).ok_or_else(|| {
-            CliError::environment(format!(
-                "the Python interpreter {} does not exist",
-                python.display()
-            ))
-        })?,
-        None => which::which("python3")
-            .or_else(|_| which::which("python"))
-            .map_err(|_| {
-                CliError::environment(format!(
-                    "{} is a Python server, and neither uv nor python3 is on PATH",
-                    file.display()
-                ))
-                .hint("install uv (it fetches the right MCP SDK by itself), or pass --python PATH")
-            })?,
-    };
-    Ok(launcher_args(Launch::new(python)))
+        Runner::Python(python) => launcher_args(Launch::new(python)),
+    })
 }
 
 #[cfg(test)]

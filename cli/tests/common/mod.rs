@@ -118,7 +118,11 @@ impl Home {
             .env("NO_COLOR", "1")
             .env_remove("XDG_CONFIG_HOME")
             .env_remove("MCP_PYTHON")
+            .env_remove("MCP_UV")
+            .env_remove("XDG_CACHE_HOME")
+            .env_remove("XDG_DATA_HOME")
             .env_remove("MCP_NODE")
+            .env_remove("MCP_BEARER_TOKEN")
             .current_dir(self.path());
         for (key, _) in std::env::vars() {
             if key.starts_with("MCP_") && key.ends_with("_CONFIG") {
@@ -171,6 +175,7 @@ pub struct Listening {
     child: std::process::Child,
     /// The port it listens on.
     pub port: u16,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Listening {
@@ -189,12 +194,15 @@ impl Listening {
         let stderr = child.stderr.take().expect("stderr is piped");
         let (tx, rx) = std::sync::mpsc::channel();
         let label = name.to_owned();
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = lines.clone();
         std::thread::spawn(move || {
             let mut announced = false;
             for line in std::io::BufReader::new(stderr)
                 .lines()
                 .map_while(Result::ok)
             {
+                kept.lock().unwrap().push(line.clone());
                 if !announced && let Some(port) = port_in(&line) {
                     announced = true;
                     let _ = tx.send(port);
@@ -204,7 +212,7 @@ impl Listening {
             }
         });
         match rx.recv_timeout(std::time::Duration::from_secs(60)) {
-            Ok(port) => Self { child, port },
+            Ok(port) => Self { child, port, lines },
             Err(_) => {
                 let _ = child.kill();
                 let status = child.wait().ok();
@@ -216,6 +224,11 @@ impl Listening {
     /// `http://127.0.0.1:PORT{path}`.
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The stderr lines it wrote so far.
+    pub fn stderr_lines(&self) -> Vec<String> {
+        self.lines.lock().unwrap().clone()
     }
 
     /// The process.
@@ -282,4 +295,22 @@ pub fn server_everything_over(transport: &str) -> Listening {
             .env("PORT", "0"),
         &format!("server-everything {transport}"),
     )
+}
+
+/// Makes a file executable by its owner.
+pub fn make_executable(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+/// This process's PATH with `dir` in front.
+pub fn path_with(dir: &Path) -> std::ffi::OsString {
+    let mut dirs = vec![dir.to_path_buf()];
+    dirs.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(dirs).unwrap()
 }

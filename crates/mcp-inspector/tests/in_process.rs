@@ -6,17 +6,19 @@ use std::time::Duration;
 use mcp_inspector::{ConnectOptions, Inspector, Target};
 use serde_json::{Value, json};
 
+/// Sends `request` with the token and parses the JSON answer.
+async fn send(request: reqwest::RequestBuilder, token: &str) -> Value {
+    let answer = request.bearer_auth(token).send().await.unwrap();
+    let body = answer.bytes().await.unwrap();
+    serde_json::from_slice(&body).unwrap_or_else(|e| panic!("not JSON ({e}): {body:?}"))
+}
+
 async fn post(client: &reqwest::Client, base: &str, token: &str, path: &str, body: Value) -> Value {
-    client
+    let request = client
         .post(format!("{base}{path}"))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    send(request, token).await
 }
 
 #[tokio::test]
@@ -34,15 +36,7 @@ async fn an_in_process_server_is_inspected_in_both_eras() {
     let (base, token) = (base.to_owned(), token.to_owned());
     assert!(base.starts_with("http://127.0.0.1:"));
     let client = reqwest::Client::new();
-    let state: Value = client
-        .get(format!("{base}/api/state"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let state = send(client.get(format!("{base}/api/state")), &token).await;
     assert_eq!(state["status"]["state"], "disconnected");
     assert_eq!(state["target"]["transport"], "in-memory");
 
@@ -64,7 +58,10 @@ async fn an_in_process_server_is_inspected_in_both_eras() {
             json!({"method": "tools/call", "params": {"name": "weather", "arguments": {"city": "Oslo", "units": "fahrenheit"}}}),
         )
         .await;
-        assert_eq!(answer["result"]["structuredContent"]["unit"], "°F", "{answer}");
+        assert_eq!(
+            answer["result"]["structuredContent"]["unit"], "°F",
+            "{answer}"
+        );
     }
     tokio::time::timeout(Duration::from_secs(10), inspector.shut_down())
         .await

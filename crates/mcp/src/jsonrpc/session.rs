@@ -25,7 +25,7 @@ use crate::transport::{
     DEFAULT_MAX_MESSAGE_SIZE, Incoming, Outgoing, OutgoingKind, Transport, TransportReader,
     TransportWriter,
 };
-use crate::types::{ErrorData, RequestId};
+use crate::types::{ErrorCode, ErrorData, RequestId};
 
 /// A boxed, sendable future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -871,6 +871,16 @@ impl<S: Service> Engine<S> {
     fn request(&mut self, id: RequestId, method: &str, params: Option<&RawValue>) {
         if method == "ping" && !names_stateless_version(params) {
             self.respond(&id, Ok(&EmptyObject {}));
+            return;
+        }
+        // A second request under the id of one still running would take over its cancel handle
+        // (and its answer would be indistinguishable): refuse it.
+        if lock(&self.peer.inner.in_flight).contains_key(&id) {
+            let error = ErrorData::new(
+                ErrorCode::INVALID_REQUEST,
+                format!("request id {id} is already in use by a request in flight"),
+            );
+            self.respond::<()>(&id, Err(&error));
             return;
         }
         let cx = RequestContext {

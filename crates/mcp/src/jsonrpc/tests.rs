@@ -473,3 +473,51 @@ async fn a_single_exchange_answers_bad_input() {
     assert_eq!(too_large["id"], 5);
     assert_eq!(too_large["error"]["code"], json!(-32600));
 }
+
+#[tokio::test]
+async fn a_request_reusing_the_id_of_one_in_flight_is_refused() {
+    use crate::transport::{
+        Incoming, Outgoing, OutgoingKind, Transport, TransportReader, TransportWriter,
+    };
+    let (a, b) = memory::pair();
+    let service = Arc::new(TestService::default());
+    let _server = Session::start(a, service.clone(), SessionOptions::default());
+    let (mut reader, writer) = b.split();
+    let send = |message: Value| {
+        writer
+            .send(Outgoing {
+                json: serde_json::to_vec(&message).unwrap(),
+                kind: OutgoingKind::Request,
+                related_request: None,
+            })
+            .unwrap();
+    };
+    send(json!({"jsonrpc": "2.0", "id": 5, "method": "sleep", "params": {"ms": 200}}));
+    send(json!({"jsonrpc": "2.0", "id": 5, "method": "echo", "params": {}}));
+    let mut answers = Vec::new();
+    while answers.len() < 2 {
+        let next = tokio::time::timeout(Duration::from_secs(5), reader.recv())
+            .await
+            .expect("answered")
+            .expect("open")
+            .unwrap();
+        if let Incoming::Message(bytes) = next {
+            answers.push(serde_json::from_slice::<Value>(bytes).unwrap());
+        }
+    }
+    assert_eq!(answers[0]["id"], 5);
+    assert_eq!(answers[0]["error"]["code"], ErrorCode::INVALID_REQUEST.0);
+    assert!(
+        answers[0]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("already in use"),
+        "{answers:?}"
+    );
+    // The first request was not disturbed: it still answers, and can still be cancelled.
+    assert_eq!(
+        answers[1],
+        json!({"jsonrpc": "2.0", "id": 5, "result": {"slept": 200}})
+    );
+    assert_eq!(service.cancelled_sleeps.load(Ordering::SeqCst), 0);
+}

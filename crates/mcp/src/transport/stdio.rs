@@ -9,8 +9,9 @@ use std::process::{ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, BufReader};
-use tokio::process::{Child, ChildStderr, ChildStdout, Command};
+use process_wrap::tokio::{ChildWrapper, CommandWrap, KillOnDrop};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
+use tokio::process::{ChildStderr, ChildStdout, Command};
 use tokio::sync::{mpsc, watch};
 
 use super::{
@@ -275,8 +276,10 @@ const STDERR_TAIL: usize = 20;
 
 /// A spawned server process, as a transport.
 ///
-/// Closing the writer closes the child's stdin; when the session is dropped the child is waited
-/// for, signalled with SIGTERM after the grace period, and killed if it still runs.
+/// The process runs in a process group of its own (a job object on Windows), so that stopping
+/// it stops what it started too (`npx` starts `node`, `uv run` starts `python`). Closing the
+/// writer closes its stdin; [`ChildProcess::shut_down`] waits for it to exit, then signals the
+/// group with SIGTERM after the grace period, and SIGKILL if it still runs.
 #[derive(Debug)]
 pub struct ChildProcessTransport {
     stdout: ChildStdout,
@@ -309,8 +312,7 @@ impl ChildProcessTransport {
         command
             .args(&params.args)
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .kill_on_drop(true);
+            .stdout(Stdio::piped());
         if params.clear_env {
             command.env_clear();
             if let Some(path) = std::env::var_os("PATH") {
@@ -327,13 +329,19 @@ impl ChildProcessTransport {
             Stderr::Lines(_) => Stdio::piped(),
         });
         let display = params.display();
+        let mut command = CommandWrap::from(command);
+        #[cfg(unix)]
+        command.wrap(process_wrap::tokio::ProcessGroup::leader());
+        #[cfg(windows)]
+        command.wrap(process_wrap::tokio::JobObject);
+        command.wrap(KillOnDrop);
         let mut child = command.spawn().map_err(|e| {
             io::Error::new(e.kind(), format!("could not start server `{display}`: {e}"))
         })?;
-        let stdin = child.stdin.take().expect("stdin is piped");
-        let stdout = child.stdout.take().expect("stdout is piped");
+        let stdin = child.stdin().take().expect("stdin is piped");
+        let stdout = child.stdout().take().expect("stdout is piped");
         let stderr_tail = Arc::new(Mutex::new(VecDeque::new()));
-        let stderr_lines = match (&params.stderr, child.stderr.take()) {
+        let stderr_lines = match (&params.stderr, child.stderr().take()) {
             (Stderr::Lines(callback), Some(stderr)) => Some(tokio::spawn(forward_stderr(
                 stderr,
                 callback.clone(),
@@ -366,19 +374,64 @@ impl ChildProcessTransport {
     }
 }
 
+/// The longest stderr line passed on whole; the rest of a longer one is dropped.
+const STDERR_LINE_LIMIT: usize = 16 * 1024;
+
+/// Passes the child's stderr on line by line, for as long as the child writes: bytes are read
+/// (not text, so an invalid UTF-8 byte cannot stop the reading and leave the child writing into a
+/// closed pipe), lines are decoded lossily and cut at [`STDERR_LINE_LIMIT`] bytes, so that a
+/// child writing megabytes without a newline costs no more memory than that.
 async fn forward_stderr(
-    stderr: ChildStderr,
+    mut stderr: ChildStderr,
     callback: Arc<dyn Fn(&str) + Send + Sync>,
     tail: Arc<Mutex<VecDeque<String>>>,
 ) {
-    let mut lines = BufReader::new(stderr).lines();
-    while let Ok(Some(line)) = lines.next_line().await {
-        callback(&line);
+    let emit = |line: &[u8], cut: bool| {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let mut text = String::from_utf8_lossy(line).into_owned();
+        if cut {
+            text.push_str(" [cut]");
+        }
+        callback(&text);
         let mut tail = tail.lock().unwrap_or_else(|p| p.into_inner());
         if tail.len() == STDERR_TAIL {
             tail.pop_front();
         }
-        tail.push_back(line);
+        tail.push_back(text);
+    };
+    let mut line: Vec<u8> = Vec::new();
+    // Inside a line already passed on cut: drop bytes up to its end.
+    let mut skipping = false;
+    let mut chunk = vec![0u8; 8192];
+    loop {
+        let read = match stderr.read(&mut chunk).await {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        };
+        let mut rest = &chunk[..read];
+        while let Some(end) = memchr::memchr(b'\n', rest) {
+            if !skipping {
+                line.extend_from_slice(&rest[..end]);
+                emit(&line, false);
+            }
+            line.clear();
+            skipping = false;
+            rest = &rest[end + 1..];
+        }
+        if !skipping {
+            let room = STDERR_LINE_LIMIT - line.len();
+            line.extend_from_slice(&rest[..rest.len().min(room)]);
+            if line.len() == STDERR_LINE_LIMIT {
+                emit(&line, true);
+                line.clear();
+                skipping = true;
+            }
+        }
+    }
+    if !line.is_empty() {
+        emit(&line, false);
     }
 }
 
@@ -386,10 +439,12 @@ async fn forward_stderr(
 /// started may still hold the pipe open).
 const STDERR_DRAIN: Duration = Duration::from_millis(500);
 
-/// Waits for the process to exit, signalling it when asked; the exit is published once its
-/// stderr lines have all been passed on, so that whoever sees the exit sees its last words too.
+/// Waits for the process to exit, signalling its group when asked; the exit is published once
+/// its stderr lines have all been passed on, so that whoever sees the exit sees its last words
+/// too. Once the process has exited, whatever it started and left behind in its group is
+/// killed: a server's helpers do not outlive it.
 async fn supervise(
-    mut child: Child,
+    mut child: Box<dyn ChildWrapper>,
     stderr_lines: Option<tokio::task::JoinHandle<()>>,
     status: watch::Sender<Option<ExitStatus>>,
     mut signals: mpsc::UnboundedReceiver<Signal>,
@@ -397,36 +452,35 @@ async fn supervise(
     loop {
         tokio::select! {
             exited = child.wait() => {
+                let exited = exited.ok();
+                #[cfg(unix)]
+                let _ = child.signal(nix::sys::signal::Signal::SIGKILL as i32);
                 if let Some(lines) = stderr_lines {
                     let _ = tokio::time::timeout(STDERR_DRAIN, lines).await;
                 }
-                let _ = status.send(exited.ok());
+                let _ = status.send(exited);
                 return;
             }
             Some(signal) = signals.recv() => match signal {
                 Signal::Kill => { let _ = child.start_kill(); }
-                Signal::Terminate => terminate(&mut child),
+                Signal::Terminate => terminate(child.as_mut()),
             },
         }
     }
 }
 
 #[cfg(unix)]
-fn terminate(child: &mut Child) {
-    use nix::sys::signal::{Signal as NixSignal, kill};
-    use nix::unistd::Pid;
-    match child.id().and_then(|pid| i32::try_from(pid).ok()) {
-        Some(pid) => {
-            let _ = kill(Pid::from_raw(pid), NixSignal::SIGTERM);
-        }
-        None => {
-            let _ = child.start_kill();
-        }
+fn terminate(child: &mut dyn ChildWrapper) {
+    if child
+        .signal(nix::sys::signal::Signal::SIGTERM as i32)
+        .is_err()
+    {
+        let _ = child.start_kill();
     }
 }
 
 #[cfg(not(unix))]
-fn terminate(child: &mut Child) {
+fn terminate(child: &mut dyn ChildWrapper) {
     let _ = child.start_kill();
 }
 

@@ -119,6 +119,77 @@ pub fn authorization_server_urls(issuer: &Url) -> Vec<Url> {
     }
 }
 
+/// The largest metadata document, registration or token response read (1 MiB): real ones
+/// are a few kilobytes, and a hostile server must not make the client hold gigabytes.
+pub const MAX_DOCUMENT_SIZE: usize = 1 << 20;
+
+/// Reads a response body of at most [`MAX_DOCUMENT_SIZE`] bytes, refusing a longer one as it
+/// arrives (or at once, by its `Content-Length`).
+pub async fn read_limited(
+    mut response: reqwest::Response,
+    url: &str,
+) -> Result<Vec<u8>, AuthError> {
+    let too_large = || {
+        AuthError::Http(
+            url.to_owned(),
+            format!("the response is larger than {MAX_DOCUMENT_SIZE} bytes"),
+        )
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > MAX_DOCUMENT_SIZE as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| AuthError::Http(url.to_owned(), e.to_string()))?
+    {
+        if body.len() + chunk.len() > MAX_DOCUMENT_SIZE {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Refuses an authorization server URL (an issuer or an endpoint) that is not `https`: plain
+/// `http` is allowed on the loopback interface only (a local development server), where no one
+/// in between can read the codes and tokens it carries.
+pub fn require_secure(url: &str, what: &str) -> Result<(), AuthError> {
+    let parsed = Url::parse(url)
+        .map_err(|e| AuthError::NoAuthorizationServer(format!("invalid {what} {url}: {e}")))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(AuthError::Insecure {
+            what: what.to_owned(),
+            url: url.to_owned(),
+        }),
+    }
+}
+
+impl AuthorizationServerMetadata {
+    /// Refuses metadata whose endpoints are not all [secure](require_secure).
+    pub fn require_secure_endpoints(&self) -> Result<(), AuthError> {
+        require_secure(&self.issuer, "issuer")?;
+        require_secure(&self.authorization_endpoint, "authorization endpoint")?;
+        require_secure(&self.token_endpoint, "token endpoint")?;
+        if let Some(endpoint) = &self.registration_endpoint {
+            require_secure(endpoint, "registration endpoint")?;
+        }
+        Ok(())
+    }
+}
+
 /// GETs a JSON metadata document: `Ok(None)` when it is not there (a 4xx answer).
 pub async fn fetch_json<T: serde::de::DeserializeOwned>(
     http: &reqwest::Client,
@@ -137,10 +208,7 @@ pub async fn fetch_json<T: serde::de::DeserializeOwned>(
     if status != StatusCode::OK {
         return Err(AuthError::Http(url.to_string(), format!("HTTP {status}")));
     }
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| AuthError::Http(url.to_string(), e.to_string()))?;
+    let body = read_limited(response, url.as_str()).await?;
     serde_json::from_slice(&body)
         .map(Some)
         .map_err(|e| AuthError::InvalidMetadata(url.to_string(), e.to_string()))
@@ -197,6 +265,59 @@ mod tests {
                 "https://auth.example.com/.well-known/openid-configuration",
             ]
         );
+    }
+
+    #[test]
+    fn authorization_servers_must_use_https_off_loopback() {
+        for ok in [
+            "https://auth.example.com",
+            "http://localhost:9000/token",
+            "http://127.0.0.2/authorize",
+            "http://[::1]:8080",
+        ] {
+            assert!(require_secure(ok, "issuer").is_ok(), "{ok}");
+        }
+        for refused in [
+            "http://auth.example.com",
+            "http://localhost.evil.example/token",
+            "http://10.0.0.1/authorize",
+            "ftp://auth.example.com",
+        ] {
+            let error = require_secure(refused, "token endpoint").unwrap_err();
+            assert!(error.to_string().contains("https"), "{refused}: {error}");
+        }
+        let mut metadata = AuthorizationServerMetadata::fallback(
+            &Url::parse("https://mcp.example.com/mcp").unwrap(),
+        );
+        assert!(metadata.require_secure_endpoints().is_ok());
+        metadata.registration_endpoint = Some("http://mcp.example.com/register".into());
+        assert!(metadata.require_secure_endpoints().is_err());
+    }
+
+    #[tokio::test]
+    async fn an_endless_metadata_document_is_refused() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 1024];
+            let _ = socket.read(&mut request).await;
+            // No Content-Length: the body is chunked and never ends on its own.
+            let _ = socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n")
+                .await;
+            let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
+            while socket.write_all(chunk.as_bytes()).await.is_ok() {}
+        });
+        let url = Url::parse(&format!(
+            "http://{address}/.well-known/oauth-protected-resource"
+        ))
+        .unwrap();
+        let error = fetch_json::<ProtectedResourceMetadata>(&reqwest::Client::new(), &url)
+            .await
+            .unwrap_err();
+        assert!(error.to_string().contains("larger than"), "{error}");
     }
 
     #[test]

@@ -205,6 +205,7 @@ impl Flow {
                 Some(metadata) => metadata,
                 None => AuthorizationServerMetadata::fallback(&self.server),
             };
+            metadata.require_secure_endpoints()?;
             return Ok(Discovered {
                 resource: self.canonical_server_uri(),
                 scopes_supported: None,
@@ -225,6 +226,7 @@ impl Flow {
         let metadata = self.authorization_server(issuer).await?.ok_or_else(|| {
             AuthError::NoAuthorizationServer(format!("no metadata found for the issuer {issuer}"))
         })?;
+        metadata.require_secure_endpoints()?;
         Ok(Discovered {
             resource: prm.resource,
             scopes_supported: prm.scopes_supported,
@@ -244,6 +246,7 @@ impl Flow {
         &self,
         issuer: &str,
     ) -> Result<Option<AuthorizationServerMetadata>, AuthError> {
+        discovery::require_secure(issuer, "issuer")?;
         let issuer_url = Url::parse(issuer).map_err(|e| {
             AuthError::NoAuthorizationServer(format!("invalid issuer {issuer}: {e}"))
         })?;
@@ -321,7 +324,8 @@ impl Flow {
             .await
             .map_err(|e| AuthError::Http(endpoint.to_owned(), e.to_string()))?;
         let status = response.status();
-        let text = response.text().await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&discovery::read_limited(response, endpoint).await?)
+            .into_owned();
         if !status.is_success() {
             return Err(AuthError::Http(
                 endpoint.to_owned(),
@@ -506,7 +510,8 @@ impl Flow {
             .await
             .map_err(|e| AuthError::Http(endpoint.clone(), e.to_string()))?;
         let status = response.status();
-        let text = response.text().await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&discovery::read_limited(response, endpoint).await?)
+            .into_owned();
         if !status.is_success() {
             return Err(AuthError::TokenRequest {
                 endpoint: endpoint.clone(),

@@ -114,6 +114,14 @@ pub enum AuthError {
     /// The redirect handler failed.
     #[error("the authorization redirect failed: {0}")]
     Redirect(BoxError),
+    /// An authorization server URL is plain `http` off the loopback interface.
+    #[error("the {what} {url} is not https (plain http is allowed on the loopback interface only)")]
+    Insecure {
+        /// Which URL: the issuer, or one of its endpoints.
+        what: String,
+        /// The URL.
+        url: String,
+    },
 }
 
 /// The configuration of an [`OAuthClient`].

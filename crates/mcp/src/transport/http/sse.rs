@@ -76,6 +76,12 @@ pub(crate) struct Parser {
     pending: Vec<u8>,
     /// Where the unconsumed part of `pending` starts.
     start: usize,
+    /// How many bytes after `start` are known to hold no line end: a long line arriving in
+    /// many chunks is scanned once, not again from its start with every chunk.
+    scanned: usize,
+    /// How many bytes were searched for line ends in all, for the test that proves the above.
+    #[cfg(test)]
+    searched: usize,
     /// The previous chunk ended in `\r`: a `\n` at the start of the next one belongs to it.
     after_cr: bool,
     at_start: bool,
@@ -93,6 +99,9 @@ impl Parser {
         Self {
             pending: Vec::new(),
             start: 0,
+            scanned: 0,
+            #[cfg(test)]
+            searched: 0,
             after_cr: false,
             at_start: true,
             data: String::new(),
@@ -146,16 +155,22 @@ impl Parser {
                 }
                 self.after_cr = false;
             }
-            let rest = &self.pending[self.start..];
-            let Some(end) = memchr::memchr2(b'\n', b'\r', rest) else {
-                if rest.len() + self.data.len() > self.max_event_size {
+            let unsearched = &self.pending[self.start + self.scanned..];
+            #[cfg(test)]
+            {
+                self.searched += unsearched.len();
+            }
+            let Some(end) = memchr::memchr2(b'\n', b'\r', unsearched) else {
+                self.scanned = self.pending.len() - self.start;
+                if self.scanned + self.data.len() > self.max_event_size {
                     return Err(TooLarge {
                         limit: self.max_event_size,
                     });
                 }
                 return Ok(None);
             };
-            let line_end = self.start + end;
+            let line_end = self.start + self.scanned + end;
+            self.scanned = 0;
             let terminator = self.pending[line_end];
             let line = String::from_utf8_lossy(&self.pending[self.start..line_end]).into_owned();
             self.start = line_end + 1;
@@ -284,6 +299,24 @@ mod tests {
         assert_eq!(parser.next_event().unwrap(), None);
         assert_eq!(parser.last_event_id(), Some("4"));
         assert_eq!(parser.retry(), Some(1500));
+    }
+
+    #[test]
+    fn a_long_line_in_small_chunks_is_searched_once() {
+        let mut parser = Parser::new(8 << 20);
+        let mut input = b"data: ".to_vec();
+        input.resize(4 << 20, b'x');
+        input.extend_from_slice(b"\n\n");
+        let mut events = Vec::new();
+        for piece in input.chunks(1024) {
+            parser.push(piece);
+            while let Some(event) = parser.next_event().unwrap() {
+                events.push(event.data.len());
+            }
+        }
+        assert_eq!(events, [(4 << 20) - 6]);
+        // Rescanning the line from its start with every chunk would search ~8 GiB here.
+        assert!(parser.searched <= 2 * input.len(), "{}", parser.searched);
     }
 
     #[test]

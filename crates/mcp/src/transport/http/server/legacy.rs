@@ -98,6 +98,9 @@ pub(super) async fn open<H: ServerHandler>(
     let Some((_, messages_path)) = &shared.config.legacy else {
         return empty_response(StatusCode::NOT_FOUND, &HeaderMap::new());
     };
+    if let Err(response) = shared.refuse_new_connection_past_session_limit() {
+        return response;
+    }
     let id = new_session_id();
     let (inbound, rx) = mpsc::unbounded_channel();
     let (tx, frames) = mpsc::unbounded_channel();

@@ -66,7 +66,7 @@ pub use event_store::{EventStore, InMemoryEventStore, Replay, StoredEvent};
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
 
@@ -248,8 +248,9 @@ impl<H: ServerHandler> HttpServerBuilder<H> {
         self
     }
 
-    /// How many sessions may be open at once; past that, `initialize` gets 503 (default
-    /// 10 000; `None` for no limit).
+    /// How many sessions may be open at once, of every transport together (Streamable HTTP
+    /// sessions, legacy SSE streams, WebSocket connections); past that, the request that would
+    /// open one more gets 503 (default 10 000; `None` for no limit).
     pub fn max_sessions(mut self, max: Option<usize>) -> Self {
         self.config.max_sessions = max;
         self
@@ -1239,22 +1240,7 @@ impl<H: ServerHandler> Shared<H> {
         token: Option<Arc<AccessToken>>,
     ) -> Result<Arc<HttpSession>, Response> {
         let mut sessions = write(&self.sessions);
-        if self
-            .config
-            .max_sessions
-            .is_some_and(|max| sessions.len() >= max)
-        {
-            tracing::warn!(
-                open = sessions.len(),
-                "refusing a new session: too many are open"
-            );
-            return Err(error_response(
-                StatusCode::SERVICE_UNAVAILABLE,
-                ErrorCode::INTERNAL_ERROR,
-                "Service Unavailable: too many open sessions; try again later",
-                None,
-            ));
-        }
+        self.refuse_past_session_limit(sessions.len())?;
         let session = HttpSession::start(
             &self.server,
             token,
@@ -1266,6 +1252,35 @@ impl<H: ServerHandler> Shared<H> {
         drop(sessions);
         self.start_sweeping();
         Ok(session)
+    }
+
+    /// Refuses a new session with 503 when `max_sessions` are open, of every transport
+    /// together: Streamable HTTP sessions (`streamable` of them, counted by the caller under
+    /// their lock), legacy SSE streams and WebSocket connections.
+    fn refuse_past_session_limit(&self, streamable: usize) -> Result<(), Response> {
+        let Some(max) = self.config.max_sessions else {
+            return Ok(());
+        };
+        let open = streamable + lock(&self.legacy).len() + self.websockets.load(Ordering::Relaxed);
+        if open < max {
+            return Ok(());
+        }
+        tracing::warn!(open, max, "refusing a new session: too many are open");
+        Err(error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::INTERNAL_ERROR,
+            format!(
+                "Service Unavailable: {open} sessions are open, the most this server takes \
+                 ({max}); try again later"
+            ),
+            None,
+        ))
+    }
+
+    /// Refuses a new legacy SSE stream or WebSocket connection past `max_sessions`.
+    fn refuse_new_connection_past_session_limit(&self) -> Result<(), Response> {
+        let streamable = read(&self.sessions).len();
+        self.refuse_past_session_limit(streamable)
     }
 
     /// The session a request names.

@@ -27,6 +27,9 @@ pub(super) async fn upgrade<H: ServerHandler>(
         Ok(token) => token,
         Err(response) => return response,
     };
+    if let Err(response) = shared.refuse_new_connection_past_session_limit() {
+        return response;
+    }
     let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
         Ok(upgrade) => upgrade,
         Err(rejection) => return rejection.into_response(),

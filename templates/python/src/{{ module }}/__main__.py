@@ -1,0 +1,5 @@
+"""`python -m` runs the server."""
+
+from .server import main
+
+main()
