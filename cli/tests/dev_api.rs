@@ -2,8 +2,10 @@
 //! starts nothing but the server given on the command line), the API driving the demo server,
 //! and the record file.
 
+mod common;
 mod inspector;
 
+use common::{path_with, peer_python, python_over_http, python_server};
 use inspector::{Dev, http};
 use serde_json::{Value, json};
 
@@ -615,4 +617,177 @@ fn the_oauth_callback_completes_nothing_it_did_not_start() {
         None,
     );
     assert_eq!(rebound.status, 403);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_page_opens_in_the_browser_on_the_port_asked_for() {
+    use std::io::{BufRead, BufReader};
+
+    let dir = home();
+    // The desktop's opener, as far as mcp can tell: it writes down what it was asked to open.
+    let opened = dir.path().join("opened");
+    let bin = bin_dir(
+        dir.path(),
+        &[(
+            "xdg-open",
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n",
+                opened.display()
+            ),
+        )],
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mcp"))
+        .args(["dev", "--port", &port.to_string()])
+        .env("PATH", path_with(&bin))
+        .env("HOME", dir.path())
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let printed = stdout
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| l.trim().starts_with("http://").then(|| l.trim().to_owned()))
+        .expect("mcp dev prints its URL");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let asked = loop {
+        if let Ok(text) = std::fs::read_to_string(&opened)
+            && !text.is_empty()
+        {
+            break text.trim().to_owned();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the browser was not opened"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    );
+    let _ = child.wait();
+    assert_eq!(asked, printed, "the browser gets the printed URL");
+    assert!(
+        printed.starts_with(&format!("http://127.0.0.1:{port}/#token=")),
+        "{printed}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_configured_name_and_a_python_file_with_extras_are_inspected() {
+    let dir = home();
+    // A server named in an mcpServers file.
+    let config = dir.path().join("servers.json");
+    std::fs::write(
+        &config,
+        json!({"mcpServers": {"demo": {"command": env!("CARGO_BIN_EXE_mcp"), "args": ["demo-server"]}}})
+            .to_string(),
+    )
+    .unwrap();
+    let dev = Dev::start(dir.path(), &["demo", "--config", config.to_str().unwrap()]);
+    let state = dev.wait_connected();
+    assert_eq!(state["status"]["server"]["serverInfo"]["name"], "mcp-demo");
+    assert!(
+        state["target"]["description"]
+            .as_str()
+            .unwrap()
+            .ends_with("demo-server"),
+        "{state}"
+    );
+    drop(dev);
+
+    // A Python file with --with and --with-editable, run through uv as the Python SDK's
+    // `mcp dev` does; this uv stand-in notes its arguments and runs the SDK's venv instead of
+    // installing anything.
+    let log = dir.path().join("uv.log");
+    let bin = bin_dir(
+        dir.path(),
+        &[(
+            "uv",
+            format!(
+                "#!/bin/sh\nprintf '%s|' \"$@\" >> '{log}'\necho >> '{log}'\nwhile [ \"$1\" != python ]; do shift; done\nshift\nexec '{python}' \"$@\"\n",
+                log = log.display(),
+                python = peer_python().display()
+            ),
+        )],
+    );
+    let editable = dir.path().join("my-lib");
+    std::fs::create_dir_all(&editable).unwrap();
+    let dev = Dev::start_with(
+        dir.path(),
+        &[
+            python_server().to_str().unwrap(),
+            "--with",
+            "pandas",
+            "--with-editable",
+            editable.to_str().unwrap(),
+        ],
+        |command| {
+            command.env("PATH", path_with(&bin));
+        },
+    );
+    let state = dev.wait_connected();
+    assert_eq!(
+        state["status"]["server"]["serverInfo"]["name"], "python-highlevel",
+        "{state}"
+    );
+    let answer = dev.post(
+        "/api/request",
+        json!({"method": "tools/call", "params": {"name": "add", "arguments": {"a": 2, "b": 3}}}),
+    );
+    assert_eq!(answer["result"]["content"][0]["text"], "5", "{answer}");
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(log.starts_with("run|"), "{log}");
+    assert!(log.contains("|--with|pandas|"), "{log}");
+    assert!(
+        log.contains(&format!("|--with-editable|{}|", editable.display())),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_remote_server_gets_the_headers_and_token_of_the_command_line() {
+    let server = python_over_http();
+    let dir = home();
+    let dev = Dev::start(
+        dir.path(),
+        &[
+            &server.url("/mcp"),
+            "-H",
+            "X-Team: tools",
+            "--bearer-token",
+            "s3cr3t-token",
+        ],
+    );
+    let state = dev.wait_connected();
+    assert_eq!(state["target"]["transport"], "Streamable HTTP", "{state}");
+    assert_eq!(
+        state["status"]["server"]["serverInfo"]["name"],
+        "python-highlevel"
+    );
+    // The network pane's record of a request: the header, and the token shortened.
+    let exchange = dev.wait_event("an HTTP exchange carrying X-Team", |event| {
+        event["type"] == "http"
+            && event["requestHeaders"]
+                .as_array()
+                .is_some_and(|h| h.iter().any(|p| p[0] == "x-team" && p[1] == "tools"))
+    });
+    let headers = exchange["requestHeaders"].as_array().unwrap();
+    let authorization = headers
+        .iter()
+        .find(|p| p[0] == "authorization")
+        .unwrap_or_else(|| panic!("no authorization header: {exchange}"));
+    assert_eq!(authorization[1], "Bearer s3cr3… (19 characters)");
+    assert!(!exchange.to_string().contains("s3cr3t-token"), "{exchange}");
 }

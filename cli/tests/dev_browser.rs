@@ -987,3 +987,86 @@ async fn every_content_type_renders_and_raw_json_arguments_are_checked() {
         .await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_connection_search_badges_and_timeouts_are_driven_from_the_page() {
+    let dir = home();
+    let dev = Dev::start(dir.path(), &["--protocol-version", "2025-11-25"]);
+    let browser = open(&dev).await;
+
+    // `/` jumps to the search; the list narrows as one types; annotations show as badges.
+    browser.find("body").await.send_keys("/").await.unwrap();
+    browser
+        .wait_js("return document.activeElement && document.activeElement.id === 'tool-search';")
+        .await;
+    browser.fill("#tool-search", "weath").await;
+    browser
+        .wait_js("const i = [...document.querySelectorAll('#tool-list .item')]; return i.length === 1 && i[0].dataset.name === 'weather';")
+        .await;
+    let badges = browser.text(r#".item[data-name="weather"] .badges"#).await;
+    for badge in ["read-only", "open world", "structured"] {
+        assert!(badges.contains(badge), "{badge} missing: {badges}");
+    }
+    // Select all, delete: as a person empties the box (which WebDriver's clear does not).
+    browser
+        .find("#tool-search")
+        .await
+        .send_keys("\u{E009}a\u{E000}\u{E003}")
+        .await
+        .unwrap();
+    browser
+        .wait_js("return document.querySelectorAll('#tool-list .item').length === 12;")
+        .await;
+
+    // Disconnect stops the server; Connect starts it again; Restart starts a new process.
+    browser.click("#disconnect-button").await;
+    browser.wait_text("#status", "disconnected").await;
+    browser.click("#connect-button").await;
+    browser.wait_text("#status", "connected").await;
+    let before = browser.text("#server-meta").await;
+    browser.click("#restart-button").await;
+    browser.wait_text("#banner", "Reconnected").await;
+    browser
+        .wait_js(&format!(
+            "const m = document.querySelector('#server-meta').textContent; return m.includes('pid') && m !== {before:?};"
+        ))
+        .await;
+
+    // A request timeout of one second, set in the Server pane: a call that takes longer fails...
+    browser.click(r#".nav-item[data-pane="server"]"#).await;
+    browser.fill("#settings-request-timeout", "1").await;
+    browser
+        .wait_js("const b = [...document.querySelectorAll('#pane-server button')].find(b => b.textContent.startsWith('Reconnect with')); if (!b) return false; b.click(); return true;")
+        .await;
+    let deadline = std::time::Instant::now() + inspector::browser::PATIENCE;
+    loop {
+        let state: serde_json::Value =
+            serde_json::from_str(&dev.api("GET", "/api/state", None).body).unwrap();
+        if state["options"]["requestTimeoutMs"] == 1000 && state["status"]["state"] == "connected" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not reconnected with a 1 s request timeout: {state}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    browser.wait_text("#status", "connected").await;
+    browser.click(r#".nav-item[data-pane="tools"]"#).await;
+    browser.click(r#".item[data-name="long_task"]"#).await;
+    browser.fill(r#"[name="arg.steps"]"#, "3").await;
+    browser.fill(r#"[name="arg.step_ms"]"#, "700").await;
+    browser.click("#run-tool").await;
+    browser
+        .wait_text("#tool-history .result.error", "timed out")
+        .await;
+    // ...unless each progress report restarts the clock.
+    browser.click(r#".nav-item[data-pane="server"]"#).await;
+    browser.click("#settings-reset").await;
+    browser.click(r#".nav-item[data-pane="tools"]"#).await;
+    browser.click("#run-tool").await;
+    browser
+        .wait_text("#tool-history .result", "Done: 3 steps.")
+        .await;
+    browser.close().await;
+}

@@ -132,6 +132,44 @@ impl Dev {
         }
     }
 
+    /// Follows the event stream (its replayed history first) until `wanted` accepts an
+    /// event, and returns that event.
+    pub fn wait_event(
+        &self,
+        what: &str,
+        wanted: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let mut stream = TcpStream::connect(&self.host).expect("the inspector listens");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        // HTTP/1.0: the stream comes unchunked, one `data:` line per event.
+        write!(
+            stream,
+            "GET /api/events HTTP/1.0\r\nHost: {}\r\nAuthorization: Bearer {}\r\n\r\n",
+            self.host, self.token
+        )
+        .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut seen = Vec::new();
+        for line in BufReader::new(stream).lines() {
+            let line = line.unwrap_or_else(|e| panic!("no {what} in the events ({e}): {seen:#?}"));
+            let Some(data) = line.strip_prefix("data:") else {
+                continue;
+            };
+            let event: serde_json::Value = serde_json::from_str(data.trim()).unwrap();
+            if wanted(&event) {
+                return event;
+            }
+            seen.push(event);
+            assert!(
+                Instant::now() < deadline,
+                "no {what} in the events: {seen:#?}"
+            );
+        }
+        panic!("the event stream ended without {what}: {seen:#?}")
+    }
+
     /// Stops it with Ctrl-C (SIGINT) and waits for it to exit; its exit status.
     pub fn stop(&mut self) -> std::process::ExitStatus {
         #[cfg(unix)]
