@@ -573,6 +573,13 @@ async fn a_python_example_server_over_stdio_is_sampled_by_hand() {
     browser
         .wait_text("#protocol-list .replay-result", "\"name\": \"sample\"")
         .await;
+    // Its JSON goes to the clipboard.
+    browser
+        .click("#protocol-list .expanded .actions button:first-child")
+        .await;
+    browser
+        .wait_text("#protocol-list .expanded .actions", "Copied")
+        .await;
     browser.close().await;
 }
 
