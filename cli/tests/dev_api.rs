@@ -5,7 +5,10 @@
 mod common;
 mod inspector;
 
-use common::{path_with, peer_python, python_over_http, python_server};
+use common::{
+    lowlevel_over_http, lowlevel_over_websocket, path_with, peer_python, python_over_http,
+    python_server,
+};
 use inspector::{Dev, http};
 use serde_json::{Value, json};
 
@@ -685,8 +688,18 @@ fn the_page_opens_in_the_browser_on_the_port_asked_for() {
 
 #[cfg(unix)]
 #[test]
-fn a_configured_name_and_a_python_file_with_extras_are_inspected() {
+fn a_command_a_configured_name_and_a_python_file_with_extras_are_inspected() {
     let dir = home();
+    // A whole command line after `--`.
+    let dev = Dev::start(
+        dir.path(),
+        &["--", env!("CARGO_BIN_EXE_mcp"), "demo-server"],
+    );
+    let state = dev.wait_connected();
+    assert_eq!(state["status"]["server"]["serverInfo"]["name"], "mcp-demo");
+    assert_eq!(state["target"]["transport"], "stdio");
+    drop(dev);
+
     // A server named in an mcpServers file.
     let config = dir.path().join("servers.json");
     std::fs::write(
@@ -790,4 +803,28 @@ fn a_remote_server_gets_the_headers_and_token_of_the_command_line() {
         .unwrap_or_else(|| panic!("no authorization header: {exchange}"));
     assert_eq!(authorization[1], "Bearer s3cr3… (19 characters)");
     assert!(!exchange.to_string().contains("s3cr3t-token"), "{exchange}");
+}
+
+#[test]
+fn legacy_sse_and_websocket_servers_are_inspected_too() {
+    let dir = home();
+    let http = lowlevel_over_http();
+    let websocket = lowlevel_over_websocket();
+    for (url, transport) in [
+        (http.url("/sse"), "SSE"),
+        (format!("ws://127.0.0.1:{}/ws", websocket.port), "WebSocket"),
+    ] {
+        let dev = Dev::start(dir.path(), &[&url]);
+        let state = dev.wait_connected();
+        assert_eq!(state["target"]["transport"], transport, "{state}");
+        assert_eq!(
+            state["status"]["server"]["serverInfo"]["name"],
+            "example-server"
+        );
+        let tools = dev.post("/api/request", json!({"method": "tools/list"}));
+        assert!(
+            !tools["result"]["tools"].as_array().unwrap().is_empty(),
+            "{transport}: {tools}"
+        );
+    }
 }
