@@ -12,17 +12,15 @@
 //!   process and its descendants, leaving out the inspected server (a process whose arguments
 //!   hold `demo-server`) and what it started; and the sum of their peaks (`VmHWM`).
 //!
-//! | argument          | default                          |
-//! |-------------------|----------------------------------|
-//! | `--rounds N`      | 7 (smoke: 1)                     |
-//! | `--settle SECS`   | 3 (smoke: 0.5)                   |
-//! | `--quiet-wait SECS` | 10 (smoke: 0): wait this long at most for an idle machine before each launch |
-//! | `--json PATH`     | `target/mcp-bench/inspector.json` |
+//! | argument            | default                                                       |
+//! |---------------------|---------------------------------------------------------------|
+//! | `--rounds N`        | 7                                                             |
+//! | `--settle SECS`     | 3                                                             |
+//! | `--quiet-wait SECS` | 10: how long to wait at most for an idle machine before each launch |
+//! | `--json PATH`       | `target/mcp-bench/inspector.json`                             |
 //!
-//! Without `--bench` (which `cargo bench` passes), e.g. under `cargo test --all-targets`, it
-//! runs one short round as a smoke test. It needs the release `mcp` binary next to the bench
-//! (`target/release/mcp`) and the test peers (`scripts/setup-peers`), and fails loudly
-//! without them.
+//! It needs the release `mcp` binary next to the bench (`target/release/mcp`) and the test
+//! peers (`scripts/setup-peers`), and fails loudly without them.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::{Read, Write};
@@ -52,7 +50,6 @@ struct Settings {
 impl Settings {
     fn parse() -> Self {
         let args: Vec<String> = std::env::args().skip(1).collect();
-        let smoke = !args.iter().any(|a| a == "--bench");
         let value = |name: &str| {
             args.iter().position(|a| a == name).map(|i| {
                 args.get(i + 1)
@@ -66,12 +63,9 @@ impl Settings {
             })
         };
         Self {
-            rounds: number("--rounds", if smoke { 1.0 } else { 7.0 }).max(1.0) as usize,
-            settle: Duration::from_secs_f64(number("--settle", if smoke { 0.5 } else { 3.0 })),
-            quiet_wait: Duration::from_secs_f64(number(
-                "--quiet-wait",
-                if smoke { 0.0 } else { 10.0 },
-            )),
+            rounds: number("--rounds", 7.0).max(1.0) as usize,
+            settle: Duration::from_secs_f64(number("--settle", 3.0)),
+            quiet_wait: Duration::from_secs_f64(number("--quiet-wait", 10.0)),
             json: value("--json").map_or_else(
                 || repo().join("target/mcp-bench/inspector.json"),
                 PathBuf::from,
