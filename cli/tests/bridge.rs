@@ -656,3 +656,61 @@ fn raw_get(url: &str) -> String {
     let read = stream.read(&mut head).unwrap_or(0);
     String::from_utf8_lossy(&head[..read]).into_owned()
 }
+
+/// A raw initialize POST to `port` on 127.0.0.1 with these Host and Origin headers; the status.
+fn initialize_with_host(port: u16, host: &str, origin: Option<&str>) -> u16 {
+    use std::io::{Read, Write};
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let origin = origin
+        .map(|origin| format!("Origin: {origin}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "POST /mcp HTTP/1.1\r\nHost: {host}\r\n{origin}Content-Type: application/json\r\n\
+         Accept: application/json, text/event-stream\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).unwrap();
+    let status = String::from_utf8_lossy(&head[9..12]).into_owned();
+    status.parse().unwrap()
+}
+
+#[test]
+fn a_bridge_on_a_public_interface_refuses_a_rebound_host() {
+    let server = bridge(
+        "http",
+        &[
+            "--host",
+            "0.0.0.0",
+            "--server-name",
+            "mcp.example.test",
+            example("lowlevel").to_str().unwrap(),
+        ],
+    );
+    let port = server.port;
+    // What a page on rebind.example sends once its name resolves to this machine.
+    let rebound = format!("rebind.example:{port}");
+    assert_eq!(
+        initialize_with_host(port, &rebound, Some(&format!("http://{rebound}"))),
+        403
+    );
+    assert_eq!(initialize_with_host(port, &rebound, None), 403);
+    // IP literals (loopback or not), localhost and the names given are answered.
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("127.0.0.2:{port}"),
+        format!("192.0.2.7:{port}"),
+        format!("[::1]:{port}"),
+        format!("localhost:{port}"),
+        format!("mcp.example.test:{port}"),
+    ] {
+        assert_eq!(initialize_with_host(port, &host, None), 200, "Host: {host}");
+    }
+}

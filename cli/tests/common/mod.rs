@@ -180,7 +180,7 @@ pub struct Listening {
 
 impl Listening {
     /// Starts `command` (with stdin closed, stderr read here) and waits up to a minute for a
-    /// stderr line naming its port: `listening on port N`, or a URL on `127.0.0.1:N`.
+    /// stderr line naming its port: `listening on port N`, or a URL on `127.0.0.1:N` or `0.0.0.0:N`.
     pub fn start(command: &mut std::process::Command, name: &str) -> Self {
         use std::io::BufRead;
         use std::process::Stdio;
@@ -254,8 +254,10 @@ fn port_in(line: &str) -> Option<u16> {
     if let Some(rest) = line.strip_prefix("listening on port ") {
         return digits(rest);
     }
-    line.find("127.0.0.1:")
-        .and_then(|at| digits(&line[at + "127.0.0.1:".len()..]))
+    ["127.0.0.1:", "0.0.0.0:"].iter().find_map(|address| {
+        line.find(address)
+            .and_then(|at| digits(&line[at + address.len()..]))
+    })
 }
 
 /// Our `lowlevel` example over HTTP: Streamable HTTP at `/mcp`, legacy SSE at `/sse`.

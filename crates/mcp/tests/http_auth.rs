@@ -26,14 +26,25 @@ impl ServerHandler for WhoAmI {
         _: PaginatedRequestParams,
         _: RequestContext,
     ) -> mcp::Result<ListToolsResult> {
-        Ok(ListToolsResult::new(vec![Tool::without_input("whoami")]))
+        Ok(ListToolsResult::new(vec![
+            Tool::without_input("whoami"),
+            Tool::without_input("confirm"),
+        ]))
     }
 
     async fn call_tool(
         &self,
-        _: CallToolRequestParams,
+        params: CallToolRequestParams,
         cx: RequestContext,
     ) -> mcp::Result<CallToolResult> {
+        if params.name == "confirm" {
+            // In the stateless era: an input round trip, whose sealed state is bound to the
+            // caller.
+            let schema = RequestedSchema::new().with_property("ok", StringSchema::new(), true);
+            cx.elicit(ElicitRequestFormParams::new("Sure?", schema).into())
+                .await?;
+            return Ok(CallToolResult::text("confirmed"));
+        }
         let token = cx
             .access_token()
             .ok_or_else(|| mcp::Error::other("no access token reached the tool"))?;
@@ -63,6 +74,11 @@ impl TokenVerifier for Tokens {
             "narrow-token" => AccessToken::new(token, "app", ["other"]),
             "elsewhere-token" => AccessToken::new(token, "app", ["mcp:tools"])
                 .resource("https://another.example.com/mcp"),
+            "no-audience-token" => {
+                return Ok(AccessToken::new(token, "app", ["mcp:tools"]).subject("carol"));
+            }
+            // Two users of one OAuth client, the verifier naming neither.
+            "anonymous-1" | "anonymous-2" => AccessToken::new(token, "app", ["mcp:tools"]),
             _ => return Err(InvalidToken::new("unknown token")),
         };
         Ok(match granted.resource {
@@ -72,15 +88,15 @@ impl TokenVerifier for Tokens {
     }
 }
 
-/// Serves WhoAmI with bearer auth on a free port; the base URL.
-async fn serve(validate_resource: bool) -> (HttpServer<WhoAmI>, String) {
+/// Serves WhoAmI with bearer auth (default settings but the scope) on a free port; the base
+/// URL.
+async fn serve() -> (HttpServer<WhoAmI>, String) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let base = format!("http://{addr}");
     let settings = AuthSettings::new("https://auth.example.com", format!("{base}/mcp"))
         .required_scopes(["mcp:tools"])
-        .resource_name("who am I")
-        .validate_token_resource(validate_resource);
+        .resource_name("who am I");
     let http = HttpServer::builder(Server::builder("whoami", WhoAmI).build())
         .bearer_auth(
             settings,
@@ -196,7 +212,7 @@ async fn exchange(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_metadata_document_describes_the_resource() {
-    let (_http, base) = serve(false).await;
+    let (_http, base) = serve().await;
     for path in [
         "/.well-known/oauth-protected-resource/mcp",
         "/.well-known/oauth-protected-resource",
@@ -219,7 +235,8 @@ async fn the_metadata_document_describes_the_resource() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_bad_expired_and_foreign_tokens_get_401() {
-    let (_http, base) = serve(true).await;
+    // The audience is checked by default, as the specification requires.
+    let (_http, base) = serve().await;
     let url = format!("{base}/mcp");
     let metadata = format!("resource_metadata=\"{base}/.well-known/oauth-protected-resource/mcp\"");
 
@@ -238,6 +255,7 @@ async fn missing_bad_expired_and_foreign_tokens_get_401() {
         ("nonsense", "unknown token"),
         ("expired-token", "expired"),
         ("elsewhere-token", "another resource"),
+        ("no-audience-token", "names no resource"),
     ] {
         let refused = http("POST", &url, Some(token), &[]).await;
         assert_eq!(refused.status, 401, "{token}");
@@ -277,7 +295,7 @@ async fn missing_bad_expired_and_foreign_tokens_get_401() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_without_the_required_scope_gets_403() {
-    let (_http, base) = serve(false).await;
+    let (_http, base) = serve().await;
     let answer = http("POST", &format!("{base}/mcp"), Some("narrow-token"), &[]).await;
     assert_eq!(answer.status, 403);
     let challenge = answer.header("www-authenticate").unwrap();
@@ -301,7 +319,7 @@ async fn whoami(client: &Client) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_good_token_reaches_the_tool_over_every_transport() {
-    let (http_server, base) = serve(true).await;
+    let (http_server, base) = serve().await;
     let url = format!("{base}/mcp");
     let expected = "app as alice with mcp:tools,extra";
 
@@ -362,7 +380,7 @@ async fn a_good_token_reaches_the_tool_over_every_transport() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_stays_with_its_principal() {
-    let (_http, base) = serve(false).await;
+    let (_http, base) = serve().await;
     let url = format!("{base}/mcp");
     let handshake = [("MCP-Protocol-Version", "2025-11-25")];
     let initialize = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
@@ -395,4 +413,86 @@ async fn a_session_stays_with_its_principal() {
         200,
         "the same principal with a refreshed token"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_subject_each_token_is_its_own_principal() {
+    let (_http, base) = serve().await;
+    let url = format!("{base}/mcp");
+    let initialize = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25",
+        "capabilities": {},
+        "clientInfo": {"name": "raw", "version": "0"}
+    }});
+    let handshake = [("MCP-Protocol-Version", "2025-11-25")];
+    let opened = send(&url, Some("anonymous-1"), &handshake, &initialize).await;
+    assert_eq!(opened.status, 200, "{}", opened.body);
+    let session_id = opened.header("mcp-session-id").unwrap().to_owned();
+    let in_session = [
+        ("MCP-Protocol-Version", "2025-11-25"),
+        ("Mcp-Session-Id", session_id.as_str()),
+    ];
+    let ping = json!({"jsonrpc": "2.0", "id": 2, "method": "ping"});
+    assert_eq!(
+        send(&url, Some("anonymous-2"), &in_session, &ping)
+            .await
+            .status,
+        404,
+        "another user of the same client"
+    );
+    assert_eq!(
+        send(&url, Some("anonymous-1"), &in_session, &ping)
+            .await
+            .status,
+        200
+    );
+}
+
+/// A stateless-era `tools/call` of `confirm`, retried with `state` when given.
+fn confirm(state: Option<&str>) -> Value {
+    let mut params = json!({"name": "confirm", "arguments": {}, "_meta": {
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {"elicitation": {"form": {}}}
+    }});
+    if let Some(state) = state {
+        params["requestState"] = json!(state);
+    }
+    json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": params})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_state_is_refused_to_another_principal() {
+    let (_http, base) = serve().await;
+    let url = format!("{base}/mcp");
+    let headers = [
+        ("MCP-Protocol-Version", "2026-07-28"),
+        ("Mcp-Method", "tools/call"),
+        ("Mcp-Name", "confirm"),
+    ];
+    for (owner, other) in [
+        ("alice-token", "bob-token"),
+        // Two users of one client whose verifier names neither.
+        ("anonymous-1", "anonymous-2"),
+    ] {
+        let first = send(&url, Some(owner), &headers, &confirm(None)).await;
+        assert_eq!(first.status, 200, "{}", first.body);
+        let interim: Value = serde_json::from_str(&first.body).unwrap();
+        assert_eq!(
+            interim["result"]["resultType"], "input_required",
+            "{interim}"
+        );
+        let state = interim["result"]["requestState"].as_str().unwrap();
+
+        let stolen = send(&url, Some(other), &headers, &confirm(Some(state))).await;
+        assert_eq!(stolen.status, 400, "{owner}'s state used by {other}");
+        let refused: Value = serde_json::from_str(&stolen.body).unwrap();
+        assert_eq!(refused["error"]["code"], -32602, "{refused}");
+        let message = refused["error"]["message"].as_str().unwrap();
+        assert!(message.contains("different client"), "{message}");
+
+        let own = send(&url, Some(owner), &headers, &confirm(Some(state))).await;
+        assert_eq!(own.status, 200, "{}", own.body);
+        let again: Value = serde_json::from_str(&own.body).unwrap();
+        assert_eq!(again["result"]["resultType"], "input_required", "{again}");
+    }
 }
