@@ -12,11 +12,14 @@ pub async fn protected_server() -> String {
     use mcp::fastmcp::{FastMcp, ToolDef};
     use mcp::transport::http::{AuthSettings, HttpServer};
 
-    struct Verifier;
+    /// Knows the one token the mock grants, issued for this server (the resource it checks).
+    struct Verifier(String);
     impl TokenVerifier for Verifier {
         async fn verify_token(&self, token: &str) -> Result<AccessToken, InvalidToken> {
             match token {
-                "granted-by-the-mock" => Ok(AccessToken::new(token, "inspector", ["mcp"])),
+                "granted-by-the-mock" => {
+                    Ok(AccessToken::new(token, "inspector", ["mcp"]).resource(&self.0))
+                }
                 _ => Err(InvalidToken::new("unknown token")),
             }
         }
@@ -35,7 +38,10 @@ pub async fn protected_server() -> String {
         format!("authorized, {}", a.name)
     }));
     let http = HttpServer::builder(mcp.server())
-        .bearer_auth(AuthSettings::new(&issuer, format!("{base}/mcp")), Verifier)
+        .bearer_auth(
+            AuthSettings::new(&issuer, format!("{base}/mcp")),
+            Verifier(format!("{base}/mcp")),
+        )
         .build();
     let json = |value: serde_json::Value| -> Response {
         (
