@@ -77,6 +77,52 @@ struct AuthFailure(String);
 /// How often one request is sent again after new credentials (a 401 and then a 403 step-up).
 const MAX_AUTH_RETRIES: usize = 2;
 
+/// One HTTP exchange of a client transport, as an [`HttpObserver`] sees it: what was sent and
+/// the head of what came back (bodies travel on as JSON-RPC messages).
+#[derive(Debug, Clone)]
+pub struct HttpExchange {
+    /// The request's method.
+    pub method: Method,
+    /// The request's URL.
+    pub url: Url,
+    /// The request's headers, credentials included.
+    pub request_headers: HeaderMap,
+    /// The response's status; `None` when no response came (see [`error`](Self::error)).
+    pub status: Option<StatusCode>,
+    /// The response's headers (empty without a response).
+    pub response_headers: HeaderMap,
+    /// How long the response's head took to arrive (or the request to fail).
+    pub elapsed: Duration,
+    /// Why no response came: the connection failed, or the request could not be built.
+    pub error: Option<String>,
+}
+
+/// Watches every HTTP request an HTTP client transport sends, with its response's head: what a
+/// debugging tool needs to show the traffic under the JSON-RPC messages. Set it with
+/// [`observer`](StreamableHttpTransport::observer); a closure taking `&HttpExchange` is one.
+///
+/// ```
+/// use mcp::transport::http::{HttpExchange, StreamableHttpTransport};
+///
+/// let transport = StreamableHttpTransport::new("http://127.0.0.1:8000/mcp")
+///     .unwrap()
+///     .observer(|exchange: &HttpExchange| {
+///         eprintln!("{} {} -> {:?}", exchange.method, exchange.url, exchange.status);
+///     });
+/// # drop(transport);
+/// ```
+pub trait HttpObserver: Send + Sync + 'static {
+    /// Called once per request, when its response's head arrived or the request failed. It
+    /// runs on the transport's task: keep it quick.
+    fn exchange(&self, exchange: &HttpExchange);
+}
+
+impl<F: Fn(&HttpExchange) + Send + Sync + 'static> HttpObserver for F {
+    fn exchange(&self, exchange: &HttpExchange) {
+        self(exchange)
+    }
+}
+
 /// A fixed bearer token.
 struct BearerToken(String);
 
@@ -113,6 +159,7 @@ struct Common {
     http: Option<reqwest::Client>,
     headers: HeaderMap,
     auth: Option<Arc<dyn HttpClientAuth>>,
+    observer: Option<Arc<dyn HttpObserver>>,
     max_message_size: usize,
 }
 
@@ -122,6 +169,7 @@ impl Default for Common {
             http: None,
             headers: HeaderMap::new(),
             auth: None,
+            observer: None,
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
         }
     }
@@ -166,7 +214,10 @@ impl Common {
         let mut retries = 0;
         loop {
             let (request, credentials) = self.decorate(build()).await;
-            let mut response = request.send().await?;
+            let mut response = match &self.observer {
+                None => request.send().await?,
+                Some(observer) => observed(request, observer.as_ref()).await?,
+            };
             let Some(auth) = &self.auth else {
                 return Ok(response);
             };
@@ -205,6 +256,36 @@ impl Common {
     }
 }
 
+/// Sends `request`, telling `observer` about the exchange.
+async fn observed(
+    request: reqwest::RequestBuilder,
+    observer: &dyn HttpObserver,
+) -> reqwest::Result<reqwest::Response> {
+    let (client, request) = request.build_split();
+    let request = request?;
+    let mut exchange = HttpExchange {
+        method: request.method().clone(),
+        url: request.url().clone(),
+        request_headers: request.headers().clone(),
+        status: None,
+        response_headers: HeaderMap::new(),
+        elapsed: Duration::ZERO,
+        error: None,
+    };
+    let started = std::time::Instant::now();
+    let result = client.execute(request).await;
+    exchange.elapsed = started.elapsed();
+    match &result {
+        Ok(response) => {
+            exchange.status = Some(response.status());
+            exchange.response_headers = response.headers().clone();
+        }
+        Err(e) => exchange.error = Some(error_chain(e)),
+    }
+    observer.exchange(&exchange);
+    result
+}
+
 macro_rules! common_setters {
     () => {
         /// Adds a header to every HTTP request.
@@ -222,6 +303,12 @@ macro_rules! common_setters {
         /// Takes credentials from `auth` (and lets it refresh them on a 401).
         pub fn auth(mut self, auth: impl HttpClientAuth) -> Self {
             self.common.auth = Some(Arc::new(auth));
+            self
+        }
+
+        /// Tells `observer` about every HTTP request sent and the head of its response.
+        pub fn observer(mut self, observer: impl HttpObserver) -> Self {
+            self.common.observer = Some(Arc::new(observer));
             self
         }
 

@@ -49,7 +49,10 @@ pub mod server;
 pub(crate) mod sse;
 
 #[cfg(feature = "http-client")]
-pub use client::{AuthChallenge, HttpClientAuth, SseClientTransport, StreamableHttpTransport};
+pub use client::{
+    AuthChallenge, HttpClientAuth, HttpExchange, HttpObserver, SseClientTransport,
+    StreamableHttpTransport,
+};
 #[cfg(feature = "http-server")]
 pub use server::{
     AuthSettings, BearerAuth, EventStore, HttpAuth, HttpServer, HttpServerBuilder,
