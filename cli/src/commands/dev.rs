@@ -5,6 +5,7 @@
 //! process of its own (`mcp demo-server`) so that the inspector's backend stays small and the
 //! demo goes through the same stdio path, stderr pane included, as any server.
 
+use std::io::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -134,15 +135,26 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         let inspector = builder.bind().await.map_err(inspector_error)?;
         let url = inspector.url().to_owned();
-        println!("mcp dev: inspecting {describe}");
+        // Written whole and failures ignored: a reader that stops after the URL (`| head`)
+        // must not stop the inspector.
+        let mut banner = format!("mcp dev: inspecting {describe}\n");
         if watch {
-            println!("mcp dev: restarting it when its sources change");
+            banner.push_str("mcp dev: restarting it when its sources change\n");
         }
         if let Some(record) = &args.record {
-            println!("mcp dev: recording the traffic in {}", record.display());
+            banner.push_str(&format!(
+                "mcp dev: recording the traffic in {}\n",
+                record.display()
+            ));
         }
-        println!("\n  {url}\n");
-        println!("Open that URL (it holds this run's token); Ctrl-C stops the inspector.");
+        banner.push_str(&format!(
+            "\n  {url}\n\nOpen that URL (it holds this run's token); Ctrl-C stops the inspector.\n"
+        ));
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout
+            .write_all(banner.as_bytes())
+            .and_then(|()| stdout.flush());
+        drop(stdout);
         if !args.no_open
             && let Err(e) = open::that_detached(&url)
         {

@@ -692,6 +692,55 @@ fn the_page_opens_in_the_browser_on_the_port_asked_for() {
 
 #[cfg(unix)]
 #[test]
+fn a_reader_that_stops_early_does_not_stop_the_inspector() {
+    // As with `mcp dev | head -1`: the output is closed before mcp dev writes its banner.
+    let dir = home();
+    let opened = dir.path().join("opened");
+    let bin = bin_dir(
+        dir.path(),
+        &[(
+            "xdg-open",
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n",
+                opened.display()
+            ),
+        )],
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mcp"))
+        .args(["dev", "--port", &port.to_string()])
+        .env("PATH", path_with(&bin))
+        .env("HOME", dir.path())
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::fs::read_to_string(&opened).map_or(true, |text| text.is_empty()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the browser was not opened"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let page = http(&format!("127.0.0.1:{port}"), "GET", "/", &[], None);
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    );
+    let _ = child.wait();
+    assert_eq!(page.status, 200, "the inspector still serves its page");
+}
+
+#[cfg(unix)]
+#[test]
 fn a_command_a_configured_name_and_a_python_file_with_extras_are_inspected() {
     let dir = home();
     // A whole command line after `--`.
