@@ -10,7 +10,7 @@ pub async fn protected_server() -> String {
     use axum::routing::{get, post};
     use mcp::auth::{AccessToken, InvalidToken, TokenVerifier};
     use mcp::fastmcp::{FastMcp, ToolDef};
-    use mcp::transport::http::{AuthSettings, HttpServer};
+    use mcp::http_server::{AuthSettings, HttpServer};
 
     /// Knows the one token the mock grants, issued for this server (the resource it checks).
     struct Verifier(String);

@@ -23,18 +23,19 @@ pub const NAME: &str = "mcp-demo";
 
 /// A fresh demo server.
 pub fn server() -> FastMcp {
-    let mcp = FastMcp::new(NAME)
-        .with_title("The mcp dev demo server")
-        .with_version(env!("CARGO_PKG_VERSION"))
+    let mcp = FastMcp::builder(NAME)
+        .title("The mcp dev demo server")
+        .version(env!("CARGO_PKG_VERSION"))
         // Lists come in pages of 12, so the inspector's pagination shows.
-        .with_page_size(12)
-        .with_instructions(
+        .page_size(12)
+        .instructions(
             "A tour of the Model Context Protocol. Tools: book_trip has a form with every kind \
              of field, show_media returns images, audio and resources, long_task reports \
              progress, ask_model samples, plan_party and link_account elicit, list_roots asks \
              for roots, toggle_bonus_tool changes the tool list, touch_note updates a \
              subscribable resource, show_dashboard renders an MCP App.",
-        );
+        )
+        .build();
     let notes = resources::Notes::default();
     tools::add(&mcp, &notes);
     resources::add(&mcp, &notes);

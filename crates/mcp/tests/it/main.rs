@@ -2,6 +2,7 @@
 //! once per file).
 
 mod fastmcp;
+mod hosting;
 mod http;
 mod http_auth;
 mod http_bad_input;

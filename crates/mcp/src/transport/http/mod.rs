@@ -1,35 +1,9 @@
-//! The HTTP transports: Streamable HTTP, serving both protocol eras on one endpoint, and the
-//! legacy HTTP+SSE transport of 2024-11-05, each on the server side (an axum [`Router`] that runs
-//! alone or mounts into an existing app; feature `http-server`) and on the client side (reqwest;
-//! feature `http-client`). Both features are on by default.
+//! The HTTP transports, client side: Streamable HTTP (both protocol eras) and the legacy
+//! HTTP+SSE transport of 2024-11-05 (feature `http-client`, over reqwest), and what both ends of
+//! MCP over HTTP share: the header names, their value encoding, the event-stream parser.
 //!
-//! # Serving over HTTP
-//!
-//! ```no_run
-//! # use mcp::server::{RequestContext, Server, ServerHandler};
-//! # use mcp::types::*;
-//! # struct Hello;
-//! # #[mcp::server_handler]
-//! # impl ServerHandler for Hello {
-//! #     async fn list_tools(&self, _: PaginatedRequestParams, _: RequestContext) -> mcp::Result<ListToolsResult> {
-//! #         Ok(ListToolsResult::new(vec![Tool::without_input("hello")]))
-//! #     }
-//! # }
-//! use mcp::transport::http::HttpServer;
-//!
-//! #[tokio::main]
-//! async fn main() -> mcp::Result<()> {
-//!     let server = Server::builder("hello", Hello).build();
-//!     // Streamable HTTP at http://127.0.0.1:8000/mcp, until Ctrl-C.
-//!     HttpServer::builder(server).build().run("127.0.0.1:8000").await
-//! }
-//! ```
-//!
-//! [`HttpServer::router`](server::HttpServer::router) gives the same endpoint as an axum
-//! [`Router`] to mount beside other routes (the Rust form of the Python SDK's "Mounting to an
-//! Existing ASGI Server").
-//!
-//! # Connecting to a URL
+//! The server side is a host above the server layer: [`HttpServer`](crate::http_server::HttpServer)
+//! (feature `http-server`).
 //!
 //! ```no_run
 //! # async fn run() -> mcp::Result<()> {
@@ -38,14 +12,10 @@
 //!     .await?;
 //! # Ok(()) }
 //! ```
-//!
-//! [`Router`]: axum::Router
 
 #[cfg(feature = "http-client")]
 pub mod client;
-mod param_headers;
-#[cfg(feature = "http-server")]
-pub mod server;
+pub(crate) mod param_headers;
 pub(crate) mod sse;
 
 #[cfg(feature = "http-client")]
@@ -53,17 +23,14 @@ pub use client::{
     AuthChallenge, HttpClientAuth, HttpExchange, HttpObserver, SseClientTransport,
     StreamableHttpTransport,
 };
-#[cfg(feature = "http-server")]
-pub use server::{
-    AuthSettings, BearerAuth, EventStore, HttpAuth, HttpServer, HttpServerBuilder,
-    InMemoryEventStore, ResponseMode,
-};
 
 use std::borrow::Cow;
 
 use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+
+use crate::types::RequestId;
 
 /// `Mcp-Session-Id`: the session of a handshake-era client (absent in the stateless era).
 pub const MCP_SESSION_ID: &str = "mcp-session-id";
@@ -158,11 +125,36 @@ impl<'a> ParamsSniff<'a> {
             .unwrap_or_default()
     }
 
+    /// The member an `Mcp-Name` header mirrors for `method` (`name`, or `uri` for
+    /// `resources/read`), as a string: `None` when the method has none, `Some(None)` when the
+    /// params lack it or it is not a string.
+    pub(crate) fn mirrored_name(&self, method: &str) -> Option<Option<String>> {
+        let member = name_member(method)?;
+        let raw = if member == "uri" { self.uri } else { self.name };
+        Some(raw.and_then(as_string))
+    }
+
     /// The `_meta` members, when `_meta` is an object.
     pub(crate) fn meta(&self) -> Option<MetaSniff<'a>> {
         self.meta
             .filter(|m| m.get().starts_with('{'))
             .and_then(|m| serde_json::from_str(m.get()).ok())
+    }
+
+    /// The protocol version `_meta` names, as a string.
+    pub(crate) fn meta_version(&self) -> Option<String> {
+        self.meta()
+            .and_then(|m| m.protocol_version)
+            .and_then(as_string)
+    }
+
+    /// The request a `notifications/cancelled` cancels; `None` for any other `method`.
+    pub(crate) fn cancelled_request(&self, method: Option<&str>) -> Option<RequestId> {
+        if method != Some("notifications/cancelled") {
+            return None;
+        }
+        self.request_id
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
     }
 }
 
