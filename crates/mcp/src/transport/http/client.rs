@@ -48,6 +48,24 @@ pub trait HttpClientAuth: Send + Sync + 'static {
     /// The `Authorization` header value for the next request (`Bearer …`), if any.
     fn authorization(&self) -> BoxFuture<'_, Result<Option<String>, BoxError>>;
 
+    /// The credential headers of a `method` request to `url`: by default `Authorization` from
+    /// [`authorization`](Self::authorization). A sender-constrained token adds its proof of
+    /// possession for this very request (RFC 9449's `DPoP` header).
+    fn headers<'a>(
+        &'a self,
+        method: &'a Method,
+        url: &'a Url,
+    ) -> BoxFuture<'a, Result<HeaderMap, BoxError>> {
+        let _ = (method, url);
+        Box::pin(async move {
+            let mut headers = HeaderMap::new();
+            if let Some(value) = self.authorization().await? {
+                headers.insert(header::AUTHORIZATION, HeaderValue::from_str(&value)?);
+            }
+            Ok(headers)
+        })
+    }
+
     /// The server refused a request: 401, or 403 with `error="insufficient_scope"`. Obtain new
     /// credentials and say whether the request should be sent once more. The default gives up.
     fn challenged<'a>(
@@ -57,6 +75,12 @@ pub trait HttpClientAuth: Send + Sync + 'static {
         let _ = challenge;
         Box::pin(std::future::ready(Ok(false)))
     }
+
+    /// Sees the headers of every answer to a request to `url` (a server may hand out a new
+    /// DPoP nonce with any of them). The default ignores them.
+    fn responded(&self, url: &Url, headers: &HeaderMap) {
+        let _ = (url, headers);
+    }
 }
 
 /// A refusal of the server that new credentials may overcome.
@@ -64,8 +88,12 @@ pub trait HttpClientAuth: Send + Sync + 'static {
 pub struct AuthChallenge<'a> {
     /// 401 (no or bad credentials) or 403 (insufficient scope).
     pub status: StatusCode,
+    /// The URL of the refused request.
+    pub url: &'a Url,
     /// The `WWW-Authenticate` header of the answer, if any.
     pub www_authenticate: Option<&'a str>,
+    /// The `DPoP-Nonce` header of the answer, if any (RFC 9449 §9).
+    pub dpop_nonce: Option<&'a str>,
     /// The `Authorization` header the refused request carried, if any.
     pub authorization: Option<&'a str>,
 }
@@ -74,8 +102,12 @@ pub struct AuthChallenge<'a> {
 #[derive(Debug, Clone)]
 struct AuthFailure(String);
 
-/// How often one request is sent again after new credentials (a 401 and then a 403 step-up).
+/// How often one request is sent again after new credentials (a 401 and then a 403 step-up,
+/// or a 401 and then a DPoP nonce).
 const MAX_AUTH_RETRIES: usize = 2;
+
+/// The header of a server-provided DPoP nonce (RFC 9449 §8, §9).
+const DPOP_NONCE: &str = "dpop-nonce";
 
 /// A fixed bearer token.
 struct BearerToken(String);
@@ -137,24 +169,29 @@ impl Common {
         Ok(())
     }
 
-    /// Adds the custom headers and the credentials to a request; also gives the credentials.
-    async fn decorate(
-        &self,
-        mut request: reqwest::RequestBuilder,
-    ) -> (reqwest::RequestBuilder, Option<String>) {
-        request = request.headers(self.headers.clone());
-        let mut credentials = None;
-        if let Some(auth) = &self.auth {
-            match auth.authorization().await {
-                Ok(Some(value)) => {
-                    request = request.header(header::AUTHORIZATION, value.as_str());
-                    credentials = Some(value);
-                }
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "no credentials for the request"),
-            }
+    /// Adds the custom headers and the credentials to a request; gives the `Authorization`
+    /// it carries.
+    async fn decorate(&self, request: &mut reqwest::Request) -> Option<String> {
+        for name in self.headers.keys() {
+            request.headers_mut().remove(name);
         }
-        (request, credentials)
+        for (name, value) in &self.headers {
+            request.headers_mut().append(name, value.clone());
+        }
+        let auth = self.auth.as_ref()?;
+        match auth.headers(request.method(), request.url()).await {
+            Ok(credentials) => {
+                for (name, value) in &credentials {
+                    request.headers_mut().insert(name, value.clone());
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "no credentials for the request"),
+        }
+        request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     }
 
     /// Sends a request; when the server refuses it (401, or 403 for want of scope), asks the
@@ -165,16 +202,24 @@ impl Common {
     ) -> reqwest::Result<reqwest::Response> {
         let mut retries = 0;
         loop {
-            let (request, credentials) = self.decorate(build()).await;
-            let mut response = request.send().await?;
+            let (client, request) = build().build_split();
+            let mut request = request?;
+            let credentials = self.decorate(&mut request).await;
+            let url = request.url().clone();
+            let mut response = client.execute(request).await?;
             let Some(auth) = &self.auth else {
                 return Ok(response);
             };
-            let www_authenticate = response
-                .headers()
-                .get(header::WWW_AUTHENTICATE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
+            auth.responded(&url, response.headers());
+            let header_text = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            let www_authenticate = header_text(header::WWW_AUTHENTICATE.as_str());
+            let dpop_nonce = header_text(DPOP_NONCE);
             let refused = match response.status() {
                 StatusCode::UNAUTHORIZED => true,
                 StatusCode::FORBIDDEN => www_authenticate
@@ -188,7 +233,9 @@ impl Common {
             retries += 1;
             let challenge = AuthChallenge {
                 status: response.status(),
+                url: &url,
                 www_authenticate: www_authenticate.as_deref(),
+                dpop_nonce: dpop_nonce.as_deref(),
                 authorization: credentials.as_deref(),
             };
             match auth.challenged(&challenge).await {
