@@ -108,6 +108,8 @@ pub mod client;
 pub mod error;
 pub mod fastmcp;
 pub mod jsonrpc;
+#[cfg(any(feature = "http-client", feature = "http-server"))]
+mod jwt;
 pub mod server;
 pub mod transport;
 

@@ -4,15 +4,10 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use reqwest::Url;
-use serde::Serialize;
-use sha2::{Digest as _, Sha256};
 
 use super::AuthError;
-use super::keys::{SigningKey, now};
-use super::pkce::random_token;
+use super::keys::SigningKey;
 
 /// The `DPoP` request header (and the authorization scheme of bound tokens).
 pub const DPOP: &str = "DPoP";
@@ -20,19 +15,6 @@ pub const DPOP: &str = "DPoP";
 pub const DPOP_NONCE: &str = "DPoP-Nonce";
 /// The error code of a server that wants a (new) nonce in the proof.
 pub const USE_DPOP_NONCE: &str = "use_dpop_nonce";
-
-/// The claims of a proof (RFC 9449 §4.2).
-#[derive(Serialize)]
-struct ProofClaims<'a> {
-    jti: String,
-    htm: &'a str,
-    htu: String,
-    iat: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ath: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    nonce: Option<String>,
-}
 
 /// The client's DPoP key and the last nonce each server (by origin) asked for.
 pub(super) struct Dpop {
@@ -56,15 +38,12 @@ impl Dpop {
         url: &Url,
         access_token: Option<&str>,
     ) -> Result<String, AuthError> {
-        let claims = ProofClaims {
-            jti: random_token(16),
-            htm: method,
-            htu: target_uri(url),
-            iat: now(),
-            ath: access_token.map(access_token_hash),
-            nonce: self.nonce(url),
-        };
-        self.key.sign("dpop+jwt", true, &claims)
+        self.key.dpop_proof(
+            method,
+            &target_uri(url),
+            access_token,
+            self.nonce(url).as_deref(),
+        )
     }
 
     /// The nonce the server of `url` asked for, if any.
@@ -96,14 +75,12 @@ pub(crate) fn target_uri(url: &Url) -> String {
     url.to_string()
 }
 
-/// `ath`: the base64url SHA-256 of the access token (RFC 9449 §4.2).
-pub(crate) fn access_token_hash(token: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jwt::access_token_hash;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     fn claims(proof: &str) -> serde_json::Value {
         let payload = proof.split('.').nth(1).unwrap();

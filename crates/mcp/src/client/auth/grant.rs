@@ -6,10 +6,11 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::AuthError;
-use super::keys::{SigningKey, now};
+use super::keys::SigningKey;
 use super::pkce::random_token;
 use super::redirect::AuthorizationRedirect;
 use crate::error::BoxError;
+use crate::jwt::now;
 use crate::transport::BoxFuture;
 
 /// `grant_type` of the JWT bearer grant (RFC 7523 §2.1).

@@ -9,14 +9,20 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Serialize;
 
 use super::AuthError;
+use super::pkce::random_token;
+use crate::jwt::{access_token_hash, install_crypto_provider, now};
 
-/// Selects jsonwebtoken's aws-lc-rs provider once, so that another crate enabling its other
-/// backend cannot leave it without a default.
-pub(crate) fn install_crypto_provider() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
-    });
+/// The claims of a DPoP proof (RFC 9449 §4.2).
+#[derive(Serialize)]
+struct ProofClaims<'a> {
+    jti: String,
+    htm: &'a str,
+    htu: &'a str,
+    iat: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ath: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nonce: Option<&'a str>,
 }
 
 /// An asymmetric private key that signs JWTs: ES256 or ES384 (an EC key), RS256/384/512 or
@@ -151,6 +157,36 @@ impl SigningKey {
         self.inner.public.thumbprint(ThumbprintHash::SHA256)
     }
 
+    /// A DPoP proof (RFC 9449 §4) of this key for a `method` request to `url` (without query
+    /// or fragment), bound to `access_token` when one goes with it, carrying the server's
+    /// `nonce` when it asked for one; a fresh `jti` each time. [`OAuthClient`](super::OAuthClient)
+    /// makes these itself; this is for requests sent another way.
+    ///
+    /// ```
+    /// use mcp::client::auth::SigningKey;
+    ///
+    /// let key = SigningKey::generate().unwrap();
+    /// let proof = key.dpop_proof("POST", "https://mcp.example.com/mcp", Some("token"), None).unwrap();
+    /// assert_eq!(proof.split('.').count(), 3);
+    /// ```
+    pub fn dpop_proof(
+        &self,
+        method: &str,
+        url: &str,
+        access_token: Option<&str>,
+        nonce: Option<&str>,
+    ) -> Result<String, AuthError> {
+        let claims = ProofClaims {
+            jti: random_token(16),
+            htm: method,
+            htu: url,
+            iat: now(),
+            ath: access_token.map(access_token_hash),
+            nonce,
+        };
+        self.sign("dpop+jwt", true, &claims)
+    }
+
     /// Signs `claims` as a JWT of type `typ`, with the public key in the header when
     /// `embed_jwk` (as DPoP proofs do).
     pub(crate) fn sign<T: Serialize>(
@@ -171,13 +207,6 @@ impl SigningKey {
         jsonwebtoken::encode(&header, claims, &self.inner.key)
             .map_err(|e| AuthError::Key(format!("signing a JWT failed: {e}")))
     }
-}
-
-/// Seconds since the Unix epoch.
-pub(crate) fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 #[cfg(test)]
