@@ -9,6 +9,7 @@ mod hostcheck;
 mod hostenv;
 mod hosts;
 mod new;
+mod oauth;
 mod schema;
 mod spec;
 mod ui;

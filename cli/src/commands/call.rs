@@ -24,7 +24,8 @@ Examples:
   mcp call server.py add a=1 b=2
   mcp call server.py greet --args '{\"name\": \"Ada\", \"tags\": [\"x\"]}'
   mcp call --json echo message=hi -- python server.py
-  mcp call ./target/release/srv long_task steps=10     (progress is shown on stderr)")]
+  mcp call ./target/release/srv long_task steps=10     (progress is shown on stderr)
+  mcp call https://host/mcp whoami --client-id bot --client-secret-file secret.txt --dpop")]
 pub struct Args {
     /// The server (left out when its command follows `--`), the tool, and its arguments.
     #[arg(value_name = "SPEC TOOL [KEY=VALUE]", required = true, num_args = 1..)]
