@@ -10,6 +10,7 @@ mod hostenv;
 mod hosts;
 mod new;
 mod oauth;
+mod portability;
 mod schema;
 mod spec;
 mod ui;
