@@ -17,21 +17,27 @@
 //! let client = Client::builder().connect(transport).await?;
 //! ```
 
-use mcp::auth::{AccessToken, InvalidToken, TokenVerifier};
+use mcp::auth::{AccessToken, InvalidToken, TokenVerifier, secrets_equal};
 use mcp::server::{RequestContext, Server, ServerHandler};
 use mcp::transport::http::{AuthSettings, HttpServer};
 use mcp::types::*;
 
 /// Checks tokens. A real verifier introspects them at the authorization server or validates
-/// them as JWTs (signature, issuer, audience); this one knows a single token.
-struct SimpleTokenVerifier;
+/// them as JWTs (signature, issuer, audience); this one knows a single token, issued for this
+/// server's URL, and compares it in constant time.
+struct SimpleTokenVerifier {
+    resource: String,
+}
 
 impl TokenVerifier for SimpleTokenVerifier {
     async fn verify_token(&self, token: &str) -> Result<AccessToken, InvalidToken> {
-        match token {
-            "user-token" => Ok(AccessToken::new(token, "weather-app", ["user"]).subject("demo")),
-            _ => Err(InvalidToken::new("unknown token")),
+        if !secrets_equal(token, "user-token") {
+            return Err(InvalidToken::new("unknown token"));
         }
+        // The audience: the server refuses a token issued for another resource.
+        Ok(AccessToken::new(token, "weather-app", ["user"])
+            .subject("demo")
+            .resource(&self.resource))
     }
 }
 
@@ -86,10 +92,11 @@ async fn main() -> mcp::Result<()> {
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:3001".into());
     let server = Server::builder("Weather Service", WeatherService).build();
-    let settings = AuthSettings::new("https://auth.example.com", format!("http://{addr}/mcp"))
-        .required_scopes(["user"]);
+    let resource = format!("http://{addr}/mcp");
+    let settings =
+        AuthSettings::new("https://auth.example.com", &resource).required_scopes(["user"]);
     HttpServer::builder(server)
-        .bearer_auth(settings, SimpleTokenVerifier)
+        .bearer_auth(settings, SimpleTokenVerifier { resource })
         .build()
         .run(addr)
         .await

@@ -44,6 +44,8 @@ const TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 struct Issued {
     client_id: String,
     thumbprint: String,
+    /// The resource it was asked for (RFC 8707), which the MCP server checks is itself.
+    resource: Option<String>,
     expires_at: u64,
 }
 
@@ -232,6 +234,7 @@ async fn token(
         Issued {
             client_id,
             thumbprint: verified.thumbprint,
+            resource: form.get("resource").cloned(),
             expires_at: now() + TOKEN_LIFETIME.as_secs(),
         },
     );
@@ -255,9 +258,11 @@ impl TokenVerifier for IssuedTokens {
         let issued = tokens
             .get(token)
             .ok_or_else(|| InvalidToken::new("unknown token"))?;
-        Ok(AccessToken::new(token, issued.client_id.clone(), ["mcp"])
+        let mut granted = AccessToken::new(token, issued.client_id.clone(), ["mcp"])
             .expires_at(issued.expires_at)
-            .dpop_bound(issued.thumbprint.clone()))
+            .dpop_bound(issued.thumbprint.clone());
+        granted.resource = issued.resource.clone();
+        Ok(granted)
     }
 }
 

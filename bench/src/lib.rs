@@ -33,6 +33,13 @@
 //! in-memory pipes, in a fresh process per implementation, and reports the
 //! resident memory each one adds.
 //!
+//! # Idle sessions over HTTP
+//!
+//! `cargo bench -p mcp-bench --bench idle_http` opens 10 000 handshake-era
+//! sessions over HTTP to an `HttpServer` in a child process, leaves them idle
+//! until its idle timeout closes them, and reports the server's resident memory
+//! before, at the peak and after, for two rounds.
+//!
 //! # Adding a server
 //!
 //! Write a binary in `bench/src/bin/` (or use any executable) that serves MCP

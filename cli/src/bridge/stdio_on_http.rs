@@ -59,6 +59,9 @@ pub struct Listen {
     /// How many client sessions (each with a server process of its own) may be open at once,
     /// of every transport together; the request that would open one more gets 503.
     pub max_sessions: usize,
+    /// Names the listener is reached by besides IP addresses and `localhost` (`mcp.example.com`,
+    /// `name:port`): any other `Host` is refused, as a DNS rebinding attack would send it.
+    pub server_names: Vec<String>,
     /// The bearer token every request must carry, when one is required, and where it came from.
     pub auth: Option<(super::token_auth::TokenAuth, super::token_auth::Origin)>,
 }
@@ -119,13 +122,13 @@ pub async fn serve(launch: &Launch, mut listen: Listen) -> Result<ExitCode> {
     let address = listener
         .local_addr()
         .map_err(|e| CliError::environment(format!("cannot listen: {e}")))?;
-    let mut http = HttpServer::builder(server).max_sessions(Some(listen.max_sessions));
+    // On a public interface the SDK answers IP addresses and the names given, never any
+    // other Host: what a rebound page sends.
+    let mut http = HttpServer::builder(server)
+        .max_sessions(Some(listen.max_sessions))
+        .server_names(std::mem::take(&mut listen.server_names));
     if listen.legacy_sse {
         http = http.legacy_sse("/sse", "/messages/");
-    }
-    if !is_loopback(&listen.host) {
-        // Reached under names this process cannot know; the Origin check still applies.
-        http = http.allow_any_host();
     }
     let mut auth_note = None;
     if let Some((auth, origin)) = listen.auth.take() {
@@ -161,10 +164,6 @@ pub async fn serve(launch: &Launch, mut listen: Listen) -> Result<ExitCode> {
     bridge.0.stop().await;
     served.map_err(|e| CliError::environment(format!("the HTTP server failed: {e}")))?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn is_loopback(host: &str) -> bool {
-    matches!(host, "localhost" | "127.0.0.1" | "::1" | "[::1]")
 }
 
 /// How a child's requests to its client (sampling, elicitation, roots) find that client.

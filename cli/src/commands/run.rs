@@ -44,7 +44,9 @@ By default the server listens on 127.0.0.1, reachable from this machine only. Bi
 address (--host 0.0.0.0) lets anyone who can reach the port use every tool the server has, with
 your files and credentials: pass --auth so that each request must carry a bearer token (it is
 generated and printed, or read from --auth-token-file or MCP_RUN_AUTH_TOKEN), and keep the port
-behind a firewall or a TLS proxy.
+behind a firewall or a TLS proxy. On such an address requests are answered when their Host is an
+IP address, localhost, or a name given with --server-name; any other name is refused (403), as
+a DNS rebinding attack from a web page would send it.
 
 Examples:
   mcp run server.py                      what a host runs (stdin/stdout are the protocol)
@@ -53,6 +55,7 @@ Examples:
   mcp run --transport http --port 8000 server.py     serve it at http://127.0.0.1:8000/mcp
   mcp run --transport sse -- npx -y @modelcontextprotocol/server-everything
   mcp run --transport http --host 0.0.0.0 --auth server.py     reachable from the network
+  mcp run -t http --host 0.0.0.0 --auth --server-name mcp.example.com server.py     and by name
   mcp run https://mcp.example.com/mcp --bearer-token $TOKEN   a remote server on stdio")]
 pub struct Args {
     #[command(flatten)]
@@ -66,6 +69,10 @@ pub struct Args {
     /// The port to listen on, for --transport http|sse (0: any free port; it is printed).
     #[arg(long, default_value_t = 8000)]
     port: u16,
+    /// A name clients reach the listener by (`mcp.example.com`, or `name:port`), besides IP
+    /// addresses and localhost; other Host headers are refused. Repeatable.
+    #[arg(long = "server-name", value_name = "NAME")]
+    server_names: Vec<String>,
     /// How many client sessions may be open at once over HTTP, each with a server process of
     /// its own; the next one gets 503.
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
@@ -110,6 +117,7 @@ fn serve(args: &Args) -> Result<ExitCode> {
                 port: args.port,
                 legacy_sse: transport == Serve::Sse,
                 max_sessions: usize::from(args.max_sessions),
+                server_names: args.server_names.clone(),
                 auth,
             };
             block_on(stdio_on_http::serve(launch, listen))

@@ -11,8 +11,11 @@ use std::future::Future;
 use std::sync::{Arc, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
 
 use crate::jsonrpc::Extensions;
 
@@ -104,6 +107,10 @@ impl AccessToken {
     /// The principal the token acts for: its client, issuer (`iss` claim) and subject. A
     /// handshake-era session stays bound to the principal that opened it, and a multi
     /// round-trip request's state to the principal that started it.
+    ///
+    /// Without a [`subject`](Self::subject) the client alone would not tell apart two users
+    /// of the same OAuth client, so the principal is then the token itself (a digest of it):
+    /// a refreshed token starts a new session. A verifier should set the subject.
     pub fn principal(&self) -> String {
         let issuer = self
             .claims
@@ -111,12 +118,38 @@ impl AccessToken {
             .and_then(|c| c.get("iss"))
             .and_then(Value::as_str)
             .unwrap_or_default();
-        format!(
-            "{}\u{1f}{issuer}\u{1f}{}",
-            self.client_id,
-            self.subject.as_deref().unwrap_or_default()
-        )
+        // A JSON array, so that no client id, issuer or subject can pass for another's.
+        let fields = match &self.subject {
+            Some(subject) => [self.client_id.as_str(), issuer, "sub", subject.as_str()],
+            None => {
+                let digest = Sha256::digest(self.token.as_bytes());
+                return serde_json::json!([
+                    self.client_id,
+                    issuer,
+                    "token",
+                    URL_SAFE_NO_PAD.encode(digest)
+                ])
+                .to_string();
+            }
+        };
+        serde_json::json!(fields).to_string()
     }
+}
+
+/// Whether a presented secret (a bearer token, an API key) equals the expected one, in time
+/// that does not depend on where they differ, so that timing the answers tells an attacker
+/// nothing about the secret.
+///
+/// ```
+/// assert!(mcp::auth::secrets_equal("s3cr3t", "s3cr3t"));
+/// assert!(!mcp::auth::secrets_equal("s3cr3T", "s3cr3t"));
+/// ```
+pub fn secrets_equal(presented: &str, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    // Comparing digests keeps even the length of the expected secret out of the timing.
+    let presented = Sha256::digest(presented.as_bytes());
+    let expected = Sha256::digest(expected.as_bytes());
+    presented.as_slice().ct_eq(expected.as_slice()).into()
 }
 
 /// Why a bearer token was refused.
@@ -134,21 +167,29 @@ impl InvalidToken {
 /// Checks a bearer token: by introspection at the authorization server, by validating a JWT,
 /// by looking it up. The Rust form of the Python SDK's `TokenVerifier`.
 ///
-/// The verifier should confirm the token was issued for this server (its audience), unless
-/// [`AuthSettings::validate_token_resource`](crate::transport::http::AuthSettings) has the
-/// server compare [`AccessToken::resource`] itself. Expiry and scopes are checked by the server.
+/// The verifier fills [`AccessToken::resource`] with the resource the token was issued for
+/// (its audience: the JWT's `aud`, the introspection's `aud` or `resource`): the server refuses
+/// a token issued for another one, as the specification requires (unless
+/// [`AuthSettings::validate_token_resource`](crate::transport::http::AuthSettings) is turned
+/// off for a verifier that checks the audience itself). It also fills
+/// [`subject`](AccessToken::subject), which sessions are bound to. Expiry and scopes are
+/// checked by the server. Compare secrets with [`secrets_equal`], never with `==`.
 ///
 /// ```
-/// use mcp::auth::{AccessToken, InvalidToken, TokenVerifier};
+/// use mcp::auth::{AccessToken, InvalidToken, TokenVerifier, secrets_equal};
 ///
-/// struct StaticTokens;
+/// struct StaticToken {
+///     secret: String,
+/// }
 ///
-/// impl TokenVerifier for StaticTokens {
+/// impl TokenVerifier for StaticToken {
 ///     async fn verify_token(&self, token: &str) -> Result<AccessToken, InvalidToken> {
-///         match token {
-///             "s3cr3t" => Ok(AccessToken::new(token, "my-client", ["mcp:tools"])),
-///             _ => Err(InvalidToken::new("unknown token")),
+///         if !secrets_equal(token, &self.secret) {
+///             return Err(InvalidToken::new("unknown token"));
 ///         }
+///         Ok(AccessToken::new(token, "my-client", ["mcp:tools"])
+///             .subject("me")
+///             .resource("https://mcp.example.com/mcp"))
 ///     }
 /// }
 /// ```
@@ -212,6 +253,17 @@ mod tests {
         );
         let bob = token.clone().subject("bob");
         assert_ne!(token.principal(), bob.principal());
+        // Without a subject, two users of one client are two principals: their tokens.
+        let anonymous = |t: &str| AccessToken::new(t, "client", ["a"]);
+        assert_ne!(anonymous("t1").principal(), anonymous("t2").principal());
+        assert_eq!(anonymous("t1").principal(), anonymous("t1").principal());
+        assert_ne!(anonymous("t1").principal(), token.principal());
+        // No field can pass for another: a client id holding the separator included.
+        let tricky = AccessToken::new("t", "client\u{1f}", ["a"]).subject("lice");
+        assert_ne!(tricky.principal(), token.principal());
+        assert!(secrets_equal("same", "same"));
+        assert!(!secrets_equal("same", "sane"));
+        assert!(!secrets_equal("same", "same-but-longer"));
         let slot = TokenSlot::new(Some(Arc::new(token.clone())));
         let extensions = slot.extensions();
         assert_eq!(

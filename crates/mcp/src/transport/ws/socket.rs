@@ -2,12 +2,16 @@
 //! it reads to a [`WsReader`] and sends what a [`WsWriter`] queues; it pings an idle peer,
 //! answers and sends close frames, and ends the session when the socket drops.
 
+use std::future::Future;
 use std::io;
+use std::pin::pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures::{Sink, SinkExt, Stream, StreamExt};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
 
@@ -26,6 +30,30 @@ pub(crate) const CLOSE_TOO_BIG: u16 = 1009;
 
 /// How long to wait for the peer's close frame after sending ours.
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
+
+/// Queued bytes above which the session stops taking new work until the peer reads.
+const HIGH_WATER: usize = 4 * 1024 * 1024;
+
+/// Queued bytes past which messages are refused: the peer does not read, and the connection
+/// is given up when its write deadline passes.
+const MAX_BACKLOG: usize = 4 * HIGH_WATER;
+
+/// What is queued for the socket and not written yet.
+#[derive(Debug, Default)]
+struct Backlog {
+    bytes: AtomicUsize,
+    /// Wakes a congested session once the backlog has halved.
+    room: Notify,
+}
+
+impl Backlog {
+    fn written(&self, size: usize) {
+        let left = self.bytes.fetch_sub(size, Ordering::AcqRel) - size;
+        if left <= HIGH_WATER / 2 {
+            self.room.notify_waiters();
+        }
+    }
+}
 
 /// What the socket task needs to know of a WebSocket library's message type.
 pub(crate) trait WsFrame: Sized + Send + 'static {
@@ -61,8 +89,15 @@ pub(crate) trait WsError: std::fmt::Display + Send + 'static {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SocketOptions {
     /// How often to ping a peer (the peer is given up when it has sent nothing, not even a
-    /// pong, for two periods). `None` never pings.
+    /// pong, for two periods, or when a write to it waits that long). `None` never pings.
     pub ping_interval: Option<Duration>,
+}
+
+impl SocketOptions {
+    /// How long one write may wait for the peer to read.
+    fn write_deadline(&self) -> Option<Duration> {
+        self.ping_interval.map(|period| period * 2)
+    }
 }
 
 enum Command {
@@ -89,6 +124,7 @@ impl TransportReader for WsReader {
 pub struct WsWriter {
     commands: mpsc::UnboundedSender<Command>,
     finished: CancellationToken,
+    backlog: Arc<Backlog>,
 }
 
 impl std::fmt::Debug for Command {
@@ -105,9 +141,40 @@ impl TransportWriter for WsWriter {
         if self.finished.is_cancelled() {
             return Err(TransportClosed(Some("the WebSocket is closed".into())));
         }
+        let size = message.json.len();
+        let before = self.backlog.bytes.fetch_add(size, Ordering::AcqRel);
+        if before > 0 && before + size > MAX_BACKLOG {
+            self.backlog.bytes.fetch_sub(size, Ordering::AcqRel);
+            return Err(TransportClosed(Some(format!(
+                "the peer is not reading: {before} bytes wait for it"
+            ))));
+        }
         self.commands
             .send(Command::Send(message.json))
-            .map_err(|_| TransportClosed(Some("the WebSocket is closed".into())))
+            .map_err(|_| {
+                self.backlog.bytes.fetch_sub(size, Ordering::AcqRel);
+                TransportClosed(Some("the WebSocket is closed".into()))
+            })
+    }
+
+    fn congested(&self) -> bool {
+        self.backlog.bytes.load(Ordering::Acquire) > HIGH_WATER
+    }
+
+    fn drained(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            loop {
+                let mut room = pin!(self.backlog.room.notified());
+                room.as_mut().enable();
+                if !self.congested() || self.finished.is_cancelled() {
+                    return;
+                }
+                tokio::select! {
+                    () = room => {}
+                    () = self.finished.cancelled() => return,
+                }
+            }
+        })
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {
@@ -146,16 +213,23 @@ impl WsConnection {
         let (commands, commands_rx) = mpsc::unbounded_channel();
         let finished = CancellationToken::new();
         let done = finished.clone();
+        let backlog = Arc::new(Backlog::default());
+        let written = backlog.clone();
         tokio::spawn(async move {
-            drive(socket, frames_tx, commands_rx, options, stop).await;
+            drive(socket, frames_tx, commands_rx, options, stop, &written).await;
             done.cancel();
+            written.room.notify_waiters();
         });
         Self {
             reader: WsReader {
                 frames,
                 current: Bytes::new(),
             },
-            writer: WsWriter { commands, finished },
+            writer: WsWriter {
+                commands,
+                finished,
+                backlog,
+            },
         }
     }
 }
@@ -174,6 +248,7 @@ async fn drive<S, M, E>(
     mut commands: mpsc::UnboundedReceiver<Command>,
     options: SocketOptions,
     stop: CancellationToken,
+    backlog: &Backlog,
 ) where
     S: Stream<Item = Result<M, E>> + Sink<M, Error = E> + Send + Unpin + 'static,
     M: WsFrame,
@@ -218,9 +293,19 @@ async fn drive<S, M, E>(
             },
             command = commands.recv() => match command {
                 Some(Command::Send(json)) => {
-                    if let Err(e) = sink.send(M::text(json)).await {
-                        tracing::debug!(error = %e, "WebSocket write failed");
-                        break Ending::Gone;
+                    let size = json.len();
+                    let sent = within(options.write_deadline(), sink.send(M::text(json))).await;
+                    backlog.written(size);
+                    match sent {
+                        Some(Ok(())) => {}
+                        Some(Err(e)) => {
+                            tracing::debug!(error = %e, "WebSocket write failed");
+                            break Ending::Gone;
+                        }
+                        None => {
+                            tracing::debug!("the WebSocket peer stopped reading: giving up");
+                            break Ending::Gone;
+                        }
                     }
                 }
                 Some(Command::Close) | None => break Ending::Close(CLOSE_NORMAL, ""),
@@ -231,7 +316,7 @@ async fn drive<S, M, E>(
                     break Ending::Gone;
                 }
                 heard = false;
-                if sink.send(M::ping()).await.is_err() {
+                if !matches!(within(options.write_deadline(), sink.send(M::ping())).await, Some(Ok(()))) {
                     break Ending::Gone;
                 }
             },
@@ -245,12 +330,17 @@ async fn drive<S, M, E>(
             // Send what was queued before the close, then the close frame, then wait (briefly)
             // for the peer's.
             commands.close();
-            while let Ok(Command::Send(json)) = commands.try_recv() {
-                if sink.feed(M::text(json)).await.is_err() {
-                    return;
+            let flushed = within(options.write_deadline(), async {
+                while let Ok(Command::Send(json)) = commands.try_recv() {
+                    let size = json.len();
+                    let fed = sink.feed(M::text(json)).await;
+                    backlog.written(size);
+                    fed?;
                 }
-            }
-            if sink.send(M::close(code, reason)).await.is_err() {
+                sink.send(M::close(code, reason)).await
+            })
+            .await;
+            if !matches!(flushed, Some(Ok(()))) {
                 return;
             }
             let _ = tokio::time::timeout(CLOSE_WAIT, async {
@@ -267,6 +357,14 @@ async fn drive<S, M, E>(
             // Flush the library's answer to a close frame, if any.
             let _ = sink.close().await;
         }
+    }
+}
+
+/// `future`'s output, or `None` when `deadline` passed first.
+async fn within<T>(deadline: Option<Duration>, future: impl Future<Output = T>) -> Option<T> {
+    match deadline {
+        Some(deadline) => tokio::time::timeout(deadline, future).await.ok(),
+        None => Some(future.await),
     }
 }
 

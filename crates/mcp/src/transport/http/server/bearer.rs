@@ -54,8 +54,8 @@ pub struct AuthSettings {
     /// Documentation of the server, for the metadata.
     pub service_documentation_url: Option<String>,
     /// Refuse tokens whose [`resource`](AccessToken::resource) is not
-    /// [`resource_server_url`](Self::resource_server_url) (default false: the verifier checks
-    /// the audience itself).
+    /// [`resource_server_url`](Self::resource_server_url), as the specification requires
+    /// (default true; turn it off only for a verifier that checks the audience itself).
     pub validate_token_resource: bool,
     /// DPoP-bound tokens (RFC 9449): taken, with their proofs checked, when set.
     pub dpop: Option<DpopSettings>,
@@ -71,7 +71,7 @@ impl AuthSettings {
             scopes_supported: None,
             resource_name: None,
             service_documentation_url: None,
-            validate_token_resource: false,
+            validate_token_resource: true,
             dpop: None,
         }
     }
@@ -114,7 +114,8 @@ impl AuthSettings {
         self
     }
 
-    /// Refuse tokens issued for another resource.
+    /// Whether to refuse tokens issued for another resource (default true). Turn it off only
+    /// when the verifier checks the audience itself.
     pub fn validate_token_resource(mut self, validate: bool) -> Self {
         self.validate_token_resource = validate;
         self
@@ -299,10 +300,19 @@ impl<V: TokenVerifier> BearerAuth<V> {
         if self.settings.validate_token_resource
             && !self.settings.same_resource(granted.resource.as_deref())
         {
-            return Err(Refusal::unauthorized(
-                Some("invalid_token"),
-                "The access token was issued for another resource",
-            ));
+            let why = match &granted.resource {
+                Some(_) => "The access token was issued for another resource",
+                None => {
+                    tracing::warn!(
+                        "refusing a token whose resource (audience) is unknown: the token \
+                         verifier must set AccessToken::resource, or the server turn \
+                         AuthSettings::validate_token_resource off if the verifier checks \
+                         the audience itself"
+                    );
+                    "The access token names no resource (audience) this server can check"
+                }
+            };
+            return Err(Refusal::unauthorized(Some("invalid_token"), why));
         }
         match (scheme, granted.dpop_thumbprint(), &self.dpop) {
             (Scheme::Dpop, Some(bound), Some(dpop)) => {

@@ -11,9 +11,11 @@ use axum::response::Response;
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
+use super::queue::frame_channel;
 use super::respond::{Frame, FrameTx, empty_response, error_response, json_response, sse_response};
+use super::session::INBOUND_QUEUE;
 use super::session::new_session_id;
-use super::{ResponseMode, Shared, lock, security};
+use super::{ResponseMode, Shared, lock, read, security};
 use crate::auth::TokenSlot;
 use crate::jsonrpc::incoming::{self, IncomingMessage};
 use crate::jsonrpc::outgoing;
@@ -25,12 +27,12 @@ use crate::types::ErrorCode;
 
 /// One legacy session, as the POST endpoint sees it.
 pub(super) struct LegacySession {
-    inbound: mpsc::UnboundedSender<Bytes>,
+    inbound: mpsc::Sender<Bytes>,
     principal: Option<String>,
 }
 
 struct Reader {
-    rx: mpsc::UnboundedReceiver<Bytes>,
+    rx: mpsc::Receiver<Bytes>,
     current: Bytes,
 }
 
@@ -46,9 +48,11 @@ struct Writer(FrameTx);
 
 impl TransportWriter for Writer {
     fn send(&self, message: Outgoing) -> Result<(), TransportClosed> {
-        self.0
-            .send(Frame::of(message, None, false))
-            .map_err(|_| TransportClosed(Some("the client closed the event stream".into())))
+        self.0.send(Frame::of(message, None, false)).map_err(|_| {
+            TransportClosed(Some(
+                "the client closed the event stream, or stopped reading it".into(),
+            ))
+        })
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {
@@ -98,12 +102,15 @@ pub(super) async fn open<H: ServerHandler>(
     let Some((_, messages_path)) = &shared.config.legacy else {
         return empty_response(StatusCode::NOT_FOUND, &HeaderMap::new());
     };
-    if let Err(response) = shared.refuse_new_connection_past_session_limit() {
+    let streamable = read(&shared.sessions);
+    let mut sessions = lock(&shared.legacy);
+    if let Err(response) = shared.room_for_a_session(streamable.len() + sessions.len()) {
         return response;
     }
+    drop(streamable);
     let id = new_session_id();
-    let (inbound, rx) = mpsc::unbounded_channel();
-    let (tx, frames) = mpsc::unbounded_channel();
+    let (inbound, rx) = mpsc::channel(INBOUND_QUEUE);
+    let (tx, frames) = frame_channel(shared.config.stream_buffer);
     let prefix = mount_prefix(parts.extensions.get::<OriginalUri>(), parts.uri.path());
     let endpoint = format!("{prefix}{messages_path}?session_id={id}");
     let _ = tx.send(Frame::Raw(
@@ -119,7 +126,8 @@ pub(super) async fn open<H: ServerHandler>(
         ),
         TokenSlot::new(token).extensions(),
     );
-    lock(&shared.legacy).insert(id.clone(), LegacySession { inbound, principal });
+    sessions.insert(id.clone(), LegacySession { inbound, principal });
+    drop(sessions);
     let guard = StreamGuard {
         shared: Arc::downgrade(&shared),
         id,
@@ -176,7 +184,7 @@ pub(super) async fn message<H: ServerHandler>(
             None,
         );
     }
-    let body = match security::read_body(&parts.headers, body, shared.config.max_body).await {
+    let body = match shared.read_body(&parts.headers, body).await {
         Ok(body) => body,
         Err(response) => return response,
     };
@@ -184,7 +192,7 @@ pub(super) async fn message<H: ServerHandler>(
         let body = outgoing::error_response(id.as_ref(), &error);
         return json_response(StatusCode::BAD_REQUEST, body, &HeaderMap::new());
     }
-    if inbound.send(body).is_err() {
+    if inbound.send(body).await.is_err() {
         return error_response(
             StatusCode::NOT_FOUND,
             ErrorCode::INVALID_REQUEST,

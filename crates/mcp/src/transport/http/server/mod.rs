@@ -16,7 +16,11 @@
 //!   are no sessions: every request is served on its own, as if the handshake had been made.
 //!
 //! Every request is checked for its `Host` and `Origin` (403, against DNS rebinding), its
-//! content type (415), what it accepts (406) and its size (413).
+//! content type (415), what it accepts (406), its size (413) and how long its body takes
+//! (408). [`HttpServer::serve`] and [`HttpServer::run`] also bound how long a request's head
+//! may take, how long a write may wait for a client that does not read, and how many
+//! connections are open; every event stream bounds what it queues for its client, and unused
+//! sessions expire. The limits are [builder](HttpServerBuilder) options with safe defaults.
 //!
 //! One [`Server`] serves every session; its lifespan starts with the first request (or when
 //! [`HttpServer::run`] starts) and stops at [`HttpServer::shutdown`].
@@ -55,6 +59,8 @@
 mod bearer;
 mod event_store;
 mod legacy;
+mod listen;
+mod queue;
 mod respond;
 mod security;
 mod session;
@@ -62,11 +68,15 @@ mod session;
 mod websocket;
 
 pub use bearer::{AuthSettings, BearerAuth, PROTECTED_RESOURCE_METADATA_PATH};
-pub use event_store::{EventStore, InMemoryEventStore, Replay, StoredEvent};
+pub use event_store::{
+    DEFAULT_EVENT_STORE_BYTES, DEFAULT_EVENT_STORE_EVENTS, EventStore, InMemoryEventStore, Replay,
+    StoredEvent,
+};
+pub use queue::DEFAULT_STREAM_BUFFER;
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
 
@@ -81,12 +91,14 @@ use bytes::Bytes;
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio_util::sync::CancellationToken;
 
+use self::listen::ConnectionLimits;
+use self::queue::frame_channel;
 use self::respond::{
     ExchangeWriter, FrameRx, ReplyOptions, empty_response, error_response, method_not_allowed,
     reply, sse_response,
 };
 use self::security::{Guard, Hosts};
-use self::session::{Busy, HttpSession, OpenError, ResumeError};
+use self::session::{Busy, HttpSession, OpenError, ResumeError, StreamSettings};
 use super::{
     LAST_EVENT_ID, MCP_METHOD, MCP_NAME, MCP_PROTOCOL_VERSION, MCP_SESSION_ID, ParamsSniff,
     as_string, decode_header_value, name_member, param_headers,
@@ -156,6 +168,9 @@ struct Config {
     event_store: Option<Arc<dyn EventStore>>,
     retry: Option<Duration>,
     max_body: usize,
+    body_read_timeout: Option<Duration>,
+    stream_buffer: usize,
+    connections: ConnectionLimits,
     idle_timeout: Option<Duration>,
     max_sessions: Option<usize>,
     keep_alive: Option<Duration>,
@@ -172,6 +187,19 @@ struct Config {
 
 /// The largest request body accepted by default: 4 MiB.
 pub const DEFAULT_MAX_BODY_SIZE: usize = 4 * 1024 * 1024;
+
+/// How long a client may take to send a request's head, or leave a kept-alive connection
+/// unused, by default: 30 seconds.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a client may take to send a request's body by default: 30 seconds.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a write may wait for a client that reads nothing by default: 30 seconds.
+pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How many connections [`HttpServer::serve`] keeps open at once by default.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 
 /// How long an unused session lives by default: 30 minutes.
 pub const DEFAULT_SESSION_IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
@@ -241,8 +269,50 @@ impl<H: ServerHandler> HttpServerBuilder<H> {
         self
     }
 
-    /// How long a session may go without any HTTP request before it is closed (default 30
-    /// minutes; `None` keeps sessions until the client deletes them).
+    /// How long a client may take to send a request's body, once its head has arrived;
+    /// a slower one gets 408 and loses its connection (default 30 s; `None` for no limit).
+    pub fn body_read_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.config.body_read_timeout = timeout;
+        self
+    }
+
+    /// How long a client may take to send a request's head (up to the blank line that ends
+    /// it), and how long a kept-alive connection may stay unused, before the connection is
+    /// closed (default 30 s; `None` for no limit). Applies to [`serve`](HttpServer::serve) and
+    /// [`run`](HttpServer::run); an app served otherwise sets its own.
+    pub fn header_read_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.config.connections.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long a write may wait for a client that reads nothing: past that the connection is
+    /// closed, with the streams it carried (default 30 s; `None` for no limit). Applies to
+    /// [`serve`](HttpServer::serve) and [`run`](HttpServer::run).
+    pub fn write_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.config.connections.write_timeout = timeout;
+        self
+    }
+
+    /// How many connections may be open at once (WebSockets included); one more is answered
+    /// 503 and closed at once (default 1024; `None` for no limit, as far as the process may
+    /// open files). Applies to [`serve`](HttpServer::serve) and [`run`](HttpServer::run).
+    pub fn max_connections(mut self, max: Option<usize>) -> Self {
+        self.config.connections.max_connections = max;
+        self
+    }
+
+    /// How many bytes of messages may wait for a client on one event stream (a GET stream, a
+    /// request's SSE answer, a legacy SSE stream): a client that does not read them loses the
+    /// stream, which ends with an error so that it can resume or reconnect (default 1 MiB; a
+    /// single larger message still passes).
+    pub fn stream_buffer(mut self, bytes: usize) -> Self {
+        self.config.stream_buffer = bytes.max(1);
+        self
+    }
+
+    /// How long a handshake-era session may stay unused (no request in progress, no open
+    /// stream) before it is closed, as if the client had deleted it (default 30 minutes;
+    /// `None` keeps sessions until the client deletes them).
     pub fn session_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.config.idle_timeout = timeout;
         self
@@ -262,23 +332,37 @@ impl<H: ServerHandler> HttpServerBuilder<H> {
         self
     }
 
-    /// The `Host` headers to answer (`name`, `name:port`, or `name:*` for any port); others get
-    /// 403. By default only `localhost`, `127.0.0.1` and `[::1]` are answered, unless
-    /// [`run`](HttpServer::run) listens on another interface, which then answers any host.
+    /// The names the server is reached by (`mcp.example.com`, `name:port`, or `name:*` for
+    /// any port), answered besides the defaults: `localhost` and loopback addresses, and, when
+    /// [`serve`](HttpServer::serve) or [`run`](HttpServer::run) listens on another interface
+    /// (`0.0.0.0`, say), any IP address. Any other `Host` gets 403: a name is what a DNS
+    /// rebinding attack sends.
+    pub fn server_names<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.config.guard.hosts = Hosts::Auto {
+            names: names.into_iter().map(Into::into).collect(),
+        };
+        self
+    }
+
+    /// The only `Host` headers to answer (`name`, `name:port`, or `name:*` for any port);
+    /// others get 403, loopback and IP addresses included unless listed.
     pub fn allowed_hosts<I, S>(mut self, hosts: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
         self.config.guard.hosts = Hosts::Only(hosts.into_iter().map(Into::into).collect());
-        self.config.guard.hosts_explicit = true;
         self
     }
 
-    /// Answers any `Host` header (the `Origin` check still applies).
+    /// Answers any `Host` header (the `Origin` check still applies): only behind a proxy that
+    /// checks the host itself, since it lets DNS rebinding through.
     pub fn allow_any_host(mut self) -> Self {
         self.config.guard.hosts = Hosts::Any;
-        self.config.guard.hosts_explicit = true;
         self
     }
 
@@ -309,7 +393,8 @@ impl<H: ServerHandler> HttpServerBuilder<H> {
     /// authorization checks as every request; messages are limited to
     /// [`max_body_size`](Self::max_body_size) (a larger one closes the connection with 1009);
     /// idle connections are pinged every [`keep_alive`](Self::keep_alive) period (15 s by
-    /// default) and dropped when silent for two.
+    /// default) and dropped when silent for two, or when a write to them waits that long; a
+    /// peer that leaves 4 MiB unread stalls its session's new work until it reads.
     #[cfg(feature = "ws-server")]
     pub fn websocket(mut self, path: impl Into<String>) -> Self {
         self.config.websocket = Some(normalize_path(path.into()));
@@ -350,13 +435,12 @@ impl<H: ServerHandler> HttpServerBuilder<H> {
     /// Builds the server.
     pub fn build(self) -> HttpServer<H> {
         let stateless_service = self.server.connection(None);
-        let guard = RwLock::new(self.config.guard.clone());
         let tool_events = self.server.notifier().subscribe();
         HttpServer {
             shared: Arc::new(Shared {
                 stateless_service,
                 server: self.server,
-                guard,
+                public: AtomicBool::new(false),
                 config: self.config,
                 sessions: RwLock::default(),
                 legacy: Mutex::default(),
@@ -406,8 +490,9 @@ impl<H> std::fmt::Debug for HttpServer<H> {
 struct Shared<H> {
     server: Server<H>,
     config: Config,
-    /// The DNS-rebinding checks; `run` may widen the hosts once it knows the interface.
-    guard: RwLock<Guard>,
+    /// Set once the server listens on an interface other than loopback, which widens the
+    /// hosts answered by default to IP addresses.
+    public: AtomicBool,
     /// Serves every stateless-era request except `subscriptions/listen`, which needs a
     /// connection of its own to receive the server's events.
     stateless_service: Arc<Connection<H>>,
@@ -441,6 +526,13 @@ impl<H: ServerHandler> HttpServer<H> {
                 event_store: None,
                 retry: None,
                 max_body: DEFAULT_MAX_BODY_SIZE,
+                body_read_timeout: Some(DEFAULT_BODY_READ_TIMEOUT),
+                stream_buffer: DEFAULT_STREAM_BUFFER,
+                connections: ConnectionLimits {
+                    header_read_timeout: Some(DEFAULT_HEADER_READ_TIMEOUT),
+                    write_timeout: Some(DEFAULT_WRITE_TIMEOUT),
+                    max_connections: Some(DEFAULT_MAX_CONNECTIONS),
+                },
                 idle_timeout: Some(DEFAULT_SESSION_IDLE_TIMEOUT),
                 max_sessions: Some(DEFAULT_MAX_SESSIONS),
                 keep_alive: Some(DEFAULT_KEEP_ALIVE),
@@ -492,8 +584,8 @@ impl<H: ServerHandler> HttpServer<H> {
     /// down: open streams end, sessions close, the lifespan stops.
     ///
     /// Listen on `127.0.0.1` (not `0.0.0.0`) unless the server must be reachable from elsewhere;
-    /// on another interface, any `Host` is answered unless
-    /// [`allowed_hosts`](HttpServerBuilder::allowed_hosts) says otherwise.
+    /// on another interface, requests naming the server by an IP address are answered too, and
+    /// by a name only when [`server_names`](HttpServerBuilder::server_names) lists it.
     pub async fn run(self, addr: impl ToSocketAddrs) -> Result<()> {
         let listener = TcpListener::bind(addr).await.map_err(|e| {
             Error::Transport(std::io::Error::new(
@@ -502,12 +594,6 @@ impl<H: ServerHandler> HttpServer<H> {
             ))
         })?;
         let local = listener.local_addr()?;
-        if !local.ip().is_loopback() {
-            let mut guard = self.shared.guard.write().unwrap_or_else(|p| p.into_inner());
-            if !guard.hosts_explicit {
-                guard.hosts = Hosts::Any;
-            }
-        }
         self.shared
             .ensure_started()
             .await
@@ -527,15 +613,24 @@ impl<H: ServerHandler> HttpServer<H> {
     }
 
     /// Serves `app` (which holds [`router`](Self::router), maybe beside other routes) on
-    /// `listener` with TCP_NODELAY on every connection, until `signal` resolves; then shuts
-    /// down as [`run`](Self::run) does.
+    /// `listener` until `signal` resolves; then shuts down as [`run`](Self::run) does.
+    ///
+    /// Every connection gets TCP_NODELAY and the builder's limits: the
+    /// [header read timeout](HttpServerBuilder::header_read_timeout), the
+    /// [write timeout](HttpServerBuilder::write_timeout) and the
+    /// [connection cap](HttpServerBuilder::max_connections). On a listener bound to an
+    /// interface other than loopback, requests naming the server by an IP address are
+    /// answered too.
     pub async fn serve(
         &self,
         listener: TcpListener,
         app: Router,
         signal: impl Future<Output = ()> + Send + 'static,
     ) -> Result<()> {
-        use axum::serve::ListenerExt;
+        let local = listener.local_addr()?;
+        if !security::is_loopback(local.ip()) {
+            self.shared.public.store(true, Ordering::Relaxed);
+        }
         let shared = self.shared.clone();
         let graceful = async move {
             signal.await;
@@ -543,14 +638,7 @@ impl<H: ServerHandler> HttpServer<H> {
             // connections would wait forever.
             shared.close_everything();
         };
-        let listener = listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "could not set TCP_NODELAY");
-            }
-        });
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(graceful)
-            .await;
+        let served = listen::serve(listener, app, self.shared.config.connections, graceful).await;
         self.shutdown().await;
         served.map_err(Error::Transport)
     }
@@ -732,7 +820,9 @@ async fn endpoint<H: ServerHandler>(
 impl<H: ServerHandler> Shared<H> {
     /// The checks every request passes first: host and origin, authorization, the server up.
     async fn admit(&self, parts: &Parts) -> Result<Option<Arc<AccessToken>>, Response> {
-        read(&self.guard).check(&parts.headers)?;
+        self.config
+            .guard
+            .check(&parts.headers, self.public.load(Ordering::Relaxed))?;
         let token = match &self.config.auth {
             Some(auth) => auth.check(parts).await?.map(Arc::new),
             None => None,
@@ -822,7 +912,7 @@ impl<H: ServerHandler> Shared<H> {
                 None,
             );
         };
-        let body = match security::read_body(headers, body, self.config.max_body).await {
+        let body = match self.read_body(headers, body).await {
             Ok(body) => body,
             Err(response) => return response,
         };
@@ -959,7 +1049,7 @@ impl<H: ServerHandler> Shared<H> {
                 Some(&id),
             );
         }
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let (tx, rx) = frame_channel(self.config.stream_buffer);
         let options = self.server.session_options().clone();
         let extensions = TokenSlot::new(token).extensions();
         let (exchange, mode) = if listen {
@@ -1149,7 +1239,7 @@ impl<H: ServerHandler> Shared<H> {
             let request = serde_json::json!({
                 "jsonrpc": "2.0", "id": 0, "method": "tools/list", "params": params,
             });
-            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let (tx, mut rx) = frame_channel(usize::MAX);
             let exchange = Session::serve_one(
                 &serde_json::to_vec(&request).ok()?,
                 self.stateless_service.clone(),
@@ -1219,7 +1309,7 @@ impl<H: ServerHandler> Shared<H> {
                 .unwrap_or(ProtocolVersion::V2025_03_26);
             self.server.connection(Some(version))
         };
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let (tx, rx) = frame_channel(self.config.stream_buffer);
         let exchange = Session::serve_one_with(
             &body,
             connection,
@@ -1240,13 +1330,16 @@ impl<H: ServerHandler> Shared<H> {
         token: Option<Arc<AccessToken>>,
     ) -> Result<Arc<HttpSession>, Response> {
         let mut sessions = write(&self.sessions);
-        self.refuse_past_session_limit(sessions.len())?;
+        self.room_for_a_session(sessions.len() + lock(&self.legacy).len())?;
         let session = HttpSession::start(
             &self.server,
             token,
-            self.config.event_store.clone(),
-            self.config.mode == ResponseMode::Json,
-            self.config.retry.map(|r| r.as_millis() as u64),
+            StreamSettings {
+                store: self.config.event_store.clone(),
+                json_mode: self.config.mode == ResponseMode::Json,
+                retry_ms: self.config.retry.map(|r| r.as_millis() as u64),
+                buffer: self.config.stream_buffer,
+            },
         );
         sessions.insert(session.id.clone(), session.clone());
         drop(sessions);
@@ -1254,14 +1347,15 @@ impl<H: ServerHandler> Shared<H> {
         Ok(session)
     }
 
-    /// Refuses a new session with 503 when `max_sessions` are open, of every transport
-    /// together: Streamable HTTP sessions (`streamable` of them, counted by the caller under
-    /// their lock), legacy SSE streams and WebSocket connections.
-    fn refuse_past_session_limit(&self, streamable: usize) -> Result<(), Response> {
+    /// Refuses one more session with 503 when `max_sessions` are open, of every transport
+    /// together: `open` Streamable HTTP sessions and legacy SSE streams (counted by the caller
+    /// under the locks of both maps, `sessions` first, held until the new one is inserted) and
+    /// the WebSocket connections.
+    fn room_for_a_session(&self, open: usize) -> Result<(), Response> {
         let Some(max) = self.config.max_sessions else {
             return Ok(());
         };
-        let open = streamable + lock(&self.legacy).len() + self.websockets.load(Ordering::Relaxed);
+        let open = open + self.websockets.load(Ordering::Relaxed);
         if open < max {
             return Ok(());
         }
@@ -1277,10 +1371,22 @@ impl<H: ServerHandler> Shared<H> {
         ))
     }
 
-    /// Refuses a new legacy SSE stream or WebSocket connection past `max_sessions`.
+    /// Refuses a new WebSocket connection past `max_sessions`.
     fn refuse_new_connection_past_session_limit(&self) -> Result<(), Response> {
-        let streamable = read(&self.sessions).len();
-        self.refuse_past_session_limit(streamable)
+        let streamable = read(&self.sessions);
+        let legacy = lock(&self.legacy);
+        self.room_for_a_session(streamable.len() + legacy.len())
+    }
+
+    /// Reads a request's body within the size limit (413) and the body read timeout (408).
+    async fn read_body(&self, headers: &HeaderMap, body: Body) -> Result<Bytes, Response> {
+        security::read_body(
+            headers,
+            body,
+            self.config.max_body,
+            self.config.body_read_timeout,
+        )
+        .await
     }
 
     /// The session a request names.
@@ -1330,7 +1436,7 @@ impl<H: ServerHandler> Shared<H> {
             Kind::Request(id) => id,
             Kind::Notification | Kind::Response => {
                 let busy = Busy::new(session.clone());
-                if !session.push(body) {
+                if !session.push(body).await {
                     return self.gone();
                 }
                 if let Some(cancelled) = &posted.cancelled {
@@ -1341,7 +1447,7 @@ impl<H: ServerHandler> Shared<H> {
             }
         };
         let busy = Busy::new(session.clone());
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let (tx, rx) = session.routes.channel();
         match session.routes.open_request(id.clone(), tx) {
             Ok(()) => {}
             Err(OpenError::Closed) => return self.gone(),
@@ -1363,7 +1469,7 @@ impl<H: ServerHandler> Shared<H> {
         if resumable {
             session.routes.prime_request(id.clone());
         }
-        if !session.push(body) {
+        if !session.push(body).await {
             session.routes.cancelled(&id);
             return self.gone();
         }
@@ -1410,7 +1516,7 @@ impl<H: ServerHandler> Shared<H> {
         }
         match self.config.mode {
             ResponseMode::Sse => {
-                let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+                let (tx, rx) = frame_channel(self.config.stream_buffer);
                 let _ = tx.send(respond::Frame::Message {
                     json,
                     event_id: None,
@@ -1495,7 +1601,7 @@ impl<H: ServerHandler> Shared<H> {
                 ),
             };
         }
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let (tx, rx) = session.routes.channel();
         match session.routes.open_standalone(tx) {
             Ok(()) => {}
             Err(OpenError::Closed) => return self.gone(),

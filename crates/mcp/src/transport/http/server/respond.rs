@@ -1,7 +1,6 @@
 //! Answering a POST: one JSON object, or an SSE stream of the messages that belong to the
 //! request, ending with its answer.
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -12,10 +11,11 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use bytes::Bytes;
 use futures::Stream;
-use tokio::sync::mpsc;
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
 use super::ResponseMode;
+use super::queue::SendError;
+pub(super) use super::queue::{FrameRx, FrameTx};
 use crate::jsonrpc::outgoing;
 use crate::transport::http::sse;
 use crate::transport::{BoxFuture, Outgoing, OutgoingKind, TransportClosed, TransportWriter};
@@ -61,10 +61,18 @@ impl Frame {
     fn is_last(&self) -> bool {
         matches!(self, Frame::Message { last: true, .. })
     }
-}
 
-pub(super) type FrameTx = mpsc::UnboundedSender<Frame>;
-pub(super) type FrameRx = mpsc::UnboundedReceiver<Frame>;
+    /// About how many bytes the frame holds, for the bound of its stream's queue.
+    pub(super) fn size(&self) -> usize {
+        match self {
+            Frame::Message { json, event_id, .. } => {
+                json.len() + event_id.as_ref().map_or(0, String::len)
+            }
+            Frame::Prime { event_id, .. } => event_id.len(),
+            Frame::Raw(bytes) => bytes.len(),
+        }
+    }
+}
 
 /// The writer of one stateless-era exchange: everything it is given goes to the request's
 /// response.
@@ -74,9 +82,12 @@ pub(super) struct ExchangeWriter(pub FrameTx);
 impl TransportWriter for ExchangeWriter {
     fn send(&self, message: Outgoing) -> Result<(), TransportClosed> {
         let last = message.kind == OutgoingKind::Response;
-        self.0
-            .send(Frame::of(message, None, last))
-            .map_err(|_| TransportClosed(Some("the client closed the response stream".into())))
+        self.0.send(Frame::of(message, None, last)).map_err(|e| {
+            TransportClosed(Some(match e {
+                SendError::Closed => "the client closed the response stream".into(),
+                SendError::Overflow => "the client stopped reading the response stream".into(),
+            }))
+        })
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {
@@ -199,9 +210,9 @@ pub(super) async fn reply<G: Send + Unpin + 'static>(
         ResponseMode::Auto => {
             // Most handlers answer before the POST handler even waits.
             let frame = match rx.try_recv() {
-                Ok(frame) => Some(frame),
-                Err(mpsc::error::TryRecvError::Disconnected) => return ended_without_answer(),
-                Err(mpsc::error::TryRecvError::Empty) => tokio::select! {
+                Ok(Some(frame)) => Some(frame),
+                Err(()) => return ended_without_answer(),
+                Ok(None) => tokio::select! {
                     frame = rx.recv() => match frame {
                         Some(frame) => Some(frame),
                         None => return ended_without_answer(),
@@ -302,7 +313,7 @@ struct EventStream<G> {
 }
 
 impl<G: Unpin> Stream for EventStream<G> {
-    type Item = Result<Bytes, Infallible>;
+    type Item = Result<Bytes, std::io::Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
@@ -327,6 +338,13 @@ impl<G: Unpin> Stream for EventStream<G> {
                 }
                 Poll::Ready(None) => {
                     this.done = true;
+                    if this.rx.overflowed() {
+                        // Fail the connection: a clean end would tell the client the stream
+                        // is complete, when it lost what did not fit.
+                        return Poll::Ready(Some(Err(std::io::Error::other(
+                            "the client did not read its event stream; dropping it",
+                        ))));
+                    }
                 }
                 Poll::Pending => break,
             }

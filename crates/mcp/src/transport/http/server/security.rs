@@ -1,6 +1,9 @@
 //! What every request to the endpoint is checked for before it reaches a session: `Host` and
 //! `Origin` (DNS rebinding), content negotiation, the body size.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::time::Duration;
+
 use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode, header};
 use futures::StreamExt;
@@ -11,13 +14,13 @@ use crate::types::ErrorCode;
 /// Which `Host` headers the server answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Hosts {
-    /// `localhost`, `127.0.0.1` and `[::1]`, any port: right for a server on the loopback
-    /// interface, the default.
-    Loopback,
-    /// Any host: for a server behind a proxy or on a public interface, where the `Origin` check
-    /// and authentication protect it.
+    /// Decided by where the server listens: loopback addresses and `localhost` always; on
+    /// another interface also any IP literal (no DNS rebinding goes through an address); and
+    /// the names given with `server_names` (`name`, `name:port` or `name:*`). The default.
+    Auto { names: Vec<String> },
+    /// Any host: for a server behind a proxy that checks the host itself.
     Any,
-    /// These hosts: `name`, `name:port` or `name:*`.
+    /// These hosts only: `name`, `name:port` or `name:*`.
     Only(Vec<String>),
 }
 
@@ -25,8 +28,6 @@ pub(super) enum Hosts {
 #[derive(Debug, Clone)]
 pub(super) struct Guard {
     pub hosts: Hosts,
-    /// Set when the hosts were chosen explicitly (so `run` on a public address keeps them).
-    pub hosts_explicit: bool,
     /// Origins allowed besides same-origin ones: `scheme://host[:port]`, or `scheme://host:*`.
     pub origins: Vec<String>,
     pub enabled: bool,
@@ -35,15 +36,12 @@ pub(super) struct Guard {
 impl Default for Guard {
     fn default() -> Self {
         Self {
-            hosts: Hosts::Loopback,
-            hosts_explicit: false,
+            hosts: Hosts::Auto { names: Vec::new() },
             origins: Vec::new(),
             enabled: true,
         }
     }
 }
-
-const LOOPBACK: [&str; 3] = ["localhost", "127.0.0.1", "[::1]"];
 
 /// Splits `host[:port]` (with an IPv6 literal in brackets) into its host and port.
 fn split_authority(authority: &str) -> (&str, Option<&str>) {
@@ -61,6 +59,25 @@ fn split_authority(authority: &str) -> (&str, Option<&str>) {
             None => (authority, None),
         }
     }
+}
+
+/// The address a host names literally (`127.0.0.2`, `[::1]`), if it is one.
+fn ip_literal(host: &str) -> Option<IpAddr> {
+    match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(v6) => v6.parse::<Ipv6Addr>().ok().map(IpAddr::V6),
+        None => host.parse::<Ipv4Addr>().ok().map(IpAddr::V4),
+    }
+}
+
+/// Whether `ip` is a loopback address, an IPv4-mapped one (`::ffff:127.0.0.1`) included.
+pub(super) fn is_loopback(ip: IpAddr) -> bool {
+    ip.to_canonical().is_loopback()
+}
+
+/// Whether the host part of an authority is a loopback one: `localhost` or a loopback address.
+fn is_loopback_host(host: &str) -> bool {
+    let name = host.strip_suffix('.').unwrap_or(host);
+    name.eq_ignore_ascii_case("localhost") || ip_literal(host).is_some_and(is_loopback)
 }
 
 fn matches_pattern(value: &str, pattern: &str) -> bool {
@@ -81,12 +98,21 @@ fn matches_pattern(value: &str, pattern: &str) -> bool {
 }
 
 impl Guard {
-    fn host_allowed(&self, host: &str) -> bool {
+    /// Whether `host` (a `Host` header) is answered; `public` when the server listens on an
+    /// interface other than loopback.
+    fn host_allowed(&self, host: &str, public: bool) -> bool {
         match &self.hosts {
             Hosts::Any => true,
-            Hosts::Loopback => LOOPBACK
-                .iter()
-                .any(|name| split_authority(host).0.eq_ignore_ascii_case(name)),
+            Hosts::Auto { names } => {
+                let name = split_authority(host).0;
+                match ip_literal(name) {
+                    Some(ip) => public || is_loopback(ip),
+                    None => {
+                        is_loopback_host(name)
+                            || names.iter().any(|pattern| matches_pattern(host, pattern))
+                    }
+                }
+            }
             Hosts::Only(list) => list.iter().any(|pattern| matches_pattern(host, pattern)),
         }
     }
@@ -102,26 +128,30 @@ impl Guard {
         let Some((_, authority)) = origin.split_once("://") else {
             return false;
         };
-        // Same origin: the page was served by this very host.
+        // Same origin: the page was served by this very host (which passed the host check).
         if host.is_some_and(|host| host.eq_ignore_ascii_case(authority)) {
             return true;
         }
-        // A local tool (an inspector on another port) talking to a local server.
-        self.hosts == Hosts::Loopback
-            && LOOPBACK
-                .iter()
-                .any(|name| split_authority(authority).0.eq_ignore_ascii_case(name))
+        // A local tool (an inspector on another port) talking to the server on loopback.
+        matches!(self.hosts, Hosts::Auto { .. })
+            && is_loopback_host(split_authority(authority).0)
+            && host.is_some_and(|host| is_loopback_host(split_authority(host).0))
     }
 
-    /// Refuses a request whose `Host` or `Origin` is not allowed, with 403.
-    pub(super) fn check(&self, headers: &HeaderMap) -> Result<(), axum::response::Response> {
+    /// Refuses a request whose `Host` or `Origin` is not allowed, with 403; `public` when the
+    /// server listens on an interface other than loopback.
+    pub(super) fn check(
+        &self,
+        headers: &HeaderMap,
+        public: bool,
+    ) -> Result<(), axum::response::Response> {
         if !self.enabled {
             return Ok(());
         }
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
         if self.hosts != Hosts::Any {
             match host {
-                Some(host) if self.host_allowed(host) => {}
+                Some(host) if self.host_allowed(host, public) => {}
                 Some(host) => {
                     tracing::warn!(
                         host,
@@ -132,7 +162,7 @@ impl Guard {
                         ErrorCode::INVALID_REQUEST,
                         format!(
                             "Forbidden: host `{host}` is not allowed (DNS rebinding protection); \
-                             the server operator can allow it with HttpServerBuilder::allowed_hosts"
+                             the server operator can name it with HttpServerBuilder::server_names"
                         ),
                         None,
                     ));
@@ -195,8 +225,40 @@ pub(super) fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// Reads the whole body, refusing one larger than `limit` bytes with 413.
+/// Reads the whole body, refusing one larger than `limit` bytes with 413, and one that takes
+/// longer than `timeout` to arrive with 408 (and the end of the connection).
 pub(super) async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+    timeout: Option<Duration>,
+) -> Result<bytes::Bytes, axum::response::Response> {
+    let Some(timeout) = timeout else {
+        return read_body_within(headers, body, limit).await;
+    };
+    match tokio::time::timeout(timeout, read_body_within(headers, body, limit)).await {
+        Ok(read) => read,
+        Err(_) => {
+            tracing::warn!("dropping a client that took longer than {timeout:?} to send a body");
+            let mut response = error_response(
+                StatusCode::REQUEST_TIMEOUT,
+                ErrorCode::INVALID_REQUEST,
+                format!(
+                    "Request Timeout: the body did not arrive within {} s",
+                    timeout.as_secs_f64()
+                ),
+                None,
+            );
+            response.headers_mut().insert(
+                header::CONNECTION,
+                axum::http::HeaderValue::from_static("close"),
+            );
+            Err(response)
+        }
+    }
+}
+
+async fn read_body_within(
     headers: &HeaderMap,
     body: Body,
     limit: usize,
@@ -271,42 +333,75 @@ mod tests {
     #[test]
     fn loopback_hosts_and_origins() {
         let guard = Guard::default();
-        assert!(guard.check(&headers(&[("host", "127.0.0.1:8000")])).is_ok());
-        assert!(guard.check(&headers(&[("host", "localhost")])).is_ok());
-        assert!(guard.check(&headers(&[("host", "[::1]:9")])).is_ok());
+        let ok = |pairs: &[(&str, &str)]| guard.check(&headers(pairs), false).is_ok();
+        assert!(ok(&[("host", "127.0.0.1:8000")]));
         assert!(
-            guard
-                .check(&headers(&[("host", "evil.example:8000")]))
-                .is_err()
+            ok(&[("host", "127.0.0.2:8000")]),
+            "all of 127/8 is loopback"
         );
-        assert!(guard.check(&headers(&[])).is_err());
-        assert!(
-            guard
-                .check(&headers(&[
-                    ("host", "127.0.0.1:8000"),
-                    ("origin", "http://localhost:6274")
-                ]))
-                .is_ok()
-        );
-        assert!(
-            guard
-                .check(&headers(&[
-                    ("host", "127.0.0.1:8000"),
-                    ("origin", "http://evil.example")
-                ]))
-                .is_err()
-        );
+        assert!(ok(&[("host", "localhost")]));
+        assert!(ok(&[("host", "LOCALHOST.:1")]));
+        assert!(ok(&[("host", "[::1]:9")]));
+        assert!(ok(&[("host", "[::ffff:127.0.0.1]:9")]));
+        assert!(!ok(&[("host", "evil.example:8000")]));
+        assert!(!ok(&[("host", "127.0.0.1.evil.example")]));
+        assert!(!ok(&[("host", "192.168.1.4:8000")]), "not on loopback");
+        assert!(!ok(&[]));
+        assert!(ok(&[
+            ("host", "127.0.0.1:8000"),
+            ("origin", "http://localhost:6274")
+        ]));
+        assert!(!ok(&[
+            ("host", "127.0.0.1:8000"),
+            ("origin", "http://evil.example")
+        ]));
+    }
+
+    #[test]
+    fn on_a_public_interface_only_addresses_and_named_hosts_pass() {
+        let guard = Guard {
+            hosts: Hosts::Auto {
+                names: vec!["mcp.example.com".into()],
+            },
+            ..Guard::default()
+        };
+        let ok = |pairs: &[(&str, &str)]| guard.check(&headers(pairs), true).is_ok();
+        // What a rebound page sends: its own name, as Host and Origin.
+        assert!(!ok(&[
+            ("host", "rebind.example:8000"),
+            ("origin", "http://rebind.example:8000")
+        ]));
+        assert!(!ok(&[("host", "rebind.example:8000")]));
+        assert!(ok(&[
+            ("host", "203.0.113.7:8000"),
+            ("origin", "http://203.0.113.7:8000")
+        ]));
+        assert!(ok(&[("host", "[2001:db8::1]:8000")]));
+        assert!(ok(&[("host", "mcp.example.com")]));
+        assert!(ok(&[
+            ("host", "mcp.example.com:8000"),
+            ("origin", "http://mcp.example.com:8000")
+        ]));
+        assert!(ok(&[("host", "localhost:8000")]));
+        // A local page may call the server on loopback, not through its public address.
+        assert!(ok(&[
+            ("host", "127.0.0.1:8000"),
+            ("origin", "http://localhost:3000")
+        ]));
+        assert!(!ok(&[
+            ("host", "203.0.113.7:8000"),
+            ("origin", "http://localhost:3000")
+        ]));
     }
 
     #[test]
     fn public_hosts_allow_same_origin_and_listed_origins() {
         let guard = Guard {
             hosts: Hosts::Only(vec!["mcp.example.com".into(), "api.example.com:*".into()]),
-            hosts_explicit: true,
             origins: vec!["https://app.example.com".into()],
             enabled: true,
         };
-        let ok = |pairs: &[(&str, &str)]| guard.check(&headers(pairs)).is_ok();
+        let ok = |pairs: &[(&str, &str)]| guard.check(&headers(pairs), true).is_ok();
         assert!(ok(&[("host", "mcp.example.com")]));
         assert!(ok(&[("host", "mcp.example.com:443")]));
         assert!(ok(&[("host", "api.example.com:8443")]));

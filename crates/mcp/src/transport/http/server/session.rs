@@ -12,6 +12,7 @@ use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 
 use super::event_store::EventStore;
+use super::queue::{SendError, frame_channel};
 use super::respond::{Frame, FrameRx, FrameTx};
 use crate::auth::{AccessToken, TokenSlot};
 use crate::jsonrpc::incoming::{self, IncomingMessage};
@@ -44,6 +45,22 @@ pub(super) fn new_session_id() -> Arc<str> {
     id.into()
 }
 
+/// How many POSTed messages may wait for a session to take them; the next POST waits.
+pub(super) const INBOUND_QUEUE: usize = 32;
+
+/// How a session's streams behave.
+#[derive(Clone)]
+pub(super) struct StreamSettings {
+    /// Makes every stream resumable.
+    pub store: Option<Arc<dyn EventStore>>,
+    /// Everything but answers goes to the GET stream.
+    pub json_mode: bool,
+    /// The reconnection delay of priming events.
+    pub retry_ms: Option<u64>,
+    /// The bytes one stream may queue for a client that does not read it.
+    pub buffer: usize,
+}
+
 /// One handshake-era session.
 pub(super) struct HttpSession {
     pub id: Arc<str>,
@@ -51,7 +68,7 @@ pub(super) struct HttpSession {
     pub principal: Option<String>,
     /// The access token of its latest request, for its handlers.
     pub token: TokenSlot,
-    inbound: Mutex<Option<mpsc::UnboundedSender<Bytes>>>,
+    inbound: Mutex<Option<mpsc::Sender<Bytes>>>,
     pub routes: Arc<Routes>,
     server_session: Mutex<Option<ServerSession>>,
     last_active: AtomicU64,
@@ -69,13 +86,11 @@ impl HttpSession {
     pub fn start<H: ServerHandler>(
         server: &Server<H>,
         token: Option<Arc<AccessToken>>,
-        store: Option<Arc<dyn EventStore>>,
-        json_mode: bool,
-        retry_ms: Option<u64>,
+        settings: StreamSettings,
     ) -> Arc<Self> {
         let id = new_session_id();
-        let (tx, rx) = mpsc::unbounded_channel();
-        let routes = Routes::new(id.clone(), store, json_mode, retry_ms);
+        let (tx, rx) = mpsc::channel(INBOUND_QUEUE);
+        let routes = Routes::new(id.clone(), settings);
         let transport = (
             SessionReader {
                 rx,
@@ -98,11 +113,13 @@ impl HttpSession {
         })
     }
 
-    /// Hands a message to the session; `false` once it has ended.
-    pub fn push(&self, message: Bytes) -> bool {
-        lock(&self.inbound)
-            .as_ref()
-            .is_some_and(|tx| tx.send(message).is_ok())
+    /// Hands a message to the session, waiting while it has a backlog; `false` once it has
+    /// ended.
+    pub async fn push(&self, message: Bytes) -> bool {
+        let Some(inbound) = lock(&self.inbound).clone() else {
+            return false;
+        };
+        inbound.send(message).await.is_ok()
     }
 
     /// Ends the session: no more input, the requests in flight are stopped, every stream ends.
@@ -140,7 +157,7 @@ impl Drop for Busy {
 
 /// The incoming half of a session's transport: the bodies of its POSTs.
 struct SessionReader {
-    rx: mpsc::UnboundedReceiver<Bytes>,
+    rx: mpsc::Receiver<Bytes>,
     current: Bytes,
 }
 
@@ -224,15 +241,17 @@ pub(super) struct Routes {
     jobs: Mutex<Option<mpsc::UnboundedSender<Job>>>,
     json_mode: bool,
     retry_ms: Option<u64>,
+    buffer: usize,
 }
 
 impl Routes {
-    fn new(
-        session_id: Arc<str>,
-        store: Option<Arc<dyn EventStore>>,
-        json_mode: bool,
-        retry_ms: Option<u64>,
-    ) -> Arc<Self> {
+    fn new(session_id: Arc<str>, settings: StreamSettings) -> Arc<Self> {
+        let StreamSettings {
+            store,
+            json_mode,
+            retry_ms,
+            buffer,
+        } = settings;
         let (jobs, rx) = match store {
             Some(_) => {
                 let (tx, rx) = mpsc::unbounded_channel();
@@ -247,11 +266,17 @@ impl Routes {
             jobs: Mutex::new(jobs),
             json_mode,
             retry_ms,
+            buffer,
         });
         if let Some(rx) = rx {
             tokio::spawn(store_loop(routes.clone(), rx));
         }
         routes
+    }
+
+    /// A fresh stream queue with this session's bound.
+    pub fn channel(&self) -> (FrameTx, FrameRx) {
+        frame_channel(self.buffer)
     }
 
     fn standalone_stream(&self) -> String {
@@ -371,7 +396,7 @@ impl Routes {
                 return Err(TransportClosed(Some("the session ended".into())));
             }
             let target = self.target(&state, &message);
-            deliver(&mut state, &target, message, None);
+            self.deliver(&mut state, &target, message, None);
             Ok(())
         }
     }
@@ -397,35 +422,56 @@ impl Routes {
     }
 }
 
-/// Sends a message to its stream; the answer of a request ends (and unregisters) its stream.
-fn deliver(state: &mut RouteState, target: &Target, message: Outgoing, event_id: Option<String>) {
-    match target {
-        Target::Request(id) => {
-            if message.kind == OutgoingKind::Response {
-                if let Some(slot) = state.requests.remove(id) {
-                    if let Some(stream_id) = &slot.stream_id {
-                        state.streams.remove(stream_id);
+impl Routes {
+    /// Sends a message to its stream; the answer of a request ends (and unregisters) its
+    /// stream.
+    fn deliver(
+        &self,
+        state: &mut RouteState,
+        target: &Target,
+        message: Outgoing,
+        event_id: Option<String>,
+    ) {
+        match target {
+            Target::Request(id) => {
+                if message.kind == OutgoingKind::Response {
+                    if let Some(slot) = state.requests.remove(id) {
+                        if let Some(stream_id) = &slot.stream_id {
+                            state.streams.remove(stream_id);
+                        }
+                        if let Some(tx) = slot.tx {
+                            let _ = tx.send(Frame::of(message, event_id, true));
+                        }
                     }
-                    if let Some(tx) = slot.tx {
-                        let _ = tx.send(Frame::of(message, event_id, true));
-                    }
-                }
-            } else if let Some(slot) = state.requests.get_mut(id) {
-                if let Some(tx) = &slot.tx {
-                    if tx.send(Frame::of(message, event_id, false)).is_err() {
-                        slot.tx = None;
+                } else if let Some(slot) = state.requests.get_mut(id) {
+                    if let Some(tx) = &slot.tx {
+                        if let Err(e) = tx.send(Frame::of(message, event_id, false)) {
+                            self.dropped(e, "the response stream of a request");
+                            slot.tx = None;
+                        }
                     }
                 }
             }
+            Target::Standalone => self.send_standalone(state, Frame::of(message, event_id, false)),
         }
-        Target::Standalone => send_standalone(state, Frame::of(message, event_id, false)),
     }
-}
 
-fn send_standalone(state: &mut RouteState, frame: Frame) {
-    if let Some(tx) = &state.standalone {
-        if tx.send(frame).is_err() {
-            state.standalone = None;
+    fn send_standalone(&self, state: &mut RouteState, frame: Frame) {
+        if let Some(tx) = &state.standalone {
+            if let Err(e) = tx.send(frame) {
+                self.dropped(e, "the GET stream");
+                state.standalone = None;
+            }
+        }
+    }
+
+    fn dropped(&self, error: SendError, stream: &str) {
+        if error == SendError::Overflow {
+            tracing::warn!(
+                session = %self.session_id,
+                "dropping {stream}: the client left {} bytes unread",
+                self.buffer
+            );
         }
     }
 }
@@ -459,7 +505,7 @@ async fn store_loop(routes: Arc<Routes>, mut jobs: mpsc::UnboundedReceiver<Job>)
                     },
                     None => None,
                 };
-                deliver(&mut lock(&routes.state), &target, message, event_id);
+                routes.deliver(&mut lock(&routes.state), &target, message, event_id);
             }
             Job::Prime(target) => {
                 let stream = routes.stream_of(&lock(&routes.state), &target);
@@ -478,7 +524,7 @@ async fn store_loop(routes: Arc<Routes>, mut jobs: mpsc::UnboundedReceiver<Job>)
                                     let _ = tx.send(frame);
                                 }
                             }
-                            Target::Standalone => send_standalone(&mut state, frame),
+                            Target::Standalone => routes.send_standalone(&mut state, frame),
                         }
                     }
                     Err(e) => {
@@ -493,7 +539,13 @@ async fn store_loop(routes: Arc<Routes>, mut jobs: mpsc::UnboundedReceiver<Job>)
                 let prefix = format!("{}/", routes.session_id);
                 let outcome = match store.events_after(&last_event_id).await {
                     Ok(Some(replay)) if replay.stream_id.starts_with(&prefix) => {
-                        let (tx, rx) = mpsc::unbounded_channel();
+                        // What is replayed fits, and as much again may follow unread.
+                        let replayed: usize = replay
+                            .events
+                            .iter()
+                            .map(|e| e.message.as_ref().map_or(0, Vec::len) + e.id.len())
+                            .sum();
+                        let (tx, rx) = frame_channel(routes.buffer.saturating_add(replayed));
                         let mut finished = false;
                         for event in replay.events {
                             let Some(json) = event.message else { continue };

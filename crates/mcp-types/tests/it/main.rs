@@ -1,0 +1,4 @@
+//! The protocol types against the official schemas and their examples, in one test binary.
+
+mod examples;
+mod schema;

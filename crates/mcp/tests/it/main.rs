@@ -1,0 +1,15 @@
+//! The SDK's integration tests, one module per area, in one test binary (linked once instead of
+//! once per file).
+
+mod dpop;
+mod fastmcp;
+mod http;
+mod http_auth;
+mod http_bad_input;
+mod http_client;
+mod http_limits;
+mod macros;
+mod oauth_client;
+mod proptests;
+mod server;
+mod websocket;
