@@ -18,8 +18,8 @@
 //! ```
 
 use mcp::auth::{AccessToken, InvalidToken, TokenVerifier, secrets_equal};
+use mcp::http_server::{AuthSettings, HttpServer};
 use mcp::server::{RequestContext, Server, ServerHandler};
-use mcp::transport::http::{AuthSettings, HttpServer};
 use mcp::types::*;
 
 /// Checks tokens. A real verifier introspects them at the authorization server or validates

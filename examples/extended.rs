@@ -27,8 +27,9 @@ const DEMO_TXT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/data
 
 #[tokio::main]
 async fn main() -> mcp::Result<()> {
-    let server = FastMcp::new("LLMServerExtended")
-        .with_instructions("Demo server with tools, resources, prompts");
+    let server = FastMcp::builder("LLMServerExtended")
+        .instructions("Demo server with tools, resources, prompts")
+        .build();
     server.add_tool(add_nums::tool());
     server.add_tool(advanced_tool::tool());
 

@@ -68,9 +68,10 @@ fn query_db(ctx: Context) -> mcp::Result<String> {
 
 #[tokio::main]
 async fn main() -> mcp::Result<()> {
-    let mcp = FastMcp::new("My App")
-        .with_dependencies(["pandas", "numpy"])
-        .with_lifespan(AppLifespan);
+    let mcp = FastMcp::builder("My App")
+        .dependencies(["pandas", "numpy"])
+        .lifespan(AppLifespan)
+        .build();
     mcp.add_tool(query_db::tool());
     mcp.run().await
 }

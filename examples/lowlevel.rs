@@ -15,8 +15,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use mcp::http_server::HttpServer;
 use mcp::server::{Lifespan, RequestContext, Server, ServerHandler};
-use mcp::transport::http::HttpServer;
 use mcp::types::*;
 use mcp::{BoxError, Result};
 use serde_json::json;

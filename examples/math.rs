@@ -43,8 +43,9 @@ impl MathGroup {
 
 #[tokio::main]
 async fn main() -> mcp::Result<()> {
-    let server =
-        FastMcp::new("MyLLMServer").with_instructions("This server offers LLM tools and resources");
+    let server = FastMcp::builder("MyLLMServer")
+        .instructions("This server offers LLM tools and resources")
+        .build();
     server.add_group(
         "math",
         MathGroup {

@@ -27,8 +27,8 @@ use mcp_bench::process::{ChildGuard, peak_rss_kib};
 const CONNECTIONS: usize = 8;
 
 mod server {
+    use mcp::http_server::HttpServer;
     use mcp::server::{RequestContext, Server, ServerHandler};
-    use mcp::transport::http::HttpServer;
     use mcp::types::*;
     use tokio::io::{AsyncBufReadExt, BufReader};
 

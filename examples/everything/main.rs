@@ -21,7 +21,7 @@ mod tools;
 use std::time::Duration;
 
 use mcp::fastmcp::FastMcp;
-use mcp::transport::http::InMemoryEventStore;
+use mcp::http_server::InMemoryEventStore;
 
 /// The default port, as the conformance suite's examples use.
 const DEFAULT_PORT: u16 = 3001;
@@ -57,7 +57,9 @@ fn port_from_args() -> Option<u16> {
 
 /// The server: its tools, resources, prompts and completions.
 fn everything() -> FastMcp {
-    let mcp = FastMcp::new("mcp-conformance-test-server").with_version("0.1.0");
+    let mcp = FastMcp::builder("mcp-conformance-test-server")
+        .version("0.1.0")
+        .build();
     tools::register(&mcp);
     input_required::register(&mcp);
     resources::register(&mcp);

@@ -6,8 +6,8 @@
 //! handler streams). It listens on `127.0.0.1:0`, prints `listening on 127.0.0.1:<port>` on
 //! stdout, and serves until its stdin closes.
 
+use mcp::http_server::{HttpServer, ResponseMode};
 use mcp::server::{RequestContext, Server, ServerHandler};
-use mcp::transport::http::{HttpServer, ResponseMode};
 use mcp::types::{
     CallToolRequestParams, CallToolResult, ErrorData, JsonObject, ListToolsResult,
     PaginatedRequestParams, Tool,

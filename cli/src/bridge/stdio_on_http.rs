@@ -35,9 +35,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use mcp::client::{CallOptions, Client, ClientBuilder};
+use mcp::http_server::HttpServer;
 use mcp::jsonrpc::{Peer, RequestOptions};
-use mcp::server::{RequestContext, Server, ServerHandler, ServerNotifier};
-use mcp::transport::http::HttpServer;
+use mcp::server::{HandlerRequest, RequestContext, Server, ServerHandler, ServerNotifier};
 use mcp::transport::stdio::{Stderr, StdioServerParameters};
 use mcp::types::*;
 use serde_json::Value;
@@ -674,42 +674,22 @@ impl ServerHandler for Bridge {
         self.0.capabilities.clone()
     }
 
-    async fn list_tools(
+    /// Every request goes to the child as it is, by its type; subscriptions and the list of
+    /// templates have rules of their own (their methods below).
+    async fn handle<R: HandlerRequest>(
         &self,
-        params: PaginatedRequestParams,
+        params: R::Params,
         cx: RequestContext,
-    ) -> mcp::Result<ListToolsResult> {
+    ) -> mcp::Result<R::Result> {
+        if matches!(
+            R::METHOD,
+            SubscribeRequest::METHOD | ListResourceTemplatesRequest::METHOD
+        ) {
+            return R::call(self, params, cx).await;
+        }
         let options = progress(&cx);
         self.forward(&cx, |child| async move {
-            child
-                .request_with::<ListToolsRequest>(params, &options)
-                .await
-        })
-        .await
-    }
-
-    async fn call_tool(
-        &self,
-        params: CallToolRequestParams,
-        cx: RequestContext,
-    ) -> mcp::Result<CallToolResult> {
-        let options = progress(&cx);
-        self.forward(&cx, |child| async move {
-            child.call_tool_with(params, &options).await
-        })
-        .await
-    }
-
-    async fn list_resources(
-        &self,
-        params: PaginatedRequestParams,
-        cx: RequestContext,
-    ) -> mcp::Result<ListResourcesResult> {
-        let options = progress(&cx);
-        self.forward(&cx, |child| async move {
-            child
-                .request_with::<ListResourcesRequest>(params, &options)
-                .await
+            child.request_with::<R>(params, &options).await
         })
         .await
     }
@@ -731,18 +711,6 @@ impl ServerHandler for Bridge {
         .await
     }
 
-    async fn read_resource(
-        &self,
-        params: ReadResourceRequestParams,
-        cx: RequestContext,
-    ) -> mcp::Result<ReadResourceResult> {
-        let options = progress(&cx);
-        self.forward(&cx, |child| async move {
-            child.read_resource_with(params, &options).await
-        })
-        .await
-    }
-
     async fn subscribe(
         &self,
         params: SubscribeRequestParams,
@@ -758,57 +726,6 @@ impl ServerHandler for Bridge {
         }
         self.forward(&cx, |child| async move {
             child.subscribe_resource(&params.uri).await
-        })
-        .await
-    }
-
-    async fn unsubscribe(
-        &self,
-        params: UnsubscribeRequestParams,
-        cx: RequestContext,
-    ) -> mcp::Result<()> {
-        self.forward(&cx, |child| async move {
-            child.unsubscribe_resource(&params.uri).await
-        })
-        .await
-    }
-
-    async fn list_prompts(
-        &self,
-        params: PaginatedRequestParams,
-        cx: RequestContext,
-    ) -> mcp::Result<ListPromptsResult> {
-        let options = progress(&cx);
-        self.forward(&cx, |child| async move {
-            child
-                .request_with::<ListPromptsRequest>(params, &options)
-                .await
-        })
-        .await
-    }
-
-    async fn get_prompt(
-        &self,
-        params: GetPromptRequestParams,
-        cx: RequestContext,
-    ) -> mcp::Result<GetPromptResult> {
-        let options = progress(&cx);
-        self.forward(&cx, |child| async move {
-            child.get_prompt_with(params, &options).await
-        })
-        .await
-    }
-
-    async fn complete(
-        &self,
-        params: CompleteRequestParams,
-        cx: RequestContext,
-    ) -> mcp::Result<CompleteResult> {
-        let options = progress(&cx);
-        self.forward(&cx, |child| async move {
-            child
-                .request_with::<CompleteRequest>(params, &options)
-                .await
         })
         .await
     }

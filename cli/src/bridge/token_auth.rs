@@ -9,8 +9,8 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use mcp::auth::AccessToken;
+use mcp::http_server::HttpAuth;
 use mcp::transport::BoxFuture;
-use mcp::transport::http::HttpAuth;
 use rand::Rng;
 use subtle::ConstantTimeEq;
 

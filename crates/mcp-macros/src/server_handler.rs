@@ -1,8 +1,12 @@
 //! `#[server_handler]`: capabilities derived from the methods an impl block defines.
+//!
+//! Which method declares which capability is the `mcp` crate's knowledge (its table of the
+//! requests a handler answers): the impl's method names go to `derive_capabilities` there, and
+//! a `const` checks `list_changed(...)` against them at compile time.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use syn::{ItemImpl, parse_quote};
+use syn::{ItemImpl, LitStr, parse_quote};
 
 use crate::{HandlerArgs, crate_path, defined_methods};
 
@@ -25,79 +29,18 @@ pub fn expand(args: HandlerArgs, mut item: ItemImpl) -> syn::Result<TokenStream>
             "this impl already defines `capabilities`: remove it to have #[server_handler] derive it, or remove #[server_handler]",
         ));
     }
-    let has = |names: &[&str]| methods.iter().any(|m| names.contains(&m.as_str()));
-    let list_changed = |what: &str| args.list_changed.iter().any(|i| i == what);
     let krate = crate_path(&args);
-
-    let flag = |on: bool| -> TokenStream {
-        if on {
-            quote!(::core::option::Option::Some(true))
-        } else {
-            quote!(::core::option::Option::None)
-        }
-    };
-    let tools = if has(&["list_tools", "call_tool"]) {
-        let lc = flag(list_changed("tools"));
-        quote!(::core::option::Option::Some(#krate::types::ToolsCapability { list_changed: #lc }))
-    } else {
-        quote!(::core::option::Option::None)
-    };
-    let prompts = if has(&["list_prompts", "get_prompt"]) {
-        let lc = flag(list_changed("prompts"));
-        quote!(::core::option::Option::Some(#krate::types::PromptsCapability { list_changed: #lc }))
-    } else {
-        quote!(::core::option::Option::None)
-    };
-    let resources = if has(&[
-        "list_resources",
-        "read_resource",
-        "list_resource_templates",
-        "subscribe",
-    ]) {
-        let lc = flag(list_changed("resources"));
-        let sub = flag(has(&["subscribe"]));
-        quote!(::core::option::Option::Some(#krate::types::ResourcesCapability { list_changed: #lc, subscribe: #sub }))
-    } else {
-        quote!(::core::option::Option::None)
-    };
-    let completions = if has(&["complete"]) {
-        quote!(::core::option::Option::Some(
-            ::core::default::Default::default()
-        ))
-    } else {
-        quote!(::core::option::Option::None)
-    };
-    for (name, on) in [
-        ("tools", has(&["list_tools", "call_tool"])),
-        ("prompts", has(&["list_prompts", "get_prompt"])),
-        (
-            "resources",
-            has(&["list_resources", "read_resource", "list_resource_templates"]),
-        ),
-    ] {
-        if list_changed(name) && !on {
-            let ident = args
-                .list_changed
-                .iter()
-                .find(|i| *i == name)
-                .expect("present");
-            return Err(syn::Error::new(
-                ident.span(),
-                format!("`list_changed({name})` needs the impl to define the {name} methods"),
-            ));
-        }
-    }
-
+    let methods = methods.iter().map(|m| LitStr::new(m, Span::call_site()));
+    let list_changed = args
+        .list_changed
+        .iter()
+        .map(|kind| LitStr::new(&kind.to_string(), kind.span()));
     item.items.push(parse_quote! {
         fn capabilities(&self) -> #krate::types::ServerCapabilities {
-            #krate::types::ServerCapabilities {
-                tools: #tools,
-                prompts: #prompts,
-                resources: #resources,
-                completions: #completions,
-                logging: ::core::option::Option::Some(::core::default::Default::default()),
-                ..::core::default::Default::default()
-            }
+            const DEFINED: &[&str] = &[#(#methods),*];
+            const LIST_CHANGED: &[&str] = &[#(#list_changed),*];
+            const _: () = #krate::server::check_list_changed(DEFINED, LIST_CHANGED);
+            #krate::server::derive_capabilities(DEFINED, LIST_CHANGED)
         }
     });
     Ok(quote!(#item))

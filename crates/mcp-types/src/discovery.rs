@@ -66,5 +66,4 @@ impl DiscoverResult {
     }
 }
 
-result_fields!(DiscoverResult);
-cacheable!(DiscoverResult);
+result_fields!(cacheable: DiscoverResult);

@@ -132,7 +132,8 @@ pub use prompts::{
     ListPromptsResult, Prompt, PromptArgument, PromptListChangedNotification, PromptMessage,
 };
 pub use request::{
-    EmptyRequestParams, Notification, NotificationParams, ParseMessageError, Request, RequestParams,
+    EmptyRequestParams, InputFields, Notification, NotificationParams, ParseMessageError, Request,
+    RequestParams,
 };
 pub use resources::{
     BlobResourceContents, ListResourceTemplatesRequest, ListResourceTemplatesResult,

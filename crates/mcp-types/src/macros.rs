@@ -253,45 +253,76 @@ macro_rules! request_union_meta {
     };
 }
 
-/// Implements [`crate::RequestParams`] for params structs with a `meta: Option<RequestMeta>` field.
+/// Implements [`crate::RequestParams`] for params structs with a `meta: Option<RequestMeta>` field;
+/// `input:` before the list for the params of requests a server may answer with
+/// `input_required`, which also have `input_responses` and `request_state` fields.
 macro_rules! request_params {
-    ($($ty:ty),* $(,)?) => {
-        $(
-            impl $crate::request::RequestParams for $ty {
-                fn meta(&self) -> Option<&$crate::meta::RequestMeta> {
-                    self.meta.as_ref()
-                }
-                fn meta_mut(&mut self) -> &mut Option<$crate::meta::RequestMeta> {
-                    &mut self.meta
-                }
+    (@impl $ty:ty, { $($extra:tt)* }) => {
+        impl $crate::request::RequestParams for $ty {
+            fn meta(&self) -> Option<&$crate::meta::RequestMeta> {
+                self.meta.as_ref()
             }
+            fn meta_mut(&mut self) -> &mut Option<$crate::meta::RequestMeta> {
+                &mut self.meta
+            }
+            $($extra)*
+        }
+    };
+    (input: $($ty:ty),* $(,)?) => {
+        $(
+            request_params!(@impl $ty, {
+                fn input_mut(&mut self) -> Option<$crate::request::InputFields<'_>> {
+                    Some($crate::request::InputFields {
+                        responses: &mut self.input_responses,
+                        request_state: &mut self.request_state,
+                    })
+                }
+            });
         )*
+    };
+    ($($ty:ty),* $(,)?) => {
+        $( request_params!(@impl $ty, {}); )*
     };
 }
 
-/// Implements [`crate::ResultFields`] for result structs with `meta` and `result_type` fields.
+/// Implements [`crate::ResultFields`] for result structs with `meta` and `result_type` fields;
+/// `cacheable:` before the list for results clients may cache, which also have `ttl_ms` and
+/// `cache_scope` fields and implement [`crate::Cacheable`].
 macro_rules! result_fields {
-    ($($ty:ty),* $(,)?) => {
-        $(
-            impl $crate::result::ResultFields for $ty {
-                fn meta(&self) -> Option<&$crate::meta::Meta> {
-                    self.meta.as_ref()
-                }
-                fn meta_mut(&mut self) -> &mut Option<$crate::meta::Meta> {
-                    &mut self.meta
-                }
-                fn result_type(&self) -> Option<&$crate::result::ResultType> {
-                    self.result_type.as_ref()
-                }
-                fn result_type_mut(&mut self) -> &mut Option<$crate::result::ResultType> {
-                    &mut self.result_type
-                }
+    (@impl $ty:ty, { $($extra:tt)* }) => {
+        impl $crate::result::ResultFields for $ty {
+            fn meta(&self) -> Option<&$crate::meta::Meta> {
+                self.meta.as_ref()
             }
+            fn meta_mut(&mut self) -> &mut Option<$crate::meta::Meta> {
+                &mut self.meta
+            }
+            fn result_type(&self) -> Option<&$crate::result::ResultType> {
+                self.result_type.as_ref()
+            }
+            fn result_type_mut(&mut self) -> &mut Option<$crate::result::ResultType> {
+                &mut self.result_type
+            }
+            $($extra)*
+        }
+    };
+    (cacheable: $($ty:ty),* $(,)?) => {
+        $(
+            result_fields!(@impl $ty, {
+                fn as_cacheable_mut(&mut self) -> Option<&mut dyn $crate::result::Cacheable> {
+                    Some(self)
+                }
+            });
+            cacheable!($ty);
         )*
+    };
+    ($($ty:ty),* $(,)?) => {
+        $( result_fields!(@impl $ty, {}); )*
     };
 }
 
-/// Implements [`crate::Cacheable`] for results with `ttl_ms` and `cache_scope` fields.
+/// Implements [`crate::Cacheable`] for results with `ttl_ms` and `cache_scope` fields (through
+/// `result_fields!(cacheable: ...)`).
 macro_rules! cacheable {
     ($($ty:ty),* $(,)?) => {
         $(

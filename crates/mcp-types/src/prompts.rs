@@ -271,9 +271,9 @@ notification_kind! {
     optional,
 }
 
-request_params!(GetPromptRequestParams);
-result_fields!(ListPromptsResult, GetPromptResult);
-cacheable!(ListPromptsResult);
+request_params!(input: GetPromptRequestParams);
+result_fields!(GetPromptResult);
+result_fields!(cacheable: ListPromptsResult);
 
 impl ListPromptsResult {
     /// A single page holding these prompts.

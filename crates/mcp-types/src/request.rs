@@ -28,6 +28,7 @@ use serde_json::Value;
 
 use crate::jsonrpc::{ErrorData, JsonRpcNotification, JsonRpcRequest, JsonRpcVersion, RequestId};
 use crate::meta::{Meta, RequestMeta};
+use crate::mrtr::InputResponses;
 use crate::progress::ProgressToken;
 use crate::result::ResultFields;
 
@@ -48,6 +49,33 @@ pub trait RequestParams {
     fn meta_or_insert(&mut self) -> &mut RequestMeta {
         self.meta_mut().get_or_insert_with(RequestMeta::default)
     }
+
+    /// Where a retry carries its answers to an `input_required` result (2026-07-28), for the
+    /// params of the requests a server may answer so (`tools/call`, `prompts/get`,
+    /// `resources/read`); `None` for the others.
+    ///
+    /// ```
+    /// use mcp_types::{CallToolRequestParams, PaginatedRequestParams, RequestParams};
+    ///
+    /// let mut call = CallToolRequestParams::new("book_table");
+    /// let input = call.input_mut().expect("tools/call can be answered input_required");
+    /// *input.request_state = Some("sealed-by-the-server".into());
+    /// assert_eq!(call.request_state.as_deref(), Some("sealed-by-the-server"));
+    /// assert!(PaginatedRequestParams::default().input_mut().is_none());
+    /// ```
+    fn input_mut(&mut self) -> Option<InputFields<'_>> {
+        None
+    }
+}
+
+/// The members of a request's params that carry the answers to an `input_required` result on
+/// the retry (see [`RequestParams::input_mut`]).
+#[derive(Debug)]
+pub struct InputFields<'a> {
+    /// `inputResponses`: the client's answers, by the key of the input request each answers.
+    pub responses: &'a mut Option<InputResponses>,
+    /// `requestState`: the state the server sent with `input_required`, returned unchanged.
+    pub request_state: &'a mut Option<String>,
 }
 
 /// A request method: its name, its params and the result it answers with.

@@ -451,18 +451,10 @@ notification_kind! {
     optional,
 }
 
-request_params!(
-    ReadResourceRequestParams,
-    SubscribeRequestParams,
-    UnsubscribeRequestParams
-);
+request_params!(input: ReadResourceRequestParams);
+request_params!(SubscribeRequestParams, UnsubscribeRequestParams);
 result_fields!(
-    ListResourcesResult,
-    ListResourceTemplatesResult,
-    ReadResourceResult
-);
-cacheable!(
-    ListResourcesResult,
+    cacheable: ListResourcesResult,
     ListResourceTemplatesResult,
     ReadResourceResult
 );

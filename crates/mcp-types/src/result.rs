@@ -43,6 +43,12 @@ pub trait ResultFields {
     fn is_complete(&self) -> bool {
         matches!(self.result_type(), None | Some(ResultType::Complete))
     }
+
+    /// The result as [`Cacheable`], when it is one (the lists, `resources/read`,
+    /// `server/discover`): what lets code that handles any result fill in cache hints.
+    fn as_cacheable_mut(&mut self) -> Option<&mut dyn Cacheable> {
+        None
+    }
 }
 
 /// A result clients may cache (2026-07-28): the lists, `resources/read`, `server/discover`.

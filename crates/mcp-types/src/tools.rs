@@ -339,6 +339,6 @@ notification_kind! {
     optional,
 }
 
-request_params!(CallToolRequestParams);
-result_fields!(ListToolsResult, CallToolResult);
-cacheable!(ListToolsResult);
+request_params!(input: CallToolRequestParams);
+result_fields!(CallToolResult);
+result_fields!(cacheable: ListToolsResult);

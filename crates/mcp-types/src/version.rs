@@ -81,6 +81,25 @@ impl ProtocolVersion {
     pub fn from_wire(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|v| v.as_str() == s)
     }
+
+    /// The era of a version as a peer wrote it (in `MCP-Protocol-Version`, or a request's
+    /// `_meta`): the one policy for every layer that asks.
+    ///
+    /// A version this library does not know belongs to the stateless era: versions only get
+    /// newer, and the stateless era is where a request's version is checked against those the
+    /// server speaks and refused with `-32022` (unsupported protocol version), naming them, so
+    /// that the client can pick one. Taken for the handshake era, it would be served under a
+    /// handshake that never happened.
+    ///
+    /// ```
+    /// use mcp_types::{Era, ProtocolVersion};
+    /// assert_eq!(ProtocolVersion::era_of("2025-06-18"), Era::Handshake);
+    /// assert_eq!(ProtocolVersion::era_of("2026-07-28"), Era::Stateless);
+    /// assert_eq!(ProtocolVersion::era_of("2099-01-01"), Era::Stateless);
+    /// ```
+    pub fn era_of(version: &str) -> Era {
+        Self::from_wire(version).map_or(Era::Stateless, Self::era)
+    }
 }
 
 impl fmt::Display for ProtocolVersion {

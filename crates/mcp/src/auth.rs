@@ -3,16 +3,17 @@
 //!
 //! The shapes follow the Python SDK's `mcp.server.auth` (`AccessToken`, `TokenVerifier`,
 //! `AuthSettings`), so a Python user finds the same names. The HTTP server checks tokens with
-//! [`HttpServerBuilder::bearer_auth`](crate::transport::http::HttpServerBuilder::bearer_auth);
+//! [`HttpServerBuilder::bearer_auth`](crate::http_server::HttpServerBuilder::bearer_auth);
 //! a handler sees the token of its request through
 //! [`RequestContext::access_token`](crate::server::RequestContext::access_token).
 
 use std::future::Future;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use parking_lot::RwLock;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -170,7 +171,7 @@ impl InvalidToken {
 /// The verifier fills [`AccessToken::resource`] with the resource the token was issued for
 /// (its audience: the JWT's `aud`, the introspection's `aud` or `resource`): the server refuses
 /// a token issued for another one, as the specification requires (unless
-/// [`AuthSettings::validate_token_resource`](crate::transport::http::AuthSettings) is turned
+/// [`AuthSettings::validate_token_resource`](crate::http_server::AuthSettings) is turned
 /// off for a verifier that checks the audience itself). It also fills
 /// [`subject`](AccessToken::subject), which sessions are bound to. Expiry and scopes are
 /// checked by the server. Compare secrets with [`secrets_equal`], never with `==`.
@@ -201,29 +202,48 @@ pub trait TokenVerifier: Send + Sync + 'static {
     ) -> impl Future<Output = Result<AccessToken, InvalidToken>> + Send;
 }
 
-/// The access token of the requests a session serves, as the transport last saw it (an HTTP
-/// session's requests may come with refreshed tokens of the same principal).
+/// The access token of the requests a connection serves, as its host last saw it: what a host
+/// that checks tokens attaches to the connection (or the single exchange) it hands the server,
+/// and where handlers find the token ([`RequestContext::access_token`]). An HTTP session's
+/// requests may come with refreshed tokens of the same principal: [`set`](Self::set) replaces
+/// it.
+///
+/// ```
+/// use std::sync::Arc;
+/// use mcp::auth::{AccessToken, TokenSlot};
+///
+/// let slot = TokenSlot::new(Some(Arc::new(AccessToken::new("t0k3n", "my-client", ["read"]))));
+/// // `server.connect_with(transport, slot.extensions())`, or the `extensions` of `serve_one`.
+/// let extensions = slot.extensions();
+/// assert_eq!(slot.get().unwrap().client_id, "my-client");
+/// # let _ = extensions;
+/// ```
+///
+/// [`RequestContext::access_token`]: crate::server::RequestContext::access_token
 #[derive(Debug, Clone, Default)]
-pub(crate) struct TokenSlot(Arc<RwLock<Option<Arc<AccessToken>>>>);
+pub struct TokenSlot(Arc<RwLock<Option<Arc<AccessToken>>>>);
 
 impl TokenSlot {
     /// A slot holding `token`.
-    pub(crate) fn new(token: Option<Arc<AccessToken>>) -> Self {
+    pub fn new(token: Option<Arc<AccessToken>>) -> Self {
         Self(Arc::new(RwLock::new(token)))
     }
 
     /// Replaces the token.
-    pub(crate) fn set(&self, token: Option<Arc<AccessToken>>) {
-        *self.0.write().unwrap_or_else(|p| p.into_inner()) = token;
+    pub fn set(&self, token: Option<Arc<AccessToken>>) {
+        *self.0.write() = token;
     }
 
     /// The token now.
-    pub(crate) fn get(&self) -> Option<Arc<AccessToken>> {
-        self.0.read().unwrap_or_else(|p| p.into_inner()).clone()
+    pub fn get(&self) -> Option<Arc<AccessToken>> {
+        self.0.read().clone()
     }
 
-    /// Extensions carrying this slot.
-    pub(crate) fn extensions(&self) -> Extensions {
+    /// Extensions carrying this slot, for [`Server::connect_with`] or [`Server::serve_one`].
+    ///
+    /// [`Server::connect_with`]: crate::server::Server::connect_with
+    /// [`Server::serve_one`]: crate::server::Server::serve_one
+    pub fn extensions(&self) -> Extensions {
         let mut extensions = Extensions::new();
         extensions.insert(self.clone());
         extensions

@@ -95,18 +95,36 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Features
+//!
+//! | feature | what it adds | on by default |
+//! |---|---|---|
+//! | `fastmcp` | [`fastmcp`] and its macros (`#[mcp::tool]`, ...), with the JSON Schema crates | yes |
+//! | `http-server` | `http_server`: Streamable HTTP and legacy HTTP+SSE hosting (axum, hyper) | yes |
+//! | `http-client` | the HTTP client transports and OAuth (reqwest) | yes |
+//! | `ws-server` | WebSocket hosting beside HTTP | yes |
+//! | `ws-client` | the WebSocket client transport | yes |
+//!
+//! Without any, the crate is the engine, the client, the low-level server and the stdio and
+//! in-memory transports: `default-features = false` for a client or a `ServerHandler` that
+//! needs no more.
+//!
 //! # Layers
 //!
-//! [`types`] (every protocol type, no I/O) → [`jsonrpc`] (the session engine) →
-//! [`server`] / [`client`] → [`transport`] (stdio, in-memory, Streamable HTTP, legacy
-//! HTTP+SSE); [`fastmcp`] sits on [`server`].
+//! [`types`] (every protocol type, no I/O) → [`transport`] (how messages travel: stdio,
+//! in-memory, the HTTP and WebSocket clients) → [`jsonrpc`] (the session engine) →
+//! [`server`] / [`client`]; `fastmcp` sits on [`server`], and `http_server` hosts a server
+//! over Streamable HTTP, legacy HTTP+SSE and WebSocket through the server's public hosting API.
 
 extern crate self as mcp;
 
 pub mod auth;
 pub mod client;
 pub mod error;
+#[cfg(feature = "fastmcp")]
 pub mod fastmcp;
+#[cfg(feature = "http-server")]
+pub mod http_server;
 pub mod jsonrpc;
 #[cfg(any(feature = "http-client", feature = "http-server"))]
 mod jwt;
@@ -114,5 +132,7 @@ pub mod server;
 pub mod transport;
 
 pub use error::{BoxError, Error, Result};
-pub use mcp_macros::{prompt, resource, server_handler, tool, tools};
+pub use mcp_macros::server_handler;
+#[cfg(feature = "fastmcp")]
+pub use mcp_macros::{prompt, resource, tool, tools};
 pub use mcp_types as types;

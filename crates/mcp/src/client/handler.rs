@@ -3,14 +3,16 @@
 
 use std::collections::HashMap;
 use std::future::{Future, ready};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use parking_lot::Mutex;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
 use crate::jsonrpc::{
-    BoxFuture, HandlerFuture, IncomingNotification, IncomingRequest, Peer, RequestContext, Service,
+    HandlerFuture, IncomingNotification, IncomingRequest, Peer, RequestOrigin, Service,
 };
+use crate::transport::BoxFuture;
 use crate::types::meta::SUBSCRIPTION_ID;
 use crate::types::{
     ClientCapabilities, ClientResult, CreateMessageRequestParams, CreateMessageResult,
@@ -139,7 +141,7 @@ impl ClientService {
         else {
             return false;
         };
-        let subscriptions = self.subscriptions.lock().unwrap_or_else(|p| p.into_inner());
+        let subscriptions = self.subscriptions.lock();
         match subscriptions.get(&id) {
             Some(tx) => {
                 let _ = tx.send(notification.clone());
@@ -156,7 +158,7 @@ impl Service for ClientService {
     fn handle_request(
         &self,
         request: IncomingRequest<'_>,
-        _cx: RequestContext,
+        _origin: RequestOrigin,
     ) -> HandlerFuture<ClientResult> {
         match request.method {
             "sampling/createMessage" => match (&self.callbacks.sampling, request.parse_params()) {

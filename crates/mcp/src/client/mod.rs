@@ -20,6 +20,7 @@
 
 #[cfg(feature = "http-client")]
 pub mod auth;
+mod builder;
 mod handler;
 mod negotiate;
 mod subscription;
@@ -31,6 +32,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+pub use self::builder::{ClientBuilder, VersionChoice};
 pub use self::handler::{
     Callbacks, ElicitationCallback, LoggingCallback, NotificationCallback, RootsCallback,
     SamplingCallback,
@@ -39,284 +41,23 @@ pub use self::subscription::Subscription;
 
 use self::handler::ClientService;
 use crate::error::{Error, Result};
-use crate::jsonrpc::{Peer, Progress, ProgressCallback, RequestOptions, Session, SessionOptions};
+use crate::jsonrpc::{Peer, Progress, ProgressCallback, RequestOptions, Session};
 use crate::transport::Transport;
-use crate::transport::stdio::{ChildProcess, ChildProcessTransport, StdioServerParameters};
+use crate::transport::stdio::ChildProcess;
 use crate::types::{
     CallToolRequest, CallToolRequestParams, CallToolResult, CancelTaskRequest, CancelTaskResult,
-    ClientCapabilities, CompleteRequest, CompleteRequestParams, CompleteResult,
-    CreateMessageRequestParams, CreateMessageResult, CreateTaskResult, ElicitRequestParams,
-    ElicitResult, EmptyRequestParams, EmptyResult, ErrorData, GetPromptRequest,
-    GetPromptRequestParams, GetPromptResult, GetTaskPayloadRequest, GetTaskPayloadResult,
-    GetTaskRequest, GetTaskResult, Implementation, InputRequiredResult, InputResponses,
-    ListPromptsRequest, ListPromptsResult, ListResourceTemplatesRequest,
-    ListResourceTemplatesResult, ListResourcesRequest, ListResourcesResult, ListRootsResult,
-    ListTasksRequest, ListTasksResult, ListToolsRequest, ListToolsResult, LoggingLevel,
-    LoggingMessageNotificationParams, PaginatedRequestParams, ProgressToken, Prompt,
-    ProtocolVersion, ReadResourceRequest, ReadResourceRequestParams, ReadResourceResult, Request,
-    RequestId, RequestParams, Resource, ResourceTemplate, ResultType, ServerCapabilities,
-    ServerNotification, SetLevelRequestParams, SubscribeRequestParams, TaskMetadata,
-    TaskRequestParams, TaskStatus, Tool, UnsubscribeRequestParams,
+    ClientCapabilities, CompleteRequest, CompleteRequestParams, CompleteResult, CreateTaskResult,
+    EmptyRequestParams, EmptyResult, ErrorData, GetPromptRequest, GetPromptRequestParams,
+    GetPromptResult, GetTaskPayloadRequest, GetTaskPayloadResult, GetTaskRequest, GetTaskResult,
+    Implementation, InputRequiredResult, InputResponses, ListPromptsRequest, ListPromptsResult,
+    ListResourceTemplatesRequest, ListResourceTemplatesResult, ListResourcesRequest,
+    ListResourcesResult, ListTasksRequest, ListTasksResult, ListToolsRequest, ListToolsResult,
+    LoggingLevel, PaginatedRequestParams, ProgressToken, Prompt, ProtocolVersion,
+    ReadResourceRequest, ReadResourceRequestParams, ReadResourceResult, Request, RequestId,
+    RequestParams, Resource, ResourceTemplate, ResultType, ServerCapabilities,
+    SetLevelRequestParams, SubscribeRequestParams, TaskMetadata, TaskRequestParams, TaskStatus,
+    Tool, UnsubscribeRequestParams,
 };
-
-/// How many `input_required` rounds one request may take before the client gives up.
-const DEFAULT_MAX_INPUT_ROUNDS: usize = 10;
-
-/// How the client picks its protocol version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum VersionChoice {
-    /// The newest version the server offers: probe with `server/discover`, fall back to the
-    /// `initialize` handshake.
-    #[default]
-    Auto,
-    /// Exactly this version; connecting fails if the server does not speak it.
-    Pinned(ProtocolVersion),
-}
-
-/// Builds a [`Client`]: identity, callbacks, version choice, timeouts.
-#[derive(Debug, Clone)]
-pub struct ClientBuilder {
-    info: Implementation,
-    callbacks: Callbacks,
-    capabilities: Option<ClientCapabilities>,
-    version: VersionChoice,
-    probe_timeout: Duration,
-    session_options: SessionOptions,
-    log_level: Option<LoggingLevel>,
-    max_input_rounds: usize,
-}
-
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        Self {
-            info: Implementation::new("mcp-rust-client", env!("CARGO_PKG_VERSION")),
-            callbacks: Callbacks::default(),
-            capabilities: None,
-            version: VersionChoice::Auto,
-            probe_timeout: Duration::from_secs(5),
-            session_options: SessionOptions::default(),
-            log_level: None,
-            max_input_rounds: DEFAULT_MAX_INPUT_ROUNDS,
-        }
-    }
-}
-
-impl ClientBuilder {
-    /// The client's name and version, sent to servers.
-    pub fn info(mut self, info: Implementation) -> Self {
-        self.info = info;
-        self
-    }
-
-    /// Answers the server's sampling requests (and declares the `sampling` capability).
-    pub fn on_sampling<F, Fut>(mut self, f: F) -> Self
-    where
-        F: Fn(CreateMessageRequestParams) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<CreateMessageResult, ErrorData>> + Send + 'static,
-    {
-        self.callbacks.sampling = Some(handler::sampling(f));
-        self
-    }
-
-    /// Answers the server's elicitation requests (and declares the `elicitation` capability).
-    /// When `f` accepts a form and leaves out fields for which the form gives a `default`, the
-    /// client sends those defaults, as if the form had been shown pre-filled (SEP-1034).
-    pub fn on_elicitation<F, Fut>(mut self, f: F) -> Self
-    where
-        F: Fn(ElicitRequestParams) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<ElicitResult, ErrorData>> + Send + 'static,
-    {
-        self.callbacks.elicitation = Some(handler::elicitation(f));
-        self
-    }
-
-    /// Answers the server's requests for roots (and declares the `roots` capability).
-    pub fn on_roots<F, Fut>(mut self, f: F) -> Self
-    where
-        F: Fn() -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<ListRootsResult, ErrorData>> + Send + 'static,
-    {
-        self.callbacks.roots = Some(handler::roots(f));
-        self
-    }
-
-    /// Receives the server's log messages. In the stateless era the server only sends them for
-    /// requests that ask, so this also sets the level asked for to `debug` unless
-    /// [`log_level`](Self::log_level) says otherwise.
-    pub fn on_logging(
-        mut self,
-        f: impl Fn(LoggingMessageNotificationParams) + Send + Sync + 'static,
-    ) -> Self {
-        self.callbacks.logging = Some(Arc::new(f));
-        self.log_level.get_or_insert(LoggingLevel::Debug);
-        self
-    }
-
-    /// Receives every other notification (list changes, resource updates, progress not tied to
-    /// a call of ours).
-    pub fn on_notification(
-        mut self,
-        f: impl Fn(ServerNotification) + Send + Sync + 'static,
-    ) -> Self {
-        self.callbacks.notification = Some(Arc::new(f));
-        self
-    }
-
-    /// The lowest log level wanted from the server: sent with every stateless-era request, and
-    /// with `logging/setLevel` after a handshake.
-    pub fn log_level(mut self, level: LoggingLevel) -> Self {
-        self.log_level = Some(level);
-        self
-    }
-
-    /// Declares these capabilities instead of the ones derived from the callbacks.
-    pub fn capabilities(mut self, capabilities: ClientCapabilities) -> Self {
-        self.capabilities = Some(capabilities);
-        self
-    }
-
-    /// Speaks exactly `version`.
-    pub fn protocol_version(mut self, version: ProtocolVersion) -> Self {
-        self.version = VersionChoice::Pinned(version);
-        self
-    }
-
-    /// How long to wait for the answer to the `server/discover` probe before assuming a
-    /// handshake-era server (default 5 s).
-    pub fn probe_timeout(mut self, timeout: Duration) -> Self {
-        self.probe_timeout = timeout;
-        self
-    }
-
-    /// The default time limit of requests (default 60 s; `None` waits forever).
-    pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.session_options.request_timeout = timeout;
-        self
-    }
-
-    /// Options of the JSON-RPC session.
-    pub fn session_options(mut self, options: SessionOptions) -> Self {
-        self.session_options = options;
-        self
-    }
-
-    /// How many `input_required` rounds one request may take (default 10).
-    pub fn max_input_rounds(mut self, rounds: usize) -> Self {
-        self.max_input_rounds = rounds;
-        self
-    }
-
-    /// Connects over `transport` and agrees on a protocol version.
-    pub async fn connect<T: Transport>(self, transport: T) -> Result<Client> {
-        self.connect_with(transport, None).await
-    }
-
-    /// Spawns a server process and connects to it over its stdin/stdout.
-    pub async fn connect_stdio(self, params: StdioServerParameters) -> Result<Client> {
-        let transport = ChildProcessTransport::spawn(&params)?;
-        let process = transport.process().clone();
-        match self.connect_with(transport, Some(process.clone())).await {
-            Ok(client) => Ok(client),
-            Err(e) => {
-                // The process may have died: say how.
-                let _ = tokio::time::timeout(Duration::from_millis(200), process.wait()).await;
-                match process.describe_exit() {
-                    Some(exit) if !matches!(e, Error::Protocol(_)) => {
-                        Err(Error::ConnectionClosed(Some(exit)))
-                    }
-                    _ => Err(e),
-                }
-            }
-        }
-    }
-
-    /// Connects to the MCP server at `url` over Streamable HTTP; when the server turns out to
-    /// speak only the legacy HTTP+SSE transport of 2024-11-05 (the POST got 400, 404 or 405
-    /// without a JSON-RPC error the client recognises), connects to it that way instead, as the
-    /// specification describes. For headers or credentials, build a
-    /// [`StreamableHttpTransport`](crate::transport::http::StreamableHttpTransport) and
-    /// [`connect`](Self::connect) it.
-    ///
-    /// ```no_run
-    /// # async fn run() -> mcp::Result<()> {
-    /// let client = mcp::client::Client::builder()
-    ///     .connect_http("http://127.0.0.1:8000/mcp")
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    #[cfg(feature = "http-client")]
-    pub async fn connect_http(self, url: &str) -> Result<Client> {
-        use crate::transport::http::{SseClientTransport, StreamableHttpTransport};
-        let transport = StreamableHttpTransport::new(url)?;
-        let error = match self.clone().connect(transport).await {
-            Ok(client) => return Ok(client),
-            Err(error) => error,
-        };
-        let legacy_hint = match &error {
-            Error::Protocol(e) => e
-                .data
-                .as_ref()
-                .and_then(|d| d.get("httpStatus"))
-                .and_then(Value::as_u64)
-                .is_some_and(|status| matches!(status, 400 | 404 | 405)),
-            _ => false,
-        };
-        if !legacy_hint {
-            return Err(error);
-        }
-        match SseClientTransport::new(url)?.connect().await {
-            Ok(sse) => self.connect(sse).await,
-            Err(sse_error) => {
-                tracing::debug!(error = %sse_error, "the legacy SSE transport did not answer either");
-                Err(error)
-            }
-        }
-    }
-
-    async fn connect_with<T: Transport>(
-        self,
-        transport: T,
-        process: Option<ChildProcess>,
-    ) -> Result<Client> {
-        let capabilities = self
-            .capabilities
-            .clone()
-            .unwrap_or_else(|| self.callbacks.capabilities());
-        let service = Arc::new(ClientService::new(self.callbacks.clone()));
-        let session = Session::start(transport, service.clone(), self.session_options.clone());
-        let peer = session.peer().clone();
-        let client = Client {
-            inner: Arc::new(ClientInner {
-                peer,
-                service,
-                info: self.info.clone(),
-                capabilities,
-                negotiated: std::sync::OnceLock::new(),
-                log_level: std::sync::Mutex::new(self.log_level),
-                max_input_rounds: self.max_input_rounds,
-            }),
-            session: Some(session),
-            process,
-        };
-        let negotiated = match negotiate::negotiate(&client, self.version, self.probe_timeout).await
-        {
-            Ok(negotiated) => negotiated,
-            Err(e) => {
-                client.close().await;
-                return Err(e);
-            }
-        };
-        let _ = client.inner.negotiated.set(negotiated);
-        if !client.protocol_version().is_stateless() {
-            if let Some(level) = self.log_level {
-                if client.server_capabilities().logging.is_some() {
-                    client.set_logging_level(level).await?;
-                }
-            }
-        }
-        Ok(client)
-    }
-}
 
 /// What the handshake or discovery established.
 #[derive(Debug, Clone)]
@@ -347,7 +88,7 @@ struct ClientInner {
     capabilities: ClientCapabilities,
     /// Set once the handshake or discovery is done, before the client is handed out.
     negotiated: std::sync::OnceLock<Negotiated>,
-    log_level: std::sync::Mutex<Option<LoggingLevel>>,
+    log_level: parking_lot::Mutex<Option<LoggingLevel>>,
     max_input_rounds: usize,
 }
 
@@ -475,11 +216,7 @@ impl Client {
     }
 
     fn stamp<P: RequestParams>(&self, params: &mut P) {
-        let log_level = *self
-            .inner
-            .log_level
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
+        let log_level = *self.inner.log_level.lock();
         if self.protocol_version().is_stateless() {
             let meta = params.meta_or_insert();
             meta.protocol_version = Some(self.protocol_version().as_str().to_owned());
@@ -497,15 +234,45 @@ impl Client {
             .await
     }
 
-    /// Sends a request with per-call options.
+    /// Sends a request with per-call options. A request the server may answer with
+    /// `input_required` (`tools/call`, `prompts/get`, `resources/read`) has its input requests
+    /// answered through the callbacks and is retried until the result is final.
     pub async fn request_with<R: Request>(
         &self,
         mut params: R::Params,
         options: &CallOptions,
     ) -> Result<R::Result> {
         self.stamp(&mut params);
-        let raw = self.send_raw(R::METHOD, &mut params, options).await?;
-        parse_complete::<R::Result>(R::METHOD, &raw)
+        let mut rounds = 0;
+        loop {
+            let raw = self.send_raw(R::METHOD, &mut params, options).await?;
+            if result_type(&raw)? != Some(ResultType::InputRequired) {
+                return parse_complete::<R::Result>(R::METHOD, &raw);
+            }
+            let Some(input) = params.input_mut() else {
+                return Err(Error::ProtocolViolation(format!(
+                    "the server answered {} with input_required, which only tools/call, \
+                     prompts/get and resources/read may be answered with",
+                    R::METHOD
+                )));
+            };
+            rounds += 1;
+            if rounds > self.inner.max_input_rounds {
+                return Err(Error::ProtocolViolation(format!(
+                    "{} still needed input after {} rounds; giving up",
+                    R::METHOD,
+                    self.inner.max_input_rounds
+                )));
+            }
+            let interim: InputRequiredResult = serde_json::from_str(raw.get())?;
+            let mut answers = InputResponses::new();
+            for (key, request) in interim.input_requests.unwrap_or_default() {
+                let answer = self.inner.service.callbacks.fulfil(request).await?;
+                answers.insert(key, answer);
+            }
+            *input.responses = Some(answers);
+            *input.request_state = interim.request_state;
+        }
     }
 
     async fn send_raw<P: RequestParams + serde::Serialize>(
@@ -524,47 +291,6 @@ impl Client {
             params.meta_or_insert().progress_token = Some(progress_token(token));
         }
         pending.send(method, Some(&*params))?.await
-    }
-
-    /// Sends a request that the server may answer with `input_required` (`tools/call`,
-    /// `prompts/get`, `resources/read`): answers its input requests through the callbacks and
-    /// retries until the result is final.
-    async fn request_with_input<R>(
-        &self,
-        mut params: R::Params,
-        options: &CallOptions,
-    ) -> Result<R::Result>
-    where
-        R: Request,
-        R::Params: Clone + InputParams,
-    {
-        self.stamp(&mut params);
-        let mut rounds = 0;
-        loop {
-            let raw = self
-                .send_raw(R::METHOD, &mut params.clone(), options)
-                .await?;
-            match result_type(&raw)? {
-                Some(ResultType::InputRequired) => {
-                    rounds += 1;
-                    if rounds > self.inner.max_input_rounds {
-                        return Err(Error::ProtocolViolation(format!(
-                            "{} still needed input after {} rounds; giving up",
-                            R::METHOD,
-                            self.inner.max_input_rounds
-                        )));
-                    }
-                    let interim: InputRequiredResult = serde_json::from_str(raw.get())?;
-                    let mut answers = InputResponses::new();
-                    for (key, request) in interim.input_requests.unwrap_or_default() {
-                        let answer = self.inner.service.callbacks.fulfil(request).await?;
-                        answers.insert(key, answer);
-                    }
-                    params.set_input(Some(answers), interim.request_state);
-                }
-                _ => return parse_complete::<R::Result>(R::METHOD, &raw),
-            }
-        }
     }
 
     /// `ping`: checks that the server answers. In the stateless era, which has no `ping`, a
@@ -621,8 +347,7 @@ impl Client {
         params: CallToolRequestParams,
         options: &CallOptions,
     ) -> Result<CallToolResult> {
-        self.request_with_input::<CallToolRequest>(params, options)
-            .await
+        self.request_with::<CallToolRequest>(params, options).await
     }
 
     /// `tools/call` run as a task (2025-11-25 tasks): the server answers at once with the task,
@@ -736,7 +461,7 @@ impl Client {
         params: ReadResourceRequestParams,
         options: &CallOptions,
     ) -> Result<ReadResourceResult> {
-        self.request_with_input::<ReadResourceRequest>(params, options)
+        self.request_with::<ReadResourceRequest>(params, options)
             .await
     }
 
@@ -799,8 +524,7 @@ impl Client {
         params: GetPromptRequestParams,
         options: &CallOptions,
     ) -> Result<GetPromptResult> {
-        self.request_with_input::<GetPromptRequest>(params, options)
-            .await
+        self.request_with::<GetPromptRequest>(params, options).await
     }
 
     /// `completion/complete`.
@@ -811,11 +535,7 @@ impl Client {
     /// Sets the lowest log level wanted: `logging/setLevel` in the handshake era, the level
     /// sent with every request in the stateless era.
     pub async fn set_logging_level(&self, level: LoggingLevel) -> Result<()> {
-        *self
-            .inner
-            .log_level
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some(level);
+        *self.inner.log_level.lock() = Some(level);
         if self.protocol_version().is_stateless() {
             return Ok(());
         }
@@ -906,28 +626,6 @@ impl Drop for Client {
         }
     }
 }
-
-/// Params of requests that can be answered with `input_required`.
-pub trait InputParams {
-    /// Sets the answers and state of a retry.
-    fn set_input(&mut self, responses: Option<InputResponses>, state: Option<String>);
-}
-
-macro_rules! input_params {
-    ($($ty:ty),*) => {$(
-        impl InputParams for $ty {
-            fn set_input(&mut self, responses: Option<InputResponses>, state: Option<String>) {
-                self.input_responses = responses;
-                self.request_state = state;
-            }
-        }
-    )*};
-}
-input_params!(
-    CallToolRequestParams,
-    GetPromptRequestParams,
-    ReadResourceRequestParams
-);
 
 fn task_params(task_id: &str) -> TaskRequestParams {
     TaskRequestParams {

@@ -44,11 +44,7 @@ impl Drop for Subscription {
     fn drop(&mut self) {
         // Dropping the pending request sends notifications/cancelled.
         self.request.abort();
-        self.service
-            .subscriptions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&self.id);
+        self.service.subscriptions.lock().remove(&self.id);
     }
 }
 
@@ -64,11 +60,7 @@ pub(super) async fn open(
     });
     let id = pending.id().clone();
     let (tx, mut events) = mpsc::unbounded_channel();
-    service
-        .subscriptions
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(id.clone(), tx);
+    service.subscriptions.lock().insert(id.clone(), tx);
     let answer = pending.send("subscriptions/listen", Some(&params))?;
     let routes = service.clone();
     let done_id = id.clone();
@@ -77,11 +69,7 @@ pub(super) async fn open(
             tracing::debug!(error = %e, "subscription ended");
         }
         // The server ended it: close the stream.
-        routes
-            .subscriptions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&done_id);
+        routes.subscriptions.lock().remove(&done_id);
     });
     let wait = peer
         .options()

@@ -32,6 +32,7 @@
 //! arguments struct ([`ToolDef::new`]), or from functions of the raw values
 //! ([`ResourceTemplateDef::new`], [`PromptDef::new`]).
 
+mod builder;
 mod context;
 mod media;
 mod prompt;
@@ -46,12 +47,14 @@ pub mod __private;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::future::Future;
-use std::sync::{Arc, Mutex, OnceLock, RwLock, Weak};
+use std::sync::{Arc, Weak};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use indexmap::IndexMap;
+use parking_lot::RwLock;
 
+pub use self::builder::FastMcpBuilder;
 pub use self::context::{Context, Elicitation, requested_schema};
 pub use self::media::{Audio, Image};
 pub use self::prompt::{IntoPromptResult, Message, PromptDef, PromptFn};
@@ -63,10 +66,8 @@ pub use self::tool::{IntoContents, IntoToolOutput, Json, ToolDef, ToolFn, tool_e
 pub use self::uri_template::{UriTemplate, UriTemplateError};
 
 use crate::error::{Error, Result};
-use crate::jsonrpc::BoxFuture;
-use crate::server::{
-    Lifespan, RequestContext, Server, ServerBuilder, ServerHandler, ServerNotifier,
-};
+use crate::server::{RequestContext, Server, ServerHandler, ServerNotifier};
+use crate::transport::BoxFuture;
 use crate::transport::Transport;
 use crate::types::{
     CallToolRequestParams, CallToolResult, CompleteRequestParams, CompleteResult, Completion,
@@ -88,10 +89,6 @@ pub type CompleteFn = Arc<
         + Send
         + Sync,
 >;
-
-/// Puts the lifespan on the server builder (its state type is known only where it was given).
-type ApplyLifespan =
-    Box<dyn FnOnce(ServerBuilder<FastHandler>) -> ServerBuilder<FastHandler> + Send>;
 
 /// A resource as [`FastMcp::add_resource`] takes it: at a fixed URI, or a template.
 #[derive(Debug, Clone)]
@@ -131,40 +128,28 @@ pub struct FastMcp {
     inner: Arc<Registry>,
 }
 
+/// What a [`FastMcp`] holds: its configuration, set once by the builder, the definitions,
+/// which change while it serves, and the low-level server serving them.
 struct Registry {
-    info: Mutex<Implementation>,
-    instructions: Mutex<Option<String>>,
-    dependencies: Mutex<Vec<String>>,
-    lifespan: Mutex<Option<ApplyLifespan>>,
-    page_size: Mutex<usize>,
+    /// The packages the server needs (metadata for `mcp install --with`).
+    dependencies: Vec<String>,
+    /// How many items one page of a list holds.
+    page_size: usize,
     tools: RwLock<IndexMap<String, Arc<ToolDef>>>,
     resources: RwLock<IndexMap<String, Arc<ResourceDef>>>,
     templates: RwLock<IndexMap<String, Arc<ResourceTemplateDef>>>,
     prompts: RwLock<IndexMap<String, Arc<PromptDef>>>,
     completions: RwLock<HashMap<(String, String), CompleteFn>>,
-    server: OnceLock<Server<FastHandler>>,
-    notifier: OnceLock<ServerNotifier>,
+    server: Server<FastHandler>,
 }
 
 impl fmt::Debug for FastMcp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FastMcp")
-            .field("info", &*lock(&self.inner.info))
-            .field("tools", &read(&self.inner.tools).keys().collect::<Vec<_>>())
+            .field("info", self.inner.server.info())
+            .field("tools", &self.inner.tools.read().keys().collect::<Vec<_>>())
             .finish()
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    m.read().unwrap_or_else(|p| p.into_inner())
-}
-
-fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    m.write().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The key of a completion: what it completes and which argument.
@@ -177,91 +162,55 @@ fn completion_key(reference: &Reference, argument: &str) -> (String, String) {
 }
 
 impl FastMcp {
-    /// A server called `name`, with nothing in it yet.
+    /// A server called `name`, with nothing in it yet; [`builder`](Self::builder) sets its
+    /// version, instructions, lifespan and the rest first.
     pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            inner: Arc::new(Registry {
-                info: Mutex::new(Implementation::new(name, env!("CARGO_PKG_VERSION"))),
-                instructions: Mutex::new(None),
-                dependencies: Mutex::new(Vec::new()),
-                lifespan: Mutex::new(None),
-                page_size: Mutex::new(DEFAULT_PAGE_SIZE),
-                tools: RwLock::default(),
-                resources: RwLock::default(),
-                templates: RwLock::default(),
-                prompts: RwLock::default(),
-                completions: RwLock::default(),
-                server: OnceLock::new(),
-                notifier: OnceLock::new(),
-            }),
-        }
+        Self::builder(name).build()
     }
 
-    /// The server's version (the default is this SDK's).
-    pub fn with_version(self, version: impl Into<String>) -> Self {
-        lock(&self.inner.info).version = version.into();
-        self
-    }
-
-    /// A human-readable title for the server.
-    pub fn with_title(self, title: impl Into<String>) -> Self {
-        lock(&self.inner.info).title = Some(title.into());
-        self
-    }
-
-    /// How to use the server, for the model.
-    pub fn with_instructions(self, instructions: impl Into<String>) -> Self {
-        *lock(&self.inner.instructions) = Some(instructions.into());
-        self
-    }
-
-    /// Packages the server needs, kept as metadata (`mcp install --with` can use them).
-    pub fn with_dependencies<I, S>(self, dependencies: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        lock(&self.inner.dependencies).extend(dependencies.into_iter().map(Into::into));
-        self
-    }
-
-    /// Set-up and tear-down around the server's life; tools reach the state with
-    /// [`Context::lifespan`](crate::server::RequestContext::lifespan).
-    pub fn with_lifespan(self, lifespan: impl Lifespan) -> Self {
-        *lock(&self.inner.lifespan) = Some(Box::new(move |builder| builder.lifespan(lifespan)));
-        self
-    }
-
-    /// How many items one page of a list holds (default 100).
-    pub fn with_page_size(self, page_size: usize) -> Self {
-        *lock(&self.inner.page_size) = page_size.max(1);
-        self
+    /// Starts configuring a server called `name`: the Python SDK's
+    /// `FastMCP("Demo", instructions=..., lifespan=...)`.
+    ///
+    /// ```
+    /// use mcp::fastmcp::FastMcp;
+    ///
+    /// let mcp = FastMcp::builder("Demo")
+    ///     .version("1.2.0")
+    ///     .instructions("Tools for the demo")
+    ///     .dependencies(["pandas"])
+    ///     .build();
+    /// assert_eq!(mcp.info().version, "1.2.0");
+    /// assert_eq!(mcp.dependencies(), ["pandas"]);
+    /// ```
+    pub fn builder(name: impl Into<String>) -> FastMcpBuilder {
+        FastMcpBuilder::new(name)
     }
 
     /// The server's name and version.
     pub fn info(&self) -> Implementation {
-        lock(&self.inner.info).clone()
+        self.inner.server.info().clone()
     }
 
     /// The instructions, if any.
     pub fn instructions(&self) -> Option<String> {
-        lock(&self.inner.instructions).clone()
+        self.inner.server.instructions().map(str::to_owned)
     }
 
     /// The packages the server needs.
     pub fn dependencies(&self) -> Vec<String> {
-        lock(&self.inner.dependencies).clone()
+        self.inner.dependencies.clone()
     }
 
     fn changed(&self, event: fn(&ServerNotifier)) {
-        if let Some(notifier) = self.inner.notifier.get() {
-            event(notifier);
-        }
+        event(self.inner.server.notifier());
     }
 
     /// Adds a tool (replacing one of the same name).
     pub fn add_tool(&self, tool: ToolDef) {
-        write(&self.inner.tools).insert(tool.name().to_owned(), Arc::new(tool));
+        self.inner
+            .tools
+            .write()
+            .insert(tool.name().to_owned(), Arc::new(tool));
         self.changed(ServerNotifier::tools_list_changed);
     }
 
@@ -269,7 +218,7 @@ impl FastMcp {
     pub fn add_group<G: ToolGroup>(&self, prefix: &str, group: G) {
         let tools = Arc::new(group).tools(prefix);
         {
-            let mut map = write(&self.inner.tools);
+            let mut map = self.inner.tools.write();
             for tool in tools {
                 map.insert(tool.name().to_owned(), Arc::new(tool));
             }
@@ -279,7 +228,7 @@ impl FastMcp {
 
     /// Removes a tool; whether there was one.
     pub fn remove_tool(&self, name: &str) -> bool {
-        let removed = write(&self.inner.tools).shift_remove(name).is_some();
+        let removed = self.inner.tools.write().shift_remove(name).is_some();
         if removed {
             self.changed(ServerNotifier::tools_list_changed);
         }
@@ -290,10 +239,15 @@ impl FastMcp {
     pub fn add_resource(&self, resource: impl Into<ResourceEntry>) {
         match resource.into() {
             ResourceEntry::Static(def) => {
-                write(&self.inner.resources).insert(def.resource().uri.clone(), Arc::new(def));
+                self.inner
+                    .resources
+                    .write()
+                    .insert(def.resource().uri.clone(), Arc::new(def));
             }
             ResourceEntry::Template(def) => {
-                write(&self.inner.templates)
+                self.inner
+                    .templates
+                    .write()
                     .insert(def.template().uri_template.clone(), Arc::new(def));
             }
         }
@@ -302,8 +256,8 @@ impl FastMcp {
 
     /// Removes the resource at `uri`, or the template written `uri`; whether there was one.
     pub fn remove_resource(&self, uri: &str) -> bool {
-        let removed = write(&self.inner.resources).shift_remove(uri).is_some()
-            || write(&self.inner.templates).shift_remove(uri).is_some();
+        let removed = self.inner.resources.write().shift_remove(uri).is_some()
+            || self.inner.templates.write().shift_remove(uri).is_some();
         if removed {
             self.changed(ServerNotifier::resources_list_changed);
         }
@@ -312,13 +266,16 @@ impl FastMcp {
 
     /// Adds a prompt (replacing one of the same name).
     pub fn add_prompt(&self, prompt: PromptDef) {
-        write(&self.inner.prompts).insert(prompt.prompt().name.clone(), Arc::new(prompt));
+        self.inner
+            .prompts
+            .write()
+            .insert(prompt.prompt().name.clone(), Arc::new(prompt));
         self.changed(ServerNotifier::prompts_list_changed);
     }
 
     /// Removes a prompt; whether there was one.
     pub fn remove_prompt(&self, name: &str) -> bool {
-        let removed = write(&self.inner.prompts).shift_remove(name).is_some();
+        let removed = self.inner.prompts.write().shift_remove(name).is_some();
         if removed {
             self.changed(ServerNotifier::prompts_list_changed);
         }
@@ -350,20 +307,22 @@ impl FastMcp {
             let f = f.clone();
             Box::pin(async move { Ok(f(cx, value, args).await) })
         });
-        write(&self.inner.completions)
+        self.inner
+            .completions
+            .write()
             .insert(completion_key(&reference.into(), argument), complete);
     }
 
     /// Tells the clients subscribed to `uri` that it changed (`notifications/resources/updated`).
     pub fn notify_resource_updated(&self, uri: impl Into<String>) {
-        if let Some(notifier) = self.inner.notifier.get() {
-            notifier.resource_updated(uri);
-        }
+        self.inner.server.notifier().resource_updated(uri);
     }
 
     /// The tools, in the order they were added.
     pub fn tools(&self) -> Vec<Tool> {
-        read(&self.inner.tools)
+        self.inner
+            .tools
+            .read()
             .values()
             .map(|t| t.tool().clone())
             .collect()
@@ -371,7 +330,9 @@ impl FastMcp {
 
     /// The resources at fixed URIs.
     pub fn resources(&self) -> Vec<Resource> {
-        read(&self.inner.resources)
+        self.inner
+            .resources
+            .read()
             .values()
             .map(|r| r.resource().clone())
             .collect()
@@ -379,7 +340,9 @@ impl FastMcp {
 
     /// The resource templates.
     pub fn resource_templates(&self) -> Vec<ResourceTemplate> {
-        read(&self.inner.templates)
+        self.inner
+            .templates
+            .read()
             .values()
             .map(|t| t.template().clone())
             .collect()
@@ -387,7 +350,9 @@ impl FastMcp {
 
     /// The prompts.
     pub fn prompts(&self) -> Vec<Prompt> {
-        read(&self.inner.prompts)
+        self.inner
+            .prompts
+            .read()
             .values()
             .map(|p| p.prompt().clone())
             .collect()
@@ -395,12 +360,12 @@ impl FastMcp {
 
     /// Reads a resource: the one at `uri`, else the first template that matches it.
     pub(crate) async fn read(&self, cx: Context, uri: &str) -> Result<Vec<ResourceContents>> {
-        let found = read(&self.inner.resources).get(uri).cloned();
+        let found = self.inner.resources.read().get(uri).cloned();
         if let Some(resource) = found {
             return resource.read(cx).await;
         }
         let templates: Vec<Arc<ResourceTemplateDef>> =
-            read(&self.inner.templates).values().cloned().collect();
+            self.inner.templates.read().values().cloned().collect();
         for template in templates {
             if let Some(result) = template.read(cx.clone(), uri).await {
                 return result;
@@ -410,33 +375,18 @@ impl FastMcp {
     }
 
     fn knows_resource(&self, uri: &str) -> bool {
-        read(&self.inner.resources).contains_key(uri)
-            || read(&self.inner.templates)
+        self.inner.resources.read().contains_key(uri)
+            || self
+                .inner
+                .templates
+                .read()
                 .values()
                 .any(|t| t.pattern().matches(uri).is_some())
     }
 
-    /// The low-level [`Server`] serving this one (built on first use; the configuration set
-    /// with the `with_*` methods is taken then).
+    /// The low-level [`Server`] serving this one.
     pub fn server(&self) -> Server<FastHandler> {
-        self.inner
-            .server
-            .get_or_init(|| {
-                let handler = FastHandler {
-                    registry: Arc::downgrade(&self.inner),
-                };
-                let mut builder = Server::builder(String::new(), handler).info(self.info());
-                if let Some(instructions) = self.instructions() {
-                    builder = builder.instructions(instructions);
-                }
-                if let Some(lifespan) = lock(&self.inner.lifespan).take() {
-                    builder = lifespan(builder);
-                }
-                let server = builder.build();
-                let _ = self.inner.notifier.set(server.notifier().clone());
-                server
-            })
-            .clone()
+        self.inner.server.clone()
     }
 
     /// Serves on this process's stdin/stdout until the client closes them.
@@ -461,8 +411,8 @@ impl FastMcp {
     /// # Ok(()) }
     /// ```
     #[cfg(feature = "http-server")]
-    pub fn http(&self) -> crate::transport::http::server::HttpServerBuilder<FastHandler> {
-        crate::transport::http::server::HttpServer::builder(self.server())
+    pub fn http(&self) -> crate::http_server::HttpServerBuilder<FastHandler> {
+        crate::http_server::HttpServer::builder(self.server())
     }
 
     /// Serves over Streamable HTTP at `/mcp` on `addr` (both protocol eras) until Ctrl-C or
@@ -534,7 +484,7 @@ impl FastHandler {
     }
 
     fn page_size(&self, mcp: &FastMcp) -> usize {
-        *lock(&mcp.inner.page_size)
+        mcp.inner.page_size
     }
 }
 
@@ -566,7 +516,7 @@ impl ServerHandler for FastHandler {
         cx: RequestContext,
     ) -> Result<CallToolResult> {
         let mcp = self.server()?;
-        let tool = read(&mcp.inner.tools).get(&params.name).cloned();
+        let tool = mcp.inner.tools.read().get(&params.name).cloned();
         let Some(tool) = tool else {
             return Err(ErrorData::invalid_params(format!("Unknown tool: {}", params.name)).into());
         };
@@ -646,7 +596,7 @@ impl ServerHandler for FastHandler {
         cx: RequestContext,
     ) -> Result<GetPromptResult> {
         let mcp = self.server()?;
-        let prompt = read(&mcp.inner.prompts).get(&params.name).cloned();
+        let prompt = mcp.inner.prompts.read().get(&params.name).cloned();
         let Some(prompt) = prompt else {
             return Err(
                 ErrorData::invalid_params(format!("Unknown prompt: {}", params.name)).into(),
@@ -663,7 +613,7 @@ impl ServerHandler for FastHandler {
     ) -> Result<CompleteResult> {
         let mcp = self.server()?;
         let key = completion_key(&params.r#ref, &params.argument.name);
-        let complete = read(&mcp.inner.completions).get(&key).cloned();
+        let complete = mcp.inner.completions.read().get(&key).cloned();
         let mut values = match complete {
             Some(complete) => {
                 let context = params

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::Context;
 use crate::error::{Error, Result};
-use crate::jsonrpc::BoxFuture;
+use crate::transport::BoxFuture;
 use crate::types::{
     ContentBlock, ErrorData, GetPromptResult, Prompt, PromptArgument, PromptMessage, Role,
 };

@@ -15,7 +15,7 @@ use super::Context;
 use super::tool::Json;
 use super::uri_template::UriTemplate;
 use crate::error::{Error, Result};
-use crate::jsonrpc::BoxFuture;
+use crate::transport::BoxFuture;
 use crate::types::{
     BlobResourceContents, ErrorData, Resource, ResourceContents, ResourceTemplate,
     TextResourceContents,

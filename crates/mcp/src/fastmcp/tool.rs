@@ -13,7 +13,7 @@ use super::Context;
 use super::media::{Audio, Image};
 use super::schema::{input_schema_for, output_schema_for};
 use crate::error::{Error, Result};
-use crate::jsonrpc::BoxFuture;
+use crate::transport::BoxFuture;
 use crate::types::{
     AudioContent, CallToolResult, ContentBlock, EmbeddedResource, ImageContent, JsonObject,
     ResourceLink, TextContent, Tool, ToolAnnotations,

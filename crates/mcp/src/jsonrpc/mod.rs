@@ -9,16 +9,19 @@
 
 mod extensions;
 pub mod incoming;
+mod options;
 pub mod outgoing;
+mod peer;
 mod session;
 
 pub use extensions::Extensions;
-pub(crate) use session::names_stateless_version;
+pub use options::SessionOptions;
+pub use peer::{Peer, PendingRequest, Progress, ProgressCallback, RequestOptions};
 pub use session::{
-    BoxFuture, Exchange, HandlerFuture, IncomingNotification, IncomingRequest, Peer,
-    PendingRequest, Progress, ProgressCallback, RequestContext, RequestOptions, Service, Session,
-    SessionOptions, parse_params,
+    Exchange, HandlerFuture, IncomingNotification, IncomingRequest, RequestOrigin, Service,
+    Session, parse_params,
 };
+pub(crate) use session::{meta_version, names_stateless_version};
 
 #[cfg(test)]
 mod tests;

@@ -1,34 +1,29 @@
 //! The session core: one symmetric JSON-RPC engine for both ends of a connection.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::pin::{Pin, pin};
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::pin::pin;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::task::{Context, Poll, Waker};
-use std::time::Duration;
 
 use futures::FutureExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
-use tokio::sync::{mpsc, oneshot, watch};
-use tokio::task::AbortHandle;
+use tokio::sync::mpsc;
 use tokio_util::task::TaskTracker;
 
 use super::extensions::Extensions;
 use super::incoming::{self, IncomingMessage};
+use super::options::SessionOptions;
 use super::outgoing;
-use crate::error::{Error, Result};
+use super::peer::{Peer, Pending, Progress, Reply};
+use crate::error::Result;
 use crate::transport::{
-    DEFAULT_MAX_MESSAGE_SIZE, Incoming, Outgoing, OutgoingKind, Transport, TransportReader,
-    TransportWriter,
+    BoxFuture, Incoming, Outgoing, OutgoingKind, Transport, TransportReader, TransportWriter,
 };
-use crate::types::{ErrorCode, ErrorData, RequestId};
-
-/// A boxed, sendable future.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+use crate::types::{Era, ErrorCode, ErrorData, ProtocolVersion, RequestId};
 
 /// The future a [`Service`] returns for one request.
 pub type HandlerFuture<T> = BoxFuture<'static, Result<T, ErrorData>>;
@@ -51,9 +46,8 @@ impl IncomingRequest<'_> {
     }
 }
 
-/// Whether a request's `_meta` names a protocol version of the stateless era (2026-07-28 on).
-/// That era has no `ping`, so the engine leaves such a ping to its service to refuse.
-pub(crate) fn names_stateless_version(params: Option<&RawValue>) -> bool {
+/// The protocol version a request's `_meta` names, if any.
+pub(crate) fn meta_version(params: Option<&RawValue>) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct Params {
         #[serde(rename = "_meta", default)]
@@ -67,8 +61,13 @@ pub(crate) fn names_stateless_version(params: Option<&RawValue>) -> bool {
     params
         .and_then(|p| serde_json::from_str::<Params>(p.get()).ok())
         .and_then(|p| p.meta?.version)
-        .and_then(|v| crate::types::ProtocolVersion::from_wire(&v))
-        .is_some_and(|v| v.is_stateless())
+}
+
+/// Whether a request's `_meta` names a protocol version of the stateless era (2026-07-28 on,
+/// or one this library does not know: [`ProtocolVersion::era_of`]). That era has no `ping`, so
+/// the engine leaves such a ping to its service to refuse.
+pub(crate) fn names_stateless_version(params: Option<&RawValue>) -> bool {
+    meta_version(params).is_some_and(|v| ProtocolVersion::era_of(&v) == Era::Stateless)
 }
 
 /// Parses request or notification parameters, naming the method in the error.
@@ -101,7 +100,7 @@ pub trait Service: Send + Sync + 'static {
     fn handle_request(
         &self,
         request: IncomingRequest<'_>,
-        cx: RequestContext,
+        origin: RequestOrigin,
     ) -> HandlerFuture<Self::Result>;
 
     /// Handles a notification. A returned future runs after those of earlier notifications, so
@@ -116,402 +115,15 @@ pub trait Service: Send + Sync + 'static {
     fn on_close(&self, _peer: &Peer) {}
 }
 
-/// The session-level facts about one incoming request.
+/// Where an incoming request came from: its id and the peer that sent it, which the
+/// [`Service`]'s future may keep (the server layer wraps them in its own, richer
+/// [`RequestContext`](crate::server::RequestContext)).
 #[derive(Debug, Clone)]
-pub struct RequestContext {
+pub struct RequestOrigin {
     /// The request's id.
     pub id: RequestId,
     /// The other end of the session.
     pub peer: Peer,
-}
-
-/// Options of a session.
-#[derive(Debug, Clone)]
-pub struct SessionOptions {
-    /// Time limit for our requests to the peer, unless a request sets its own. `None` waits
-    /// forever.
-    pub request_timeout: Option<Duration>,
-    /// Incoming messages longer than this are refused with an error.
-    pub max_message_size: usize,
-    /// After the peer closes, how long in-flight handlers may still run before they are stopped.
-    pub drain_timeout: Duration,
-}
-
-impl Default for SessionOptions {
-    fn default() -> Self {
-        Self {
-            request_timeout: Some(Duration::from_secs(60)),
-            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
-            drain_timeout: Duration::from_secs(10),
-        }
-    }
-}
-
-/// A progress update for one of our requests.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Progress {
-    /// Progress so far.
-    pub progress: f64,
-    /// The total, when known.
-    pub total: Option<f64>,
-    /// A human-readable message.
-    pub message: Option<String>,
-}
-
-/// Called with every progress update of a request.
-pub type ProgressCallback = Arc<dyn Fn(Progress) + Send + Sync>;
-
-/// Options of one outgoing request.
-#[derive(Clone, Default)]
-pub struct RequestOptions {
-    /// Time limit; `None` uses the session's.
-    pub timeout: Option<Duration>,
-    /// Restart the time limit whenever progress is reported, up to `max_total_timeout`.
-    pub reset_timeout_on_progress: bool,
-    /// The overall limit when `reset_timeout_on_progress` is set.
-    pub max_total_timeout: Option<Duration>,
-    /// Receives progress notifications. Setting it asks the peer for progress: the request's
-    /// `_meta.progressToken` must then be set to [`PendingRequest::progress_token`]; the typed
-    /// layers do that.
-    pub on_progress: Option<ProgressCallback>,
-    /// The incoming request being handled when this one is sent (for transports that route).
-    pub related_request: Option<RequestId>,
-}
-
-impl std::fmt::Debug for RequestOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RequestOptions")
-            .field("timeout", &self.timeout)
-            .field("reset_timeout_on_progress", &self.reset_timeout_on_progress)
-            .field("on_progress", &self.on_progress.is_some())
-            .field("related_request", &self.related_request)
-            .finish()
-    }
-}
-
-type Reply = std::result::Result<Box<RawValue>, ErrorData>;
-
-struct Pending {
-    reply: oneshot::Sender<Reply>,
-    progress_token: Option<RequestId>,
-}
-
-struct ProgressRoute {
-    callback: ProgressCallback,
-    seen: Arc<AtomicBool>,
-}
-
-/// A handle on the other end of a session: send it requests and notifications.
-///
-/// Cheap to clone; every clone talks to the same peer.
-#[derive(Clone)]
-pub struct Peer {
-    inner: Arc<PeerInner>,
-}
-
-impl std::fmt::Debug for Peer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Peer")
-            .field("closed", &self.is_closed())
-            .finish()
-    }
-}
-
-struct PeerInner {
-    writer: Arc<dyn TransportWriter>,
-    pending: Mutex<HashMap<RequestId, Pending>>,
-    progress: Mutex<HashMap<RequestId, ProgressRoute>>,
-    in_flight: Mutex<HashMap<RequestId, AbortHandle>>,
-    next_id: AtomicI64,
-    options: SessionOptions,
-    extensions: Extensions,
-    /// `Some(reason)` once the session has ended.
-    closed: watch::Sender<Option<Option<String>>>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-impl Peer {
-    fn new(
-        writer: Arc<dyn TransportWriter>,
-        options: SessionOptions,
-        extensions: Extensions,
-    ) -> Self {
-        let (closed, _) = watch::channel(None);
-        Self {
-            inner: Arc::new(PeerInner {
-                writer,
-                pending: Mutex::new(HashMap::new()),
-                progress: Mutex::new(HashMap::new()),
-                in_flight: Mutex::new(HashMap::new()),
-                next_id: AtomicI64::new(0),
-                options,
-                extensions,
-                closed,
-            }),
-        }
-    }
-
-    /// Whether `other` is a handle on the same session (a clone of this peer); tells the
-    /// sessions of a multi-session transport apart.
-    pub fn same_session(&self, other: &Peer) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
-    }
-
-    /// The session's options.
-    pub fn options(&self) -> &SessionOptions {
-        &self.inner.options
-    }
-
-    /// What the transport attached to the session (an access token, say).
-    pub fn extensions(&self) -> &Extensions {
-        &self.inner.extensions
-    }
-
-    /// Whether the session has ended.
-    pub fn is_closed(&self) -> bool {
-        self.inner.closed.borrow().is_some()
-    }
-
-    /// Resolves when the session ends.
-    pub fn closed(&self) -> impl Future<Output = ()> + Send + 'static {
-        let mut rx = self.inner.closed.subscribe();
-        async move {
-            let _ = rx.wait_for(Option::is_some).await;
-        }
-    }
-
-    /// Why the session ended, if it did and a reason is known.
-    pub fn close_reason(&self) -> Option<String> {
-        self.inner.closed.borrow().clone().flatten()
-    }
-
-    fn closed_error(&self) -> Error {
-        Error::ConnectionClosed(self.close_reason())
-    }
-
-    /// Sends a notification.
-    pub fn notify<P: Serialize + ?Sized>(&self, method: &str, params: Option<&P>) -> Result<()> {
-        self.notify_related(method, params, None)
-    }
-
-    /// Sends a notification that belongs to the handling of an incoming request.
-    pub fn notify_related<P: Serialize + ?Sized>(
-        &self,
-        method: &str,
-        params: Option<&P>,
-        related_request: Option<RequestId>,
-    ) -> Result<()> {
-        let json = outgoing::notification(method, params)?;
-        self.send(Outgoing {
-            json,
-            kind: OutgoingKind::Notification,
-            related_request,
-        })
-    }
-
-    fn send(&self, message: Outgoing) -> Result<()> {
-        self.inner
-            .writer
-            .send(message)
-            .map_err(|e| Error::ConnectionClosed(e.0))
-    }
-
-    /// Starts a request: assigns its id and registers it, without sending it yet. Use this when
-    /// the parameters need the id (as a progress token); otherwise [`Peer::request`] does it all.
-    pub fn start_request(&self, options: RequestOptions) -> PendingRequest {
-        let id = RequestId::Number(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
-        let (reply, rx) = oneshot::channel();
-        let seen = Arc::new(AtomicBool::new(false));
-        let progress_token = options.on_progress.as_ref().map(|callback| {
-            lock(&self.inner.progress).insert(
-                id.clone(),
-                ProgressRoute {
-                    callback: callback.clone(),
-                    seen: seen.clone(),
-                },
-            );
-            id.clone()
-        });
-        lock(&self.inner.pending).insert(
-            id.clone(),
-            Pending {
-                reply,
-                progress_token: progress_token.clone(),
-            },
-        );
-        PendingRequest {
-            peer: self.clone(),
-            id,
-            rx: Some(rx),
-            options,
-            progress_token,
-            progressed: seen,
-            finished: false,
-        }
-    }
-
-    /// Sends a request and waits for its result, parsed as `R`.
-    pub async fn request<P, R>(
-        &self,
-        method: &str,
-        params: Option<&P>,
-        options: RequestOptions,
-    ) -> Result<R>
-    where
-        P: Serialize + ?Sized,
-        R: DeserializeOwned,
-    {
-        let pending = self.start_request(options);
-        let raw = pending.send(method, params)?.await?;
-        Ok(serde_json::from_str(raw.get())?)
-    }
-
-    /// Cancels one of our requests: tells the peer, and fails the local wait with
-    /// [`Error::Cancelled`].
-    pub fn cancel(&self, id: &RequestId, reason: Option<&str>) {
-        if let Some(pending) = lock(&self.inner.pending).remove(id) {
-            if let Some(token) = &pending.progress_token {
-                lock(&self.inner.progress).remove(token);
-            }
-            drop(pending.reply);
-            let params = serde_json::json!({ "requestId": id, "reason": reason });
-            let _ = self.notify("notifications/cancelled", Some(&params));
-        }
-    }
-
-    fn forget(&self, id: &RequestId) -> Option<Pending> {
-        let pending = lock(&self.inner.pending).remove(id);
-        if let Some(Pending {
-            progress_token: Some(token),
-            ..
-        }) = &pending
-        {
-            lock(&self.inner.progress).remove(token);
-        }
-        pending
-    }
-}
-
-/// A request of ours that has an id but may not be sent or answered yet.
-///
-/// Dropping it before the answer arrives cancels the request.
-pub struct PendingRequest {
-    peer: Peer,
-    id: RequestId,
-    rx: Option<oneshot::Receiver<Reply>>,
-    options: RequestOptions,
-    progress_token: Option<RequestId>,
-    progressed: Arc<AtomicBool>,
-    finished: bool,
-}
-
-impl std::fmt::Debug for PendingRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PendingRequest")
-            .field("id", &self.id)
-            .finish()
-    }
-}
-
-impl PendingRequest {
-    /// The request's id.
-    pub fn id(&self) -> &RequestId {
-        &self.id
-    }
-
-    /// The progress token to put in the request's `_meta`, when progress was asked for.
-    pub fn progress_token(&self) -> Option<&RequestId> {
-        self.progress_token.as_ref()
-    }
-
-    /// Sends the request; the returned future resolves to the raw result.
-    pub fn send<P: Serialize + ?Sized>(
-        mut self,
-        method: &str,
-        params: Option<&P>,
-    ) -> Result<impl Future<Output = Result<Box<RawValue>>> + Send + 'static> {
-        if self.peer.is_closed() {
-            self.finished = true;
-            self.peer.forget(&self.id);
-            return Err(self.peer.closed_error());
-        }
-        let json = match outgoing::request(&self.id, method, params) {
-            Ok(json) => json,
-            Err(e) => {
-                self.finished = true;
-                self.peer.forget(&self.id);
-                return Err(e.into());
-            }
-        };
-        if let Err(e) = self.peer.send(Outgoing {
-            json,
-            kind: OutgoingKind::Request,
-            related_request: self.options.related_request.clone(),
-        }) {
-            self.finished = true;
-            self.peer.forget(&self.id);
-            return Err(e);
-        }
-        let method = method.to_owned();
-        Ok(async move { self.wait(method).await })
-    }
-
-    async fn wait(mut self, method: String) -> Result<Box<RawValue>> {
-        let mut rx = self.rx.take().expect("a pending request is awaited once");
-        let timeout = self
-            .options
-            .timeout
-            .or(self.peer.inner.options.request_timeout);
-        let outcome = match timeout {
-            None => rx.await.ok(),
-            Some(limit) => {
-                let started = tokio::time::Instant::now();
-                let overall = self
-                    .options
-                    .max_total_timeout
-                    .map(|max| started + max.max(limit));
-                let mut deadline = started + limit;
-                loop {
-                    tokio::select! {
-                        reply = &mut rx => break reply.ok(),
-                        _ = tokio::time::sleep_until(deadline) => {
-                            if self.options.reset_timeout_on_progress
-                                && self.progressed.swap(false, Ordering::Relaxed)
-                            {
-                                let next = tokio::time::Instant::now() + limit;
-                                deadline = overall.map_or(next, |o| next.min(o));
-                                if overall.is_none_or(|o| tokio::time::Instant::now() < o) {
-                                    continue;
-                                }
-                            }
-                            self.finished = true;
-                            self.peer.cancel(&self.id, Some("timed out"));
-                            return Err(Error::Timeout { method: method.into(), timeout: limit });
-                        }
-                    }
-                }
-            }
-        };
-        self.finished = true;
-        match outcome {
-            Some(Ok(result)) => Ok(result),
-            Some(Err(error)) => Err(Error::Protocol(error)),
-            None if self.peer.is_closed() => Err(self.peer.closed_error()),
-            None => Err(Error::Cancelled),
-        }
-    }
-}
-
-impl Drop for PendingRequest {
-    fn drop(&mut self) {
-        if !self.finished {
-            // Abandoned before an answer: tell the peer to stop working on it.
-            self.peer.cancel(&self.id, Some("abandoned by the sender"));
-        }
-    }
 }
 
 /// A running session: its peer handle and the task that reads from the transport.
@@ -626,7 +238,7 @@ impl Exchange {
 impl Drop for Exchange {
     fn drop(&mut self) {
         fail_pending(&self.peer, Some("the exchange ended".into()));
-        for (_, handle) in lock(&self.peer.inner.in_flight).drain() {
+        for (_, handle) in self.peer.inner.in_flight.lock().drain() {
             handle.abort();
         }
     }
@@ -712,14 +324,14 @@ fn fail_pending(peer: &Peer, reason: Option<String>) {
             true
         }
     });
-    let pending: Vec<Pending> = lock(&peer.inner.pending).drain().map(|(_, p)| p).collect();
-    lock(&peer.inner.progress).clear();
+    let pending: Vec<Pending> = peer.inner.pending.lock().drain().map(|(_, p)| p).collect();
+    peer.inner.progress.lock().clear();
     drop(pending);
 }
 
 async fn shut_down(peer: &Peer, reason: Option<String>) {
     fail_pending(peer, reason);
-    for (_, handle) in lock(&peer.inner.in_flight).drain() {
+    for (_, handle) in peer.inner.in_flight.lock().drain() {
         handle.abort();
     }
     peer.inner.writer.close().await;
@@ -814,7 +426,7 @@ impl<S: Service> Engine<S> {
                     request_id: Some(id),
                 }) = parse_params(method, params)
                 {
-                    if let Some(handle) = lock(&self.peer.inner.in_flight).remove(&id) {
+                    if let Some(handle) = self.peer.inner.in_flight.lock().remove(&id) {
                         handle.abort();
                     }
                 }
@@ -830,7 +442,11 @@ impl<S: Service> Engine<S> {
                     message: Option<String>,
                 }
                 if let Ok(p) = parse_params::<ProgressParams>(method, params) {
-                    let route = lock(&self.peer.inner.progress)
+                    let route = self
+                        .peer
+                        .inner
+                        .progress
+                        .lock()
                         .get(&p.progress_token)
                         .map(|r| (r.callback.clone(), r.seen.clone()));
                     if let Some((callback, seen)) = route {
@@ -875,7 +491,7 @@ impl<S: Service> Engine<S> {
         }
         // A second request under the id of one still running would take over its cancel handle
         // (and its answer would be indistinguishable): refuse it.
-        if lock(&self.peer.inner.in_flight).contains_key(&id) {
+        if self.peer.inner.in_flight.lock().contains_key(&id) {
             let error = ErrorData::new(
                 ErrorCode::INVALID_REQUEST,
                 format!("request id {id} is already in use by a request in flight"),
@@ -883,7 +499,7 @@ impl<S: Service> Engine<S> {
             self.respond::<()>(&id, Err(&error));
             return;
         }
-        let cx = RequestContext {
+        let origin = RequestOrigin {
             id: id.clone(),
             peer: self.peer.clone(),
         };
@@ -893,7 +509,7 @@ impl<S: Service> Engine<S> {
             id: &id,
         };
         let started = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            self.service.handle_request(request, cx)
+            self.service.handle_request(request, origin)
         }));
         let mut future = match started {
             Ok(future) => future,
@@ -920,7 +536,7 @@ impl<S: Service> Engine<S> {
         let task_id = id.clone();
         let task = async move {
             let result = AssertUnwindSafe(future).catch_unwind().await;
-            lock(&peer.inner.in_flight).remove(&task_id);
+            peer.inner.in_flight.lock().remove(&task_id);
             let json = match result {
                 Ok(result) => response_json(&task_id, result.as_ref()),
                 Err(panic) => response_json::<()>(&task_id, Err(&panicked(&method, &*panic))),
@@ -932,7 +548,7 @@ impl<S: Service> Engine<S> {
             });
         };
         // Hold the lock across spawning so the task cannot remove its entry before it exists.
-        let mut in_flight = lock(&self.peer.inner.in_flight);
+        let mut in_flight = self.peer.inner.in_flight.lock();
         let handle = match &self.tracker {
             Some(tracker) => tracker.spawn(task),
             None => tokio::spawn(task),

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::Error;
-use crate::transport::memory;
+use crate::transport::{BoxFuture, memory};
 use crate::types::{ErrorCode, ErrorData, RequestId};
 
 /// A service for tests: `echo` answers at once, `sleep` waits, `panic` panics, `progress` reports
@@ -32,7 +32,7 @@ impl Service for TestService {
     fn handle_request(
         &self,
         request: IncomingRequest<'_>,
-        cx: RequestContext,
+        cx: RequestOrigin,
     ) -> HandlerFuture<Value> {
         let params: Value = match request.parse_params() {
             Ok(p) => p,
@@ -189,6 +189,28 @@ async fn ping_is_answered_by_the_core() {
         .await
         .unwrap();
     assert_eq!(r, json!({}));
+}
+
+#[tokio::test]
+async fn a_ping_naming_a_stateless_era_version_is_left_to_the_service() {
+    let (client, _server, _) = connect();
+    let ping = |version: &'static str| {
+        let params = json!({ "_meta": { "io.modelcontextprotocol/protocolVersion": version } });
+        let peer = client.peer().clone();
+        async move {
+            peer.request::<_, Value>("ping", Some(&params), RequestOptions::default())
+                .await
+        }
+    };
+    assert_eq!(ping("2025-06-18").await.unwrap(), json!({}));
+    // The stateless era has no ping, and a version this library does not know counts as one
+    // of it (`ProtocolVersion::era_of`): the service answers, here with "method not found".
+    for version in ["2026-07-28", "2099-01-01"] {
+        match ping(version).await {
+            Err(Error::Protocol(e)) => assert_eq!(e.code, ErrorCode::METHOD_NOT_FOUND),
+            other => panic!("a ping naming {version} got {other:?}"),
+        }
+    }
 }
 
 #[tokio::test]

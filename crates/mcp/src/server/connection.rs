@@ -10,27 +10,27 @@ use std::future::{Future, ready};
 use std::sync::Arc;
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::context::{ClientFacts, ContextInner, InputState, LogGate, RequestContext};
-use super::core::{Handshake, ServerCore, SessionState};
-use super::handler::ServerHandler;
-use super::notifier::ServerEvent;
+use super::context::{ContextInner, InputState, LogGate, RequestContext};
+use super::core::{ClientFacts, Handshake, ServerCore, SessionState, forward_to_session};
+use super::handler::{Eras, ForRequest, HandlerRequest, ServerHandler, for_method};
+use super::notifier;
 use super::request_state::{Binding, params_digest};
 use crate::error::Error;
 use crate::jsonrpc::{
-    BoxFuture, HandlerFuture, IncomingNotification, IncomingRequest, Peer,
-    RequestContext as EngineContext, Service, names_stateless_version, parse_params,
+    HandlerFuture, IncomingNotification, IncomingRequest, Peer, RequestOrigin, Service,
+    meta_version, names_stateless_version, parse_params,
 };
+use crate::transport::BoxFuture;
 use crate::types::meta::{SERVER_INFO, SUBSCRIPTION_ID};
 use crate::types::{
-    Cacheable, CallToolRequestParams, DiscoverResult, EmptyRequestParams, EmptyResult, ErrorCode,
-    ErrorData, GetPromptRequestParams, InitializeRequestParams, InitializeResult,
-    InputRequiredResult, InputResponses, Meta, PaginatedRequestParams, ProtocolVersion,
-    ReadResourceRequestParams, RequestMeta, RequestParams, ResultFields, ResultType, ServerResult,
-    SetLevelRequestParams, SubscribeRequestParams, SubscriptionFilter,
-    SubscriptionsListenRequestParams, SubscriptionsListenResult, UnsubscribeRequestParams,
+    ClientRequest, DiscoverRequest, DiscoverResult, EmptyRequestParams, EmptyResult, Era,
+    ErrorCode, ErrorData, InitializeRequest, InitializeRequestParams, InitializeResult,
+    InputRequiredResult, Meta, PingRequest, ProtocolVersion, Request, RequestMeta, RequestParams,
+    ResultFields, ResultType, ServerRequest, ServerResult, SetLevelRequest, SetLevelRequestParams,
+    SubscribeRequest, SubscribeRequestParams, SubscriptionFilter, SubscriptionsListenRequest,
+    SubscriptionsListenRequestParams, SubscriptionsListenResult, UnsubscribeRequest,
     negotiate_handshake,
 };
 
@@ -45,14 +45,6 @@ pub enum ServerReply {
     Custom(Value),
 }
 
-/// Which eras a method exists in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Eras {
-    Both,
-    HandshakeOnly,
-    StatelessOnly,
-}
-
 /// The era and client a request is served for.
 struct Resolved {
     version: ProtocolVersion,
@@ -60,103 +52,77 @@ struct Resolved {
     log: LogGate,
 }
 
-/// Params of the requests that can answer `input_required` (stateless era).
-trait InputParams {
-    fn take_input(&mut self) -> (Option<InputResponses>, Option<String>);
-}
-
-macro_rules! input_params {
-    ($($ty:ty),*) => {$(
-        impl InputParams for $ty {
-            fn take_input(&mut self) -> (Option<InputResponses>, Option<String>) {
-                (self.input_responses.take(), self.request_state.take())
-            }
-        }
-    )*};
-}
-input_params!(
-    CallToolRequestParams,
-    GetPromptRequestParams,
-    ReadResourceRequestParams
-);
-
 /// Fills in the cache hints of a stateless-era cacheable result the handler left without them.
-fn fill_cache<T: Cacheable>(result: &mut T, hint: super::CacheHint) {
-    if result.ttl_ms().is_none() {
-        result.set_cache(hint.ttl_ms, hint.scope);
+fn fill_cache<T: ResultFields>(result: &mut T, core: &ServerCore, method: &str) {
+    if let Some(result) = result.as_cacheable_mut() {
+        if result.ttl_ms().is_none() {
+            let hint = core.cache_hint(method);
+            result.set_cache(hint.ttl_ms, hint.scope);
+        }
     }
 }
 
+/// How a connection treats the handshake era.
+pub(super) enum HandshakePolicy {
+    /// `initialize` opens the handshake: the connection of one client (stdio, a WebSocket, a
+    /// handshake-era HTTP session).
+    Required,
+    /// Never made: the connection single exchanges of many clients share, where `initialize`
+    /// is refused.
+    Refused,
+    /// As if made at this version without client capabilities, for a client without a session
+    /// (a server behind a load balancer); an `initialize` is still answered.
+    Assumed(ProtocolVersion),
+}
+
 /// One connection of a server, as a JSON-RPC [`Service`].
-pub(crate) struct Connection<H> {
+pub(super) struct Connection<H> {
     handler: Arc<H>,
     core: Arc<ServerCore>,
     session: Arc<SessionState>,
+    policy: HandshakePolicy,
+    /// The handshake of [`HandshakePolicy::Assumed`].
+    assumed: Option<Handshake>,
 }
 
 impl<H: ServerHandler> Connection<H> {
-    pub fn new(handler: Arc<H>, core: Arc<ServerCore>) -> Self {
+    pub fn new(handler: Arc<H>, core: Arc<ServerCore>, policy: HandshakePolicy) -> Self {
+        let assumed = match policy {
+            HandshakePolicy::Assumed(version) => Some(Handshake {
+                version,
+                client: Arc::new(ClientFacts::default()),
+            }),
+            HandshakePolicy::Required | HandshakePolicy::Refused => None,
+        };
         Self {
             handler,
             core,
             session: Arc::new(SessionState::default()),
+            policy,
+            assumed,
         }
     }
 
-    /// A connection that serves handshake-era requests as if the client had completed the
-    /// handshake at `version` without declaring capabilities: a server in stateless HTTP mode
-    /// gives one to every request, since no session remembers the real handshake.
-    #[cfg(feature = "http-server")]
-    pub fn assume_handshake(
-        handler: Arc<H>,
-        core: Arc<ServerCore>,
-        version: ProtocolVersion,
-    ) -> Self {
-        let connection = Self::new(handler, core);
-        let _ = connection.session.handshake.set(Handshake {
-            version,
-            client: Arc::new(ClientFacts::default()),
-        });
-        connection
-    }
-
-    /// Forwards server events to this connection until it closes.
+    /// Passes the server's events on to this connection's client until it closes.
     pub fn forward_events(&self, peer: Peer) {
-        self.forward_events_from(self.core.notifier.subscribe(), peer);
+        forward_to_session(self.core.notifier.subscribe(), peer, self.session.clone());
     }
 
-    /// Forwards the server events of `events` (subscribed to before the connection's first
-    /// message, so that none is missed) to this connection until it closes.
-    pub fn forward_events_from(
-        &self,
-        mut events: tokio::sync::broadcast::Receiver<ServerEvent>,
-        peer: Peer,
-    ) {
-        let session = self.session.clone();
-        let closed = peer.closed();
-        tokio::spawn(async move {
-            tokio::pin!(closed);
-            loop {
-                let event = tokio::select! {
-                    _ = &mut closed => return,
-                    event = events.recv() => event,
-                };
-                match event {
-                    Ok(event) => deliver(&peer, &session, &event),
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        // Some events were lost: every list may have changed.
-                        for event in [
-                            ServerEvent::ToolsListChanged,
-                            ServerEvent::PromptsListChanged,
-                            ServerEvent::ResourcesListChanged,
-                        ] {
-                            deliver(&peer, &session, &event);
-                        }
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                }
-            }
-        });
+    /// The stateless-era version a request's `_meta` names, when it names one this server
+    /// speaks; `None` for a handshake-era version, which changes nothing (the handshake
+    /// decides); `-32022` for a stateless-era version it does not speak (one this library does
+    /// not know counts as such: [`ProtocolVersion::era_of`]).
+    fn stateless_version(&self, declared: &str) -> Result<Option<ProtocolVersion>, ErrorData> {
+        if ProtocolVersion::era_of(declared) == Era::Handshake {
+            return Ok(None);
+        }
+        match ProtocolVersion::from_wire(declared) {
+            Some(version) if self.core.supports(version) => Ok(Some(version)),
+            _ => Err(ErrorData::unsupported_protocol_version(
+                declared,
+                &self.core.version_strings(),
+            )),
+        }
     }
 
     /// Works out the era of a request and what is known about its client.
@@ -166,46 +132,32 @@ impl<H: ServerHandler> Connection<H> {
         meta: &mut Option<RequestMeta>,
         eras: Eras,
     ) -> Result<Resolved, ErrorData> {
-        if let Some(declared) = meta.as_ref().and_then(|m| m.protocol_version.clone()) {
-            let declared = declared.as_str();
-            match ProtocolVersion::from_wire(declared) {
-                Some(version) if version.is_stateless() => {
-                    if !self.core.supports(version) {
-                        return Err(ErrorData::unsupported_protocol_version(
-                            declared,
-                            &self.core.version_strings(),
-                        ));
-                    }
-                    if eras == Eras::HandshakeOnly {
-                        return Err(ErrorData::method_not_found(method));
-                    }
-                    let meta = meta.as_mut().expect("checked above");
-                    let capabilities = meta.client_capabilities.take().ok_or_else(|| {
-                        ErrorData::invalid_params(format!(
-                            "{method} names protocol version {declared} but its _meta lacks \
-                             io.modelcontextprotocol/clientCapabilities, which every {declared} request must carry"
-                        ))
-                    })?;
-                    return Ok(Resolved {
-                        version,
-                        client: Arc::new(ClientFacts {
-                            capabilities: *capabilities,
-                            info: meta.client_info.take().map(|info| *info),
-                        }),
-                        log: LogGate::Request(meta.log_level),
-                    });
-                }
-                // A handshake-era version in `_meta` changes nothing: the handshake decides.
-                Some(_) => {}
-                None => {
-                    return Err(ErrorData::unsupported_protocol_version(
-                        declared,
-                        &self.core.version_strings(),
-                    ));
-                }
+        let declared = meta.as_ref().and_then(|m| m.protocol_version.as_deref());
+        if let Some(version) = declared
+            .map(|d| self.stateless_version(d))
+            .transpose()?
+            .flatten()
+        {
+            if eras == Eras::HandshakeOnly {
+                return Err(ErrorData::method_not_found(method));
             }
+            let meta = meta.as_mut().expect("it names a version");
+            let capabilities = meta.client_capabilities.take().ok_or_else(|| {
+                ErrorData::invalid_params(format!(
+                    "{method} names protocol version {version} but its _meta lacks \
+                     io.modelcontextprotocol/clientCapabilities, which every {version} request must carry"
+                ))
+            })?;
+            return Ok(Resolved {
+                version,
+                client: Arc::new(ClientFacts {
+                    capabilities: *capabilities,
+                    info: meta.client_info.take().map(|info| *info),
+                }),
+                log: LogGate::Request(meta.log_level),
+            });
         }
-        match self.session.handshake.get() {
+        match self.session.handshake.get().or(self.assumed.as_ref()) {
             Some(handshake) if eras != Eras::StatelessOnly => Ok(Resolved {
                 version: handshake.version,
                 client: handshake.client.clone(),
@@ -223,7 +175,7 @@ impl<H: ServerHandler> Connection<H> {
 
     fn context(
         &self,
-        rcx: EngineContext,
+        origin: RequestOrigin,
         method: Cow<'static, str>,
         meta: Option<RequestMeta>,
         resolved: Resolved,
@@ -231,10 +183,10 @@ impl<H: ServerHandler> Connection<H> {
     ) -> RequestContext {
         RequestContext {
             inner: Arc::new(ContextInner {
-                id: rcx.id,
+                id: origin.id,
                 method,
                 meta,
-                peer: rcx.peer,
+                peer: origin.peer,
                 version: resolved.version,
                 client: resolved.client,
                 log: resolved.log,
@@ -244,79 +196,52 @@ impl<H: ServerHandler> Connection<H> {
         }
     }
 
-    /// Serves a request through a handler method.
-    fn call<P, T, F, Fut>(
+    /// Serves a request of the handler table through `handle` (the handler's method, maybe
+    /// with bookkeeping around it), under the era its `_meta` or the handshake says. In the
+    /// stateless era a request whose params can carry input answers (`tools/call`,
+    /// `prompts/get`, `resources/read`) may ask the client for input: a handler that does ends
+    /// with an `input_required` result.
+    fn serve_by<R, F, Fut>(
         &self,
-        method: &'static str,
         request: &IncomingRequest<'_>,
-        rcx: EngineContext,
-        eras: Eras,
-        cache: Option<fn(&mut T, super::CacheHint)>,
+        origin: RequestOrigin,
         handle: F,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData>
     where
-        P: RequestParams + DeserializeOwned + Send + 'static,
-        T: ResultFields + Into<ServerResult> + Send + 'static,
-        F: FnOnce(Arc<H>, P, RequestContext) -> Fut,
-        Fut: Future<Output = crate::Result<T>> + Send + 'static,
+        R: HandlerRequest,
+        F: FnOnce(Arc<H>, R::Params, RequestContext) -> Fut,
+        Fut: Future<Output = crate::Result<R::Result>> + Send + 'static,
     {
-        let mut params: P = request.parse_params()?;
+        let mut params: R::Params = request.parse_params()?;
         let mut meta = params.meta_mut().take();
-        let resolved = self.resolve(method, &mut meta, eras)?;
+        let resolved = self.resolve(R::METHOD, &mut meta, R::ERAS)?;
         let version = resolved.version;
-        let cx = self.context(rcx, Cow::Borrowed(method), meta, resolved, None);
-        let future = handle(self.handler.clone(), params, cx);
+        let method = Cow::Borrowed(R::METHOD);
         let core = self.core.clone();
-        Ok(Box::pin(async move {
-            let mut result = future.await.map_err(|e| era_error(e, version))?;
-            if let Some(fill) = cache {
-                if version.is_stateless() {
-                    fill(&mut result, core.cache_hint(method));
-                }
+        let input = match params.input_mut() {
+            Some(input) if version.is_stateless() => {
+                Some((input.responses.take(), input.request_state.take()))
             }
-            finish(&mut result, version, &core);
-            Ok(ServerReply::Result(result.into()))
-        }))
-    }
-
-    /// Serves a request that may need input from the client (`tools/call`, `prompts/get`,
-    /// `resources/read`): in the stateless era, a handler that asks for input ends with an
-    /// `input_required` result.
-    fn call_with_input<P, T, F, Fut>(
-        &self,
-        method: &'static str,
-        request: &IncomingRequest<'_>,
-        rcx: EngineContext,
-        cache: Option<fn(&mut T, super::CacheHint)>,
-        handle: F,
-    ) -> Result<HandlerFuture<ServerReply>, ErrorData>
-    where
-        P: RequestParams + InputParams + Serialize + DeserializeOwned + Send + 'static,
-        T: ResultFields + Into<ServerResult> + Send + 'static,
-        F: FnOnce(Arc<H>, P, RequestContext) -> Fut,
-        Fut: Future<Output = crate::Result<T>> + Send + 'static,
-    {
-        let mut params: P = request.parse_params()?;
-        let mut meta = params.meta_mut().take();
-        let resolved = self.resolve(method, &mut meta, Eras::Both)?;
-        let version = resolved.version;
-        if !version.is_stateless() {
-            let cx = self.context(rcx, Cow::Borrowed(method), meta, resolved, None);
+            _ => None,
+        };
+        let Some((responses, state)) = input else {
+            let cx = self.context(origin, method, meta, resolved, None);
             let future = handle(self.handler.clone(), params, cx);
-            let core = self.core.clone();
             return Ok(Box::pin(async move {
                 let mut result = future.await.map_err(|e| era_error(e, version))?;
+                if version.is_stateless() {
+                    fill_cache(&mut result, &core, R::METHOD);
+                }
                 finish(&mut result, version, &core);
                 Ok(ServerReply::Result(result.into()))
             }));
-        }
-        let (responses, state) = params.take_input();
+        };
         let digest = params_digest(Some(
             &serde_json::to_value(&params).map_err(|e| ErrorData::invalid_params(e.to_string()))?,
         ));
-        let principal = crate::auth::token_of(rcx.peer.extensions()).map(|t| t.principal());
+        let principal = crate::auth::token_of(origin.peer.extensions()).map(|t| t.principal());
         let binding = Binding {
-            method,
+            method: R::METHOD,
             digest: &digest,
             principal: principal.as_deref(),
         };
@@ -327,22 +252,16 @@ impl<H: ServerHandler> Connection<H> {
         for (key, response) in responses.unwrap_or_default() {
             answers.entry(key).or_insert_with(|| response.to_value());
         }
-        let cx = self.context(
-            rcx,
-            Cow::Borrowed(method),
-            meta,
-            resolved,
-            Some(InputState::new(answers)),
-        );
+        let input = Some(InputState::new(answers));
+        let cx = self.context(origin, method, meta, resolved, input);
         let future = handle(self.handler.clone(), params, cx.clone());
-        let core = self.core.clone();
         Ok(Box::pin(async move {
             let outcome = future.await;
             let input = cx.inner.input.as_ref().expect("set above");
             let pending = input.take_pending();
             if !pending.is_empty() {
                 let binding = Binding {
-                    method,
+                    method: R::METHOD,
                     digest: &digest,
                     principal: principal.as_deref(),
                 };
@@ -358,15 +277,32 @@ impl<H: ServerHandler> Connection<H> {
                 return Ok(ServerReply::Result(ServerResult::InputRequired(interim)));
             }
             let mut result = outcome.map_err(|e| era_error(e, version))?;
-            if let Some(fill) = cache {
-                fill(&mut result, core.cache_hint(method));
-            }
+            fill_cache(&mut result, &core, R::METHOD);
             finish(&mut result, version, &core);
             Ok(ServerReply::Result(result.into()))
         }))
     }
 
+    /// Serves a request of the handler table through [`ServerHandler::handle`].
+    fn serve<R: HandlerRequest>(
+        &self,
+        request: &IncomingRequest<'_>,
+        origin: RequestOrigin,
+    ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
+        self.serve_by::<R, _, _>(request, origin, |handler, params, cx| async move {
+            handler.handle::<R>(params, cx).await
+        })
+    }
+
     fn initialize(&self, request: &IncomingRequest<'_>) -> Result<ServerReply, ErrorData> {
+        if let HandshakePolicy::Refused = self.policy {
+            let supported = self.core.version_strings().join(", ");
+            return Err(
+                ErrorData::method_not_found("initialize").with_data(Value::String(format!(
+                    "initialize belongs to the handshake era; this server speaks {supported}"
+                ))),
+            );
+        }
         let params: InitializeRequestParams = request.parse_params()?;
         let version = negotiate_handshake(&params.protocol_version, &self.core.config.versions)
             .ok_or_else(|| {
@@ -410,7 +346,7 @@ impl<H: ServerHandler> Connection<H> {
             self.core.config.capabilities.clone(),
         );
         result.instructions = self.core.config.instructions.clone();
-        fill_cache(&mut result, self.core.cache_hint("server/discover"));
+        fill_cache(&mut result, &self.core, DiscoverRequest::METHOD);
         finish(&mut result, resolved.version, &self.core);
         Ok(ServerReply::Result(result.into()))
     }
@@ -426,16 +362,16 @@ impl<H: ServerHandler> Connection<H> {
     fn listen(
         &self,
         request: &IncomingRequest<'_>,
-        rcx: EngineContext,
+        origin: RequestOrigin,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let mut params: SubscriptionsListenRequestParams = request.parse_params()?;
         let mut meta = params.meta_mut().take();
         let resolved = self.resolve(request.method, &mut meta, Eras::StatelessOnly)?;
         let version = resolved.version;
-        let id = rcx.id.clone();
-        let peer = rcx.peer.clone();
+        let id = origin.id.clone();
+        let peer = origin.peer.clone();
         let cx = self.context(
-            rcx,
+            origin,
             Cow::Borrowed("subscriptions/listen"),
             meta,
             resolved,
@@ -443,8 +379,10 @@ impl<H: ServerHandler> Connection<H> {
         );
         let handler = self.handler.clone();
         let core = self.core.clone();
-        let session = self.session.clone();
         let wanted = params.notifications;
+        // Subscribed before anything is acknowledged, so that no change after the
+        // acknowledgement can be missed.
+        let events = core.notifier.subscribe();
         Ok(Box::pin(async move {
             let caps = &core.config.capabilities;
             let mut granted = SubscriptionFilter {
@@ -479,7 +417,8 @@ impl<H: ServerHandler> Connection<H> {
                         uri: uri.clone(),
                         meta: None,
                     };
-                    if handler.subscribe(params, cx.clone()).await.is_ok() {
+                    let subscribed = handler.handle::<SubscribeRequest>(params, cx.clone());
+                    if subscribed.await.is_ok() {
                         uris.push(uri);
                     }
                 }
@@ -487,12 +426,6 @@ impl<H: ServerHandler> Connection<H> {
                     granted.resource_subscriptions = Some(uris);
                 }
             }
-            // Registered before the acknowledgement, so no event after it can be missed.
-            let guard = ListenGuard {
-                session: session.clone(),
-                id: id.clone(),
-            };
-            session.add_listen(id.clone(), granted.clone());
             let mut ack_meta = Meta::new();
             ack_meta.insert(
                 SUBSCRIPTION_ID.into(),
@@ -506,8 +439,7 @@ impl<H: ServerHandler> Connection<H> {
             )
             .map_err(into_error_data)?;
             // Open until the client cancels it (which drops this future) or the session ends.
-            peer.closed().await;
-            drop(guard);
+            notifier::stream_to_listener(events, &peer, &id, &granted).await;
             let mut result = SubscriptionsListenResult {
                 meta: Some(ack_meta),
                 result_type: None,
@@ -517,55 +449,42 @@ impl<H: ServerHandler> Connection<H> {
         }))
     }
 
+    /// `resources/subscribe`: the handler's answer, and the connection remembers the
+    /// subscription.
     fn subscribe(
         &self,
         request: &IncomingRequest<'_>,
-        rcx: EngineContext,
+        origin: RequestOrigin,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let session = self.session.clone();
-        self.call(
-            "resources/subscribe",
-            request,
-            rcx,
-            Eras::HandshakeOnly,
-            None,
-            move |h, p: SubscribeRequestParams, cx| {
-                let uri = p.uri.clone();
-                async move {
-                    h.subscribe(p, cx).await?;
-                    session.subscribe(uri);
-                    Ok(EmptyResult::default())
-                }
-            },
-        )
+        self.serve_by::<SubscribeRequest, _, _>(request, origin, move |handler, params, cx| {
+            let uri = params.uri.clone();
+            async move {
+                let answer = handler.handle::<SubscribeRequest>(params, cx).await?;
+                session.subscribe(uri);
+                Ok(answer)
+            }
+        })
     }
 
+    /// `resources/unsubscribe`: the connection forgets the subscription, then the handler
+    /// answers.
     fn unsubscribe(
         &self,
         request: &IncomingRequest<'_>,
-        rcx: EngineContext,
+        origin: RequestOrigin,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let session = self.session.clone();
-        self.call(
-            "resources/unsubscribe",
-            request,
-            rcx,
-            Eras::HandshakeOnly,
-            None,
-            move |h, p: UnsubscribeRequestParams, cx| {
-                session.unsubscribe(&p.uri);
-                async move {
-                    h.unsubscribe(p, cx).await?;
-                    Ok(EmptyResult::default())
-                }
-            },
-        )
+        self.serve_by::<UnsubscribeRequest, _, _>(request, origin, move |handler, params, cx| {
+            session.unsubscribe(&params.uri);
+            async move { handler.handle::<UnsubscribeRequest>(params, cx).await }
+        })
     }
 
     fn custom(
         &self,
         request: &IncomingRequest<'_>,
-        rcx: EngineContext,
+        origin: RequestOrigin,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let mut params: Value = request.parse_params()?;
         let mut meta = match params.get_mut("_meta").map(Value::take) {
@@ -581,7 +500,7 @@ impl<H: ServerHandler> Connection<H> {
         let resolved = self.resolve(request.method, &mut meta, Eras::Both)?;
         let version = resolved.version;
         let method = request.method.to_owned();
-        let cx = self.context(rcx, Cow::Owned(method.clone()), meta, resolved, None);
+        let cx = self.context(origin, Cow::Owned(method.clone()), meta, resolved, None);
         let handler = self.handler.clone();
         let core = self.core.clone();
         let params = (request.params.is_some()).then_some(params);
@@ -607,110 +526,58 @@ impl<H: ServerHandler> Connection<H> {
         }))
     }
 
+    /// Routes a request by the type its method names: those the server core answers itself,
+    /// then those of the handler table, then custom methods.
     fn route(
         &self,
         request: IncomingRequest<'_>,
-        rcx: EngineContext,
+        origin: RequestOrigin,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let r = &request;
         match request.method {
             // Gone from the stateless era: refused before their parameters are looked at.
-            "ping" | "logging/setLevel" | "resources/subscribe" | "resources/unsubscribe"
+            PingRequest::METHOD
+            | SetLevelRequest::METHOD
+            | SubscribeRequest::METHOD
+            | UnsubscribeRequest::METHOD
                 if names_stateless_version(r.params) =>
             {
+                let declared = meta_version(r.params).unwrap_or_default();
+                self.stateless_version(&declared)?;
                 Err(ErrorData::method_not_found(request.method))
             }
-            "initialize" => Ok(Box::pin(ready(self.initialize(r)))),
-            "server/discover" => Ok(Box::pin(ready(self.discover(r)))),
-            "logging/setLevel" => Ok(Box::pin(ready(self.set_level(r)))),
-            "subscriptions/listen" => self.listen(r, rcx),
-            "resources/subscribe" => self.subscribe(r, rcx),
-            "resources/unsubscribe" => self.unsubscribe(r, rcx),
-            "tools/list" => self.call(
-                "tools/list",
-                r,
-                rcx,
-                Eras::Both,
-                Some(fill_cache),
-                |h, p: PaginatedRequestParams, cx| async move { h.list_tools(p, cx).await },
-            ),
-            "tools/call" => self.call_with_input(
-                "tools/call",
-                r,
-                rcx,
-                None,
-                |h, p: CallToolRequestParams, cx| async move { h.call_tool(p, cx).await },
-            ),
-            "resources/list" => self.call(
-                "resources/list",
-                r,
-                rcx,
-                Eras::Both,
-                Some(fill_cache),
-                |h, p: PaginatedRequestParams, cx| async move { h.list_resources(p, cx).await },
-            ),
-            "resources/templates/list" => {
-                self.call(
-                    "resources/templates/list",
-                    r,
-                    rcx,
-                    Eras::Both,
-                    Some(fill_cache),
-                    |h, p: PaginatedRequestParams, cx| async move {
-                        h.list_resource_templates(p, cx).await
-                    },
-                )
-            }
-            "resources/read" => self.call_with_input(
-                "resources/read",
-                r,
-                rcx,
-                Some(fill_cache),
-                |h, p: ReadResourceRequestParams, cx| async move { h.read_resource(p, cx).await },
-            ),
-            "prompts/list" => self.call(
-                "prompts/list",
-                r,
-                rcx,
-                Eras::Both,
-                Some(fill_cache),
-                |h, p: PaginatedRequestParams, cx| async move { h.list_prompts(p, cx).await },
-            ),
-            "prompts/get" => self.call_with_input(
-                "prompts/get",
-                r,
-                rcx,
-                None,
-                |h, p: GetPromptRequestParams, cx| async move { h.get_prompt(p, cx).await },
-            ),
-            "completion/complete" => self.call(
-                "completion/complete",
-                r,
-                rcx,
-                Eras::Both,
-                None,
-                |h, p, cx| async move { h.complete(p, cx).await },
-            ),
-            method if is_spec_method(method) => Err(ErrorData::method_not_found(method)),
-            _ => self.custom(r, rcx),
+            InitializeRequest::METHOD => Ok(Box::pin(ready(self.initialize(r)))),
+            DiscoverRequest::METHOD => Ok(Box::pin(ready(self.discover(r)))),
+            SetLevelRequest::METHOD => Ok(Box::pin(ready(self.set_level(r)))),
+            SubscriptionsListenRequest::METHOD => self.listen(r, origin),
+            SubscribeRequest::METHOD => self.subscribe(r, origin),
+            UnsubscribeRequest::METHOD => self.unsubscribe(r, origin),
+            method => match for_method(method, Serve(self, r, origin)) {
+                Ok(served) => served,
+                Err(_) if is_spec_method(method) => Err(ErrorData::method_not_found(method)),
+                Err(Serve(_, _, origin)) => self.custom(r, origin),
+            },
         }
     }
 }
 
-/// Methods the specification defines that this server core does not serve (tasks, client-side
-/// methods sent the wrong way).
+/// Serving one request, as a [`ForRequest`]: the type is chosen by the request's method.
+struct Serve<'a, 'r, H>(&'a Connection<H>, &'a IncomingRequest<'r>, RequestOrigin);
+
+impl<H: ServerHandler> ForRequest for Serve<'_, '_, H> {
+    type Output = Result<HandlerFuture<ServerReply>, ErrorData>;
+
+    fn apply<R: HandlerRequest>(self) -> Self::Output {
+        let Serve(connection, request, origin) = self;
+        connection.serve::<R>(request, origin)
+    }
+}
+
+/// Whether the specification defines `method` as a request (of either side): one this server
+/// core does not serve (tasks, a client's method sent the wrong way) is "method not found",
+/// never a custom method.
 fn is_spec_method(method: &str) -> bool {
-    matches!(
-        method,
-        "tasks/get"
-            | "tasks/result"
-            | "tasks/list"
-            | "tasks/cancel"
-            | "tasks/update"
-            | "sampling/createMessage"
-            | "roots/list"
-            | "elicitation/create"
-    )
+    ClientRequest::METHODS.contains(&method) || ServerRequest::METHODS.contains(&method)
 }
 
 fn into_error_data(error: Error) -> ErrorData {
@@ -747,61 +614,15 @@ fn finish<T: ResultFields>(result: &mut T, version: ProtocolVersion, core: &Serv
     }
 }
 
-/// Removes a `subscriptions/listen` registration when the stream ends, however it ends.
-struct ListenGuard {
-    session: Arc<SessionState>,
-    id: crate::types::RequestId,
-}
-
-impl Drop for ListenGuard {
-    fn drop(&mut self) {
-        self.session.remove_listen(&self.id);
-    }
-}
-
-/// Sends one server event to a connection, in the form each of its eras expects.
-fn deliver(peer: &Peer, session: &SessionState, event: &ServerEvent) {
-    let (method, uri) = match event {
-        ServerEvent::ToolsListChanged => ("notifications/tools/list_changed", None),
-        ServerEvent::PromptsListChanged => ("notifications/prompts/list_changed", None),
-        ServerEvent::ResourcesListChanged => ("notifications/resources/list_changed", None),
-        ServerEvent::ResourceUpdated(uri) => {
-            ("notifications/resources/updated", Some(uri.as_str()))
-        }
-    };
-    if session.handshake.get().is_some() && uri.is_none_or(|uri| session.is_subscribed(uri)) {
-        let params = uri.map(|uri| serde_json::json!({ "uri": uri }));
-        let _ = peer.notify(method, params.as_ref());
-    }
-    for (id, filter) in session.listens() {
-        let wanted = match event {
-            ServerEvent::ToolsListChanged => filter.tools_list_changed == Some(true),
-            ServerEvent::PromptsListChanged => filter.prompts_list_changed == Some(true),
-            ServerEvent::ResourcesListChanged => filter.resources_list_changed == Some(true),
-            ServerEvent::ResourceUpdated(uri) => filter
-                .resource_subscriptions
-                .as_ref()
-                .is_some_and(|uris| uris.iter().any(|u| u == uri)),
-        };
-        if wanted {
-            let mut params = serde_json::json!({ "_meta": { SUBSCRIPTION_ID: id } });
-            if let Some(uri) = uri {
-                params["uri"] = Value::String(uri.to_owned());
-            }
-            let _ = peer.notify_related(method, Some(&params), Some(id));
-        }
-    }
-}
-
 impl<H: ServerHandler> Service for Connection<H> {
     type Result = ServerReply;
 
     fn handle_request(
         &self,
         request: IncomingRequest<'_>,
-        rcx: EngineContext,
+        origin: RequestOrigin,
     ) -> HandlerFuture<ServerReply> {
-        match self.route(request, rcx) {
+        match self.route(request, origin) {
             Ok(future) => future,
             Err(error) => Box::pin(ready(Err(error))),
         }

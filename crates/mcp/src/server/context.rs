@@ -3,13 +3,14 @@
 use std::any::type_name;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
+use parking_lot::Mutex;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::core::{ServerCore, SessionState};
+use super::core::{ClientFacts, ServerCore, SessionState};
 use super::notifier::ServerNotifier;
 use crate::error::{Error, Result};
 use crate::jsonrpc::{Peer, RequestOptions};
@@ -20,15 +21,6 @@ use crate::types::{
     LoggingMessageNotificationParams, ProgressNotificationParams, ProgressToken, ProtocolVersion,
     Request, RequestId, RequestMeta, RootsCapability, SamplingCapability,
 };
-
-/// What the server knows about the client a request came from.
-#[derive(Debug, Clone, Default)]
-pub struct ClientFacts {
-    /// The capabilities the client declared (at `initialize`, or in this request's `_meta`).
-    pub capabilities: ClientCapabilities,
-    /// The client's name and version, when it said.
-    pub info: Option<Implementation>,
-}
 
 /// Where the log threshold of a request comes from.
 #[derive(Debug)]
@@ -67,7 +59,7 @@ impl InputState {
     }
 
     pub(crate) fn take_pending(&self) -> BTreeMap<String, InputRequest> {
-        std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()))
+        std::mem::take(&mut *self.pending.lock())
     }
 }
 
@@ -142,8 +134,8 @@ impl RequestContext {
     }
 
     /// The access token the request was authorized with, when the server checks tokens
-    /// ([`HttpServerBuilder::bearer_auth`](crate::transport::http::HttpServerBuilder::bearer_auth)
-    /// or another [`HttpAuth`](crate::transport::http::HttpAuth)): who is calling, with which
+    /// ([`HttpServerBuilder::bearer_auth`](crate::http_server::HttpServerBuilder::bearer_auth)
+    /// or another [`HttpAuth`](crate::http_server::HttpAuth)): who is calling, with which
     /// scopes.
     pub fn access_token(&self) -> Option<Arc<crate::auth::AccessToken>> {
         crate::auth::token_of(self.inner.peer.extensions())
@@ -406,7 +398,6 @@ impl RequestContext {
         input
             .pending
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
             .insert(key, wrap(R::from_params(params)));
         Err(Error::InputRequired)
     }

@@ -1,20 +1,21 @@
 //! The server core: what every connection of a server shares, and the state of one connection.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use parking_lot::Mutex;
 use serde_json::Value;
+use tokio::sync::broadcast;
 
-use super::context::ClientFacts;
 use super::lifespan::{AnyState, ErasedLifespan};
-use super::notifier::ServerNotifier;
+use super::notifier::{ServerEvent, ServerNotifier, next_events};
 use super::request_state::RequestStateKey;
 use crate::error::{Error, Result};
-use crate::jsonrpc::SessionOptions;
+use crate::jsonrpc::{Peer, SessionOptions};
 use crate::types::{
-    CacheScope, Implementation, LoggingLevel, ProtocolVersion, RequestId, ServerCapabilities,
-    SubscriptionFilter,
+    CacheScope, ClientCapabilities, Implementation, LoggingLevel, ProtocolVersion,
+    ServerCapabilities,
 };
 
 /// How long, and by whom, a cacheable stateless-era result may be cached.
@@ -34,6 +35,15 @@ impl Default for CacheHint {
             scope: CacheScope::Private,
         }
     }
+}
+
+/// What the server knows about the client a request came from.
+#[derive(Debug, Clone, Default)]
+pub struct ClientFacts {
+    /// The capabilities the client declared (at `initialize`, or in this request's `_meta`).
+    pub capabilities: ClientCapabilities,
+    /// The client's name and version, when it said.
+    pub info: Option<Implementation>,
 }
 
 /// What the builder sets: the server's identity and policies.
@@ -151,53 +161,65 @@ pub(crate) struct Handshake {
     pub client: Arc<ClientFacts>,
 }
 
-/// The state of one connection: its handshake (if the client made one), its log level, its
-/// subscriptions, and its open `subscriptions/listen` streams.
+/// The state of one connection: its handshake (if the client made one), its log level and its
+/// subscriptions.
 #[derive(Debug, Default)]
 pub(crate) struct SessionState {
     pub handshake: OnceLock<Handshake>,
     log_level: Mutex<Option<LoggingLevel>>,
-    pub subscriptions: Mutex<HashSet<String>>,
-    pub listens: Mutex<HashMap<RequestId, SubscriptionFilter>>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
+    subscriptions: Mutex<HashSet<String>>,
 }
 
 impl SessionState {
     pub fn log_level(&self) -> Option<LoggingLevel> {
-        *lock(&self.log_level)
+        *self.log_level.lock()
     }
 
     pub fn set_log_level(&self, level: LoggingLevel) {
-        *lock(&self.log_level) = Some(level);
+        *self.log_level.lock() = Some(level);
     }
 
     pub fn subscribe(&self, uri: String) {
-        lock(&self.subscriptions).insert(uri);
+        self.subscriptions.lock().insert(uri);
     }
 
     pub fn unsubscribe(&self, uri: &str) {
-        lock(&self.subscriptions).remove(uri);
+        self.subscriptions.lock().remove(uri);
     }
 
     pub fn is_subscribed(&self, uri: &str) -> bool {
-        lock(&self.subscriptions).contains(uri)
+        self.subscriptions.lock().contains(uri)
     }
+}
 
-    pub fn add_listen(&self, id: RequestId, filter: SubscriptionFilter) {
-        lock(&self.listens).insert(id, filter);
-    }
-
-    pub fn remove_listen(&self, id: &RequestId) {
-        lock(&self.listens).remove(id);
-    }
-
-    pub fn listens(&self) -> Vec<(RequestId, SubscriptionFilter)> {
-        lock(&self.listens)
-            .iter()
-            .map(|(id, f)| (id.clone(), f.clone()))
-            .collect()
-    }
+/// Passes the events on to a handshake-era connection until it closes: to an initialized
+/// client, resource updates only where it subscribed.
+pub(super) fn forward_to_session(
+    mut events: broadcast::Receiver<ServerEvent>,
+    peer: Peer,
+    session: Arc<SessionState>,
+) {
+    tokio::spawn(async move {
+        let closed = peer.closed();
+        tokio::pin!(closed);
+        loop {
+            let batch = tokio::select! {
+                _ = &mut closed => return,
+                batch = next_events(&mut events) => batch,
+            };
+            let Some(batch) = batch else { return };
+            if session.handshake.get().is_none() {
+                continue;
+            }
+            for event in batch {
+                if let ServerEvent::ResourceUpdated(uri) = &event {
+                    if !session.is_subscribed(uri) {
+                        continue;
+                    }
+                }
+                let (method, params) = event.notification();
+                let _ = peer.notify(method, params.as_ref());
+            }
+        }
+    });
 }

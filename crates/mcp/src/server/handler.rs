@@ -1,4 +1,5 @@
-//! The low-level server's handler trait: one method per request.
+//! The low-level server's handler trait, one method per request, and the table that ties each
+//! request type to its method.
 
 use std::future::Future;
 
@@ -7,10 +8,14 @@ use serde_json::Value;
 use super::RequestContext;
 use crate::error::{Error, Result};
 use crate::types::{
-    CallToolRequestParams, CallToolResult, CompleteRequestParams, CompleteResult, ErrorData,
-    GetPromptRequestParams, GetPromptResult, ListPromptsResult, ListResourceTemplatesResult,
-    ListResourcesResult, ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams,
-    ReadResourceResult, ServerCapabilities, SubscribeRequestParams, UnsubscribeRequestParams,
+    CallToolRequest, CallToolRequestParams, CallToolResult, CompleteRequest, CompleteRequestParams,
+    CompleteResult, EmptyResult, ErrorData, GetPromptRequest, GetPromptRequestParams,
+    GetPromptResult, JsonObject, ListPromptsRequest, ListPromptsResult,
+    ListResourceTemplatesRequest, ListResourceTemplatesResult, ListResourcesRequest,
+    ListResourcesResult, ListToolsRequest, ListToolsResult, PaginatedRequestParams,
+    PromptsCapability, ReadResourceRequest, ReadResourceRequestParams, ReadResourceResult, Request,
+    ResourcesCapability, ServerCapabilities, ServerResult, SubscribeRequest,
+    SubscribeRequestParams, ToolsCapability, UnsubscribeRequest, UnsubscribeRequestParams,
 };
 
 fn unsupported(method: &str) -> Error {
@@ -175,4 +180,215 @@ pub trait ServerHandler: Send + Sync + 'static {
     fn on_roots_list_changed(&self) -> impl Future<Output = ()> + Send {
         async {}
     }
+
+    /// Answers any request of the table below ([`HandlerRequest`]): the server core calls this
+    /// for each of them, and by default it calls the request's own method (`list_tools` for
+    /// `tools/list`, and so on). Override it to answer every request the same way, as a proxy
+    /// forwarding each by its type does.
+    fn handle<R: HandlerRequest>(
+        &self,
+        params: R::Params,
+        cx: RequestContext,
+    ) -> impl Future<Output = Result<R::Result>> + Send {
+        R::call(self, params, cx)
+    }
+}
+
+/// Which protocol eras have a method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Eras {
+    /// Both eras.
+    Both,
+    /// Only the handshake era (2024-11-05 … 2025-11-25).
+    HandshakeOnly,
+    /// Only the stateless era (2026-07-28 on).
+    StatelessOnly,
+}
+
+/// What defining a handler method declares: the capability of the server it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capability {
+    /// `tools`.
+    Tools,
+    /// `prompts`.
+    Prompts,
+    /// `resources`.
+    Resources,
+    /// `resources` with `subscribe`.
+    ResourceSubscriptions,
+    /// `completions`.
+    Completions,
+    /// Nothing of its own (a method that completes another, such as `unsubscribe`).
+    None,
+}
+
+/// A request of the specification that a [`ServerHandler`] method answers: its row of the
+/// table below, which ties the request type to the handler method, the eras it exists in and
+/// the capability defining the method declares.
+///
+/// The server core routes every such request by its type through this table, and
+/// [`ServerHandler::handle`] answers it; a proxy overrides that one method to forward every
+/// request by type.
+pub trait HandlerRequest: Request<Result: Into<ServerResult>> {
+    /// The name of the [`ServerHandler`] method that answers it.
+    const HANDLER_METHOD: &'static str;
+    /// The eras it exists in.
+    const ERAS: Eras;
+    /// What defining its handler method declares.
+    const CAPABILITY: Capability;
+
+    /// Calls its handler method.
+    fn call<H: ServerHandler + ?Sized>(
+        handler: &H,
+        params: Self::Params,
+        cx: RequestContext,
+    ) -> impl Future<Output = Result<Self::Result>> + Send;
+}
+
+/// Something done with a request type, picked by the request's method.
+pub(crate) trait ForRequest {
+    /// What it gives.
+    type Output;
+    /// Does it with the request type `R`.
+    fn apply<R: HandlerRequest>(self) -> Self::Output;
+}
+
+/// One row per request a handler method answers: `Type => method (eras, capability)`. A
+/// method returning `()` answers with an empty result.
+macro_rules! handler_requests {
+    ($( $request:ident => $method:ident $(-> $unit:tt)? ($eras:ident, $capability:ident); )*) => {
+        $(
+            impl HandlerRequest for $request {
+                const HANDLER_METHOD: &'static str = stringify!($method);
+                const ERAS: Eras = Eras::$eras;
+                const CAPABILITY: Capability = Capability::$capability;
+
+                async fn call<H: ServerHandler + ?Sized>(
+                    handler: &H,
+                    params: Self::Params,
+                    cx: RequestContext,
+                ) -> Result<Self::Result> {
+                    let answer = handler.$method(params, cx).await?;
+                    Ok(handler_requests!(@answer answer $($unit)?))
+                }
+            }
+        )*
+
+        /// The handler methods and what defining each declares, in the order of the table.
+        pub(crate) const HANDLER_METHODS: &[(&str, Capability)] =
+            &[$( (stringify!($method), Capability::$capability) ),*];
+
+        /// Does `f` with the request type of `method`; gives `f` back when no handler method
+        /// answers it.
+        pub(crate) fn for_method<F: ForRequest>(method: &str, f: F) -> std::result::Result<F::Output, F> {
+            match method {
+                $( <$request as Request>::METHOD => Ok(f.apply::<$request>()), )*
+                _ => Err(f),
+            }
+        }
+    };
+    (@answer $answer:ident) => { $answer };
+    (@answer $answer:ident ()) => {{ let () = $answer; EmptyResult::default() }};
+}
+
+handler_requests! {
+    ListToolsRequest => list_tools (Both, Tools);
+    CallToolRequest => call_tool (Both, Tools);
+    ListResourcesRequest => list_resources (Both, Resources);
+    ListResourceTemplatesRequest => list_resource_templates (Both, Resources);
+    ReadResourceRequest => read_resource (Both, Resources);
+    SubscribeRequest => subscribe -> () (HandshakeOnly, ResourceSubscriptions);
+    UnsubscribeRequest => unsubscribe -> () (HandshakeOnly, None);
+    ListPromptsRequest => list_prompts (Both, Prompts);
+    GetPromptRequest => get_prompt (Both, Prompts);
+    CompleteRequest => complete (Both, Completions);
+}
+
+/// The capabilities of a handler whose impl defines the methods named in `defined`
+/// (`list_tools`, `subscribe`, ...), announcing list changes for the kinds named in
+/// `list_changed` (`tools`, `prompts`, `resources`): what `#[mcp::server_handler]` declares.
+///
+/// ```
+/// let capabilities = mcp::server::derive_capabilities(&["list_tools", "call_tool"], &["tools"]);
+/// assert_eq!(capabilities.tools.unwrap().list_changed, Some(true));
+/// assert!(capabilities.prompts.is_none());
+/// ```
+pub fn derive_capabilities(defined: &[&str], list_changed: &[&str]) -> ServerCapabilities {
+    let declares = |wanted: &[Capability]| {
+        HANDLER_METHODS
+            .iter()
+            .any(|(method, capability)| wanted.contains(capability) && defined.contains(method))
+    };
+    let announced = |kind: &str| list_changed.contains(&kind).then_some(true);
+    let resources = [Capability::Resources, Capability::ResourceSubscriptions];
+    ServerCapabilities {
+        tools: declares(&[Capability::Tools]).then(|| ToolsCapability {
+            list_changed: announced("tools"),
+        }),
+        prompts: declares(&[Capability::Prompts]).then(|| PromptsCapability {
+            list_changed: announced("prompts"),
+        }),
+        resources: declares(&resources).then(|| ResourcesCapability {
+            list_changed: announced("resources"),
+            subscribe: declares(&[Capability::ResourceSubscriptions]).then_some(true),
+        }),
+        completions: declares(&[Capability::Completions]).then(JsonObject::default),
+        logging: Some(JsonObject::default()),
+        ..ServerCapabilities::default()
+    }
+}
+
+/// Fails to compile (in a `const`) when `list_changed` names a kind (`tools`, `prompts`,
+/// `resources`) none of whose methods `defined` names: what `#[mcp::server_handler]` checks.
+pub const fn check_list_changed(defined: &[&str], list_changed: &[&str]) {
+    let mut i = 0;
+    while i < list_changed.len() {
+        let (capability, message) = match list_changed[i].as_bytes() {
+            b"tools" => (
+                Capability::Tools,
+                "`list_changed(tools)` needs the impl to define the tools methods",
+            ),
+            b"prompts" => (
+                Capability::Prompts,
+                "`list_changed(prompts)` needs the impl to define the prompts methods",
+            ),
+            b"resources" => (
+                Capability::Resources,
+                "`list_changed(resources)` needs the impl to define the resources methods",
+            ),
+            _ => panic!("`list_changed` takes tools, prompts and resources"),
+        };
+        let mut defines = false;
+        let mut j = 0;
+        while j < HANDLER_METHODS.len() {
+            let (method, of) = HANDLER_METHODS[j];
+            if of as u8 == capability as u8 && contains(defined, method) {
+                defines = true;
+            }
+            j += 1;
+        }
+        if !defines {
+            panic!("{}", message);
+        }
+        i += 1;
+    }
+}
+
+/// Whether `names` holds `name` (in a `const fn`, where `==` on strings is not available).
+const fn contains(names: &[&str], name: &str) -> bool {
+    let mut i = 0;
+    while i < names.len() {
+        let (a, b) = (names[i].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut k = 0;
+            while k < a.len() && a[k] == b[k] {
+                k += 1;
+            }
+            if k == a.len() {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
 }

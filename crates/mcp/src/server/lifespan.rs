@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::error::BoxError;
-use crate::jsonrpc::BoxFuture;
+use crate::transport::BoxFuture;
 
 /// Set-up and tear-down around a server's life, the Rust form of the Python SDK's `lifespan`.
 ///

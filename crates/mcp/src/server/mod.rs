@@ -36,27 +36,37 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use self::connection::ServerReply;
-pub use self::context::{ClientFacts, RequestContext};
-pub use self::core::CacheHint;
-pub use self::handler::ServerHandler;
+pub use self::context::RequestContext;
+pub use self::core::{CacheHint, ClientFacts};
+pub use self::handler::{
+    Capability, Eras, HandlerRequest, ServerHandler, check_list_changed, derive_capabilities,
+};
 pub use self::lifespan::Lifespan;
 pub use self::notifier::{ServerEvent, ServerNotifier};
 pub use self::request_state::RequestStateKey;
 
-pub(crate) use self::connection::Connection;
+use self::connection::{Connection, HandshakePolicy};
 use self::core::{ServerConfig, ServerCore};
 use crate::error::Result;
-use crate::jsonrpc::{Extensions, Peer, Session, SessionOptions};
-use crate::transport::Transport;
+use crate::jsonrpc::{Exchange, Extensions, Peer, Session, SessionOptions};
+use crate::transport::{Transport, TransportWriter};
 use crate::types::{CacheScope, Implementation, ProtocolVersion};
 
 /// A server: a handler plus everything about it that is not per request.
 ///
 /// Cheap to clone; clones share the lifespan state and the notifier.
-#[derive(Debug)]
+///
+/// It serves a transport ([`serve`](Self::serve), stdio's way), and offers hosts that accept
+/// many clients (HTTP, WebSocket, a host of your own on hyper or actix) the hosting API:
+/// [`connect`](Self::connect) opens a connection for one client's session,
+/// [`serve_one`](Self::serve_one) serves one message that arrived on its own, and
+/// [`start`](Self::start) and [`stop`](Self::stop) bracket the lifespan.
 pub struct Server<H> {
     handler: Arc<H>,
     core: Arc<ServerCore>,
+    /// The connection every single exchange shares: stateless-era requests carry everything
+    /// about their client, so one connection serves them all.
+    exchanges: Arc<Connection<H>>,
 }
 
 impl<H> Clone for Server<H> {
@@ -64,7 +74,16 @@ impl<H> Clone for Server<H> {
         Self {
             handler: self.handler.clone(),
             core: self.core.clone(),
+            exchanges: self.exchanges.clone(),
         }
+    }
+}
+
+impl<H> std::fmt::Debug for Server<H> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("info", &self.core.config.info)
+            .finish()
     }
 }
 
@@ -111,6 +130,11 @@ impl<H: ServerHandler> Server<H> {
         &self.core.config.info
     }
 
+    /// How to use the server, for the model, if it says.
+    pub fn instructions(&self) -> Option<&str> {
+        self.core.config.instructions.as_deref()
+    }
+
     /// Sends change notifications to every connected client that asked for them.
     pub fn notifier(&self) -> &crate::server::ServerNotifier {
         &self.core.notifier
@@ -128,22 +152,27 @@ impl<H: ServerHandler> Server<H> {
         Ok(())
     }
 
-    /// Starts serving one more connection without touching the lifespan; call
-    /// [`start`](Self::start) first when the server has one. Transports that accept many
-    /// connections (HTTP) use this.
+    /// Opens a connection for one client and serves it, without touching the lifespan: what a
+    /// host that accepts many clients does for each (a WebSocket, a handshake-era HTTP
+    /// session, fed through a transport of its own). Call [`start`](Self::start) first when
+    /// the server has a lifespan.
     pub fn connect<T: Transport>(&self, transport: T) -> ServerSession {
         self.connect_with(transport, Extensions::default())
     }
 
     /// [`connect`](Self::connect), with values the handlers find in
-    /// [`Peer::extensions`](crate::jsonrpc::Peer::extensions) (what the transport knows of the
+    /// [`Peer::extensions`](crate::jsonrpc::Peer::extensions) (what the host knows of the
     /// connection, such as its access token).
     pub fn connect_with<T: Transport>(
         &self,
         transport: T,
         extensions: Extensions,
     ) -> ServerSession {
-        let connection = Arc::new(Connection::new(self.handler.clone(), self.core.clone()));
+        let connection = Arc::new(Connection::new(
+            self.handler.clone(),
+            self.core.clone(),
+            HandshakePolicy::Required,
+        ));
         let session = Session::start_with(
             transport,
             connection.clone(),
@@ -154,28 +183,99 @@ impl<H: ServerHandler> Server<H> {
         ServerSession { session }
     }
 
-    /// A connection of this server for messages that arrive one at a time (HTTP): a fresh one,
-    /// or one that assumes a handshake at `handshake`.
-    #[cfg(feature = "http-server")]
-    pub(crate) fn connection(&self, handshake: Option<ProtocolVersion>) -> Arc<Connection<H>> {
-        Arc::new(match handshake {
-            Some(version) => {
-                Connection::assume_handshake(self.handler.clone(), self.core.clone(), version)
-            }
-            None => Connection::new(self.handler.clone(), self.core.clone()),
-        })
+    /// Serves one message that arrived on its own, outside any connection: a stateless-era
+    /// request (or notification), such as the body of an HTTP POST, answered through `writer`.
+    /// `extensions` are what the handler finds in
+    /// [`Peer::extensions`](crate::jsonrpc::Peer::extensions) (an access token, say).
+    ///
+    /// Every such exchange has a peer of its own, so clients whose request ids collide never
+    /// meet. A handler that finishes without waiting has written its answer before this
+    /// returns; one that waits continues on a task of its own, and dropping the returned
+    /// [`Exchange`] cancels it (a `subscriptions/listen` stream lasts until then). The handshake
+    /// era needs a connection ([`connect`](Self::connect)): its requests are refused here, and
+    /// `initialize` is answered "method not found".
+    ///
+    /// ```
+    /// # use mcp::server::{RequestContext, Server, ServerHandler};
+    /// # use mcp::types::*;
+    /// # struct Hello;
+    /// # #[mcp::server_handler]
+    /// # impl ServerHandler for Hello {
+    /// #     async fn list_tools(&self, _: PaginatedRequestParams, _: RequestContext) -> mcp::Result<ListToolsResult> {
+    /// #         Ok(ListToolsResult::new(vec![Tool::without_input("hello")]))
+    /// #     }
+    /// # }
+    /// use mcp::jsonrpc::Extensions;
+    /// use mcp::transport::{BoxFuture, Outgoing, TransportClosed, TransportWriter};
+    ///
+    /// /// Where a host puts the answer: here, a channel to its response.
+    /// struct Reply(std::sync::mpsc::Sender<Vec<u8>>);
+    ///
+    /// impl TransportWriter for Reply {
+    ///     fn send(&self, message: Outgoing) -> Result<(), TransportClosed> {
+    ///         self.0.send(message.json).map_err(|_| TransportClosed(None))
+    ///     }
+    ///     fn close(&self) -> BoxFuture<'_, ()> {
+    ///         Box::pin(async {})
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let server = Server::builder("hello", Hello).build();
+    /// let (tx, rx) = std::sync::mpsc::channel();
+    /// let request = br#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{
+    ///     "io.modelcontextprotocol/protocolVersion":"2026-07-28",
+    ///     "io.modelcontextprotocol/clientCapabilities":{}}}}"#;
+    /// let _exchange = server.serve_one(request, Reply(tx), Extensions::default());
+    /// let answer: serde_json::Value = serde_json::from_slice(&rx.recv().unwrap()).unwrap();
+    /// assert_eq!(answer["result"]["tools"][0]["name"], "hello");
+    /// # }
+    /// ```
+    pub fn serve_one<W: TransportWriter>(
+        &self,
+        message: &[u8],
+        writer: W,
+        extensions: Extensions,
+    ) -> Exchange {
+        Session::serve_one_with(
+            message,
+            self.exchanges.clone(),
+            writer,
+            self.core.config.session_options.clone(),
+            extensions,
+        )
     }
 
-    /// The options every JSON-RPC session of this server gets.
-    #[cfg(feature = "http-server")]
-    pub(crate) fn session_options(&self) -> &SessionOptions {
-        &self.core.config.session_options
+    /// Serves one handshake-era message that arrived without a session, as if its client had
+    /// made the handshake at `version` without declaring capabilities: what a server behind a
+    /// load balancer does, where no session remembers the real handshake (an `initialize` is
+    /// answered as usual). Handlers cannot send such a client requests (sampling, elicitation,
+    /// roots). Otherwise as [`serve_one`](Self::serve_one).
+    pub fn serve_one_as_handshake<W: TransportWriter>(
+        &self,
+        version: ProtocolVersion,
+        message: &[u8],
+        writer: W,
+        extensions: Extensions,
+    ) -> Exchange {
+        let connection = Connection::new(
+            self.handler.clone(),
+            self.core.clone(),
+            HandshakePolicy::Assumed(version),
+        );
+        Session::serve_one_with(
+            message,
+            Arc::new(connection),
+            writer,
+            self.core.config.session_options.clone(),
+            extensions,
+        )
     }
 
-    /// Whether the server speaks `version`, and the versions it speaks, newest first.
-    #[cfg(feature = "http-server")]
-    pub(crate) fn versions(&self) -> (&[ProtocolVersion], Vec<&'static str>) {
-        (&self.core.config.versions, self.core.version_strings())
+    /// The protocol versions the server speaks, newest first.
+    pub fn protocol_versions(&self) -> &[ProtocolVersion] {
+        &self.core.config.versions
     }
 
     /// Runs the lifespan's set-up (once, however many times it is called before
@@ -283,9 +383,13 @@ impl<H: ServerHandler> ServerBuilder<H> {
     /// Builds the server.
     pub fn build(mut self) -> Server<H> {
         self.config.capabilities = self.handler.capabilities();
+        let handler = Arc::new(self.handler);
+        let core = Arc::new(ServerCore::new(self.config));
+        let exchanges = Connection::new(handler.clone(), core.clone(), HandshakePolicy::Refused);
         Server {
-            handler: Arc::new(self.handler),
-            core: Arc::new(ServerCore::new(self.config)),
+            exchanges: Arc::new(exchanges),
+            handler,
+            core,
         }
     }
 }

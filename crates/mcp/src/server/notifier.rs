@@ -1,6 +1,12 @@
 //! Telling connected clients that something changed.
 
+use serde_json::Value;
 use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::jsonrpc::Peer;
+use crate::types::meta::SUBSCRIPTION_ID;
+use crate::types::{RequestId, SubscriptionFilter};
 
 /// A change on the server that clients may have asked to hear about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,5 +65,78 @@ impl ServerNotifier {
     /// `notifications/resources/updated` for `uri`, to the clients subscribed to it.
     pub fn resource_updated(&self, uri: impl Into<String>) {
         self.send(ServerEvent::ResourceUpdated(uri.into()));
+    }
+}
+
+/// The list changes to announce when some events were lost: every list may have changed.
+const EVERY_LIST: [ServerEvent; 3] = [
+    ServerEvent::ToolsListChanged,
+    ServerEvent::PromptsListChanged,
+    ServerEvent::ResourcesListChanged,
+];
+
+impl ServerEvent {
+    /// The notification that announces the event, and its params.
+    pub(super) fn notification(&self) -> (&'static str, Option<Value>) {
+        match self {
+            ServerEvent::ToolsListChanged => ("notifications/tools/list_changed", None),
+            ServerEvent::PromptsListChanged => ("notifications/prompts/list_changed", None),
+            ServerEvent::ResourcesListChanged => ("notifications/resources/list_changed", None),
+            ServerEvent::ResourceUpdated(uri) => (
+                "notifications/resources/updated",
+                Some(serde_json::json!({ "uri": uri })),
+            ),
+        }
+    }
+
+    /// Whether a `subscriptions/listen` stream with this filter wants the event.
+    fn wanted_by(&self, filter: &SubscriptionFilter) -> bool {
+        match self {
+            ServerEvent::ToolsListChanged => filter.tools_list_changed == Some(true),
+            ServerEvent::PromptsListChanged => filter.prompts_list_changed == Some(true),
+            ServerEvent::ResourcesListChanged => filter.resources_list_changed == Some(true),
+            ServerEvent::ResourceUpdated(uri) => filter
+                .resource_subscriptions
+                .as_ref()
+                .is_some_and(|uris| uris.iter().any(|u| u == uri)),
+        }
+    }
+}
+
+/// The next event, or the list changes when some were lost; `None` once the server is gone.
+pub(super) async fn next_events(
+    events: &mut broadcast::Receiver<ServerEvent>,
+) -> Option<Vec<ServerEvent>> {
+    match events.recv().await {
+        Ok(event) => Some(vec![event]),
+        Err(RecvError::Lagged(_)) => Some(EVERY_LIST.to_vec()),
+        Err(RecvError::Closed) => None,
+    }
+}
+
+/// Streams the events `filter` wants to the `subscriptions/listen` request `id`, tagged with
+/// it, until the client closes the stream.
+pub(super) async fn stream_to_listener(
+    mut events: broadcast::Receiver<ServerEvent>,
+    peer: &Peer,
+    id: &RequestId,
+    filter: &SubscriptionFilter,
+) {
+    let closed = peer.closed();
+    tokio::pin!(closed);
+    loop {
+        let batch = tokio::select! {
+            _ = &mut closed => return,
+            batch = next_events(&mut events) => batch,
+        };
+        let Some(batch) = batch else {
+            return closed.await;
+        };
+        for event in batch.iter().filter(|event| event.wanted_by(filter)) {
+            let (method, params) = event.notification();
+            let mut params = params.unwrap_or_else(|| serde_json::json!({}));
+            params["_meta"] = serde_json::json!({ SUBSCRIPTION_ID: id });
+            let _ = peer.notify_related(method, Some(&params), Some(id.clone()));
+        }
     }
 }

@@ -16,15 +16,15 @@ pub mod ws;
 
 use std::future::Future;
 use std::io;
-use std::pin::Pin;
 
 use crate::types::RequestId;
 
 pub use framing::{DEFAULT_MAX_MESSAGE_SIZE, Line, LineReader};
 pub use writer::LineWriter;
 
-/// A boxed future, as returned by the dyn-compatible transport methods.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+/// A boxed, sendable future (the `futures` crate's), as the dyn-compatible methods of this
+/// crate's traits return.
+pub use futures::future::BoxFuture;
 
 /// One message handed over by a [`TransportReader`].
 #[derive(Debug, PartialEq, Eq)]

@@ -6,9 +6,10 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 use std::process::{ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
+use parking_lot::Mutex;
 use process_wrap::tokio::{ChildWrapper, CommandWrap, KillOnDrop};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 use tokio::process::{ChildStderr, ChildStdout, Command};
@@ -393,7 +394,7 @@ async fn forward_stderr(
             text.push_str(" [cut]");
         }
         callback(&text);
-        let mut tail = tail.lock().unwrap_or_else(|p| p.into_inner());
+        let mut tail = tail.lock();
         if tail.len() == STDERR_TAIL {
             tail.pop_front();
         }
@@ -503,12 +504,7 @@ impl ChildProcess {
 
     /// The last lines the process wrote to stderr (only kept with [`Stderr::Lines`]).
     pub fn stderr_tail(&self) -> Vec<String> {
-        self.stderr_tail
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-            .cloned()
-            .collect()
+        self.stderr_tail.lock().iter().cloned().collect()
     }
 
     /// Waits for the process to exit after its stdin was closed; past the grace period sends

@@ -2,8 +2,9 @@
 //! background task, with whatever queued up while it was writing sent in a single write.
 
 use std::pin::{Pin, pin};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
+use parking_lot::{Mutex, MutexGuard};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::Notify;
 
@@ -42,7 +43,7 @@ struct CloseOnDrop(Arc<Shared>);
 
 impl Drop for CloseOnDrop {
     fn drop(&mut self) {
-        lock(&self.0.state).closing = true;
+        self.0.state.lock().closing = true;
         self.0.work.notify_one();
     }
 }
@@ -98,16 +99,8 @@ impl LineWriter {
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
-        lock(&self.shared.state)
+        self.shared.state.lock()
     }
-}
-
-fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    // A panic while holding the lock leaves the buffer consistent (only appends happen under
-    // it), so a poisoned lock is still usable.
-    state
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl TransportWriter for LineWriter {
@@ -147,7 +140,7 @@ impl TransportWriter for LineWriter {
             // again before it sleeps; otherwise write the burst here and now.
             if let Ok(mut out) = self.shared.out.try_lock() {
                 if let Err(failure) = write_pending(&self.shared, &mut out).await {
-                    mark_closed(&self.shared, Some(failure));
+                    mark_closed(&self.shared, Some(failure.to_string()));
                 }
             }
         })
@@ -190,10 +183,10 @@ impl TransportWriter for LineWriter {
 }
 
 /// Writes whatever is queued until the queue is empty; the caller holds the stream.
-async fn write_pending(shared: &Shared, out: &mut Output) -> Result<(), String> {
+async fn write_pending(shared: &Shared, out: &mut Output) -> std::io::Result<()> {
     loop {
         {
-            let mut state = lock(&shared.state);
+            let mut state = shared.state.lock();
             if state.closed.is_some() || state.buf.is_empty() {
                 return Ok(());
             }
@@ -205,7 +198,7 @@ async fn write_pending(shared: &Shared, out: &mut Output) -> Result<(), String> 
             stream.write_all(spare).await?;
             stream.flush().await
         };
-        written.await.map_err(|e| e.to_string())?;
+        written.await?;
         spare.clear();
         // Don't let one burst keep a huge buffer alive.
         if spare.capacity() > 4 * 1024 * 1024 {
@@ -216,7 +209,7 @@ async fn write_pending(shared: &Shared, out: &mut Output) -> Result<(), String> 
 
 fn mark_closed(shared: &Shared, failure: Option<String>) {
     {
-        let mut state = lock(&shared.state);
+        let mut state = shared.state.lock();
         if state.closed.is_none() {
             state.closed = Some(failure);
         }
@@ -228,7 +221,7 @@ fn mark_closed(shared: &Shared, failure: Option<String>) {
 async fn write_loop(shared: Arc<Shared>) {
     let failure = loop {
         let (empty, closing, closed) = {
-            let state = lock(&shared.state);
+            let state = shared.state.lock();
             (state.buf.is_empty(), state.closing, state.closed.is_some())
         };
         if closed {
@@ -240,9 +233,9 @@ async fn write_loop(shared: Arc<Shared>) {
         }
         let mut out = shared.out.lock().await;
         if let Err(failure) = write_pending(&shared, &mut out).await {
-            break Some(failure);
+            break Some(failure.to_string());
         }
-        if closing && lock(&shared.state).buf.is_empty() {
+        if closing && shared.state.lock().buf.is_empty() {
             let _ = out.stream.shutdown().await;
             break None;
         }

@@ -161,9 +161,10 @@ impl Counter {
 }
 
 fn server() -> FastMcp {
-    let mcp = FastMcp::new("Test")
-        .with_version("2.0.0")
-        .with_instructions("Testing.");
+    let mcp = FastMcp::builder("Test")
+        .version("2.0.0")
+        .instructions("Testing.")
+        .build();
     mcp.add_tool(add::tool());
     mcp.add_tool(divide::tool());
     mcp.add_tool(weather::tool());
@@ -501,7 +502,7 @@ async fn prompts_and_completion() {
 
 #[tokio::test]
 async fn changes_while_serving_are_announced_and_long_lists_paged() {
-    let mcp = FastMcp::new("Paged").with_page_size(2);
+    let mcp = FastMcp::builder("Paged").page_size(2).build();
     for i in 0..5 {
         mcp.add_tool(ToolDef::new(
             format!("t{i}"),

@@ -7,10 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mcp::client::{CallOptions, Client};
+use mcp::http_server::{HttpServer, HttpServerBuilder, InMemoryEventStore};
 use mcp::server::{RequestContext, Server, ServerHandler};
-use mcp::transport::http::{
-    HttpServer, HttpServerBuilder, InMemoryEventStore, SseClientTransport, StreamableHttpTransport,
-};
+use mcp::transport::http::{SseClientTransport, StreamableHttpTransport};
 use mcp::types::*;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -230,8 +229,8 @@ async fn our_client_speaks_both_eras_to_our_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_mode_serves_both_eras() {
     for mode in [
-        mcp::transport::http::ResponseMode::Json,
-        mcp::transport::http::ResponseMode::Sse,
+        mcp::http_server::ResponseMode::Json,
+        mcp::http_server::ResponseMode::Sse,
     ] {
         let (_http, base, _) = serve(|b| b.response_mode(mode)).await;
         for version in [ProtocolVersion::V2026_07_28, ProtocolVersion::V2025_11_25] {
@@ -257,7 +256,7 @@ async fn every_response_mode_serves_both_eras() {
                 .await
                 .unwrap();
             let seen = progress.lock().unwrap().clone();
-            if mode == mcp::transport::http::ResponseMode::Sse {
+            if mode == mcp::http_server::ResponseMode::Sse {
                 assert_eq!(seen, [1.0, 2.0, 3.0], "{mode:?} {version}");
             }
             if version == ProtocolVersion::V2025_11_25 {

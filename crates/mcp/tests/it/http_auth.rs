@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use mcp::auth::{AccessToken, InvalidToken, TokenVerifier};
 use mcp::client::Client;
+use mcp::http_server::{AuthSettings, HttpServer};
 use mcp::server::{RequestContext, Server, ServerHandler};
-use mcp::transport::http::{AuthSettings, HttpServer, SseClientTransport, StreamableHttpTransport};
+use mcp::transport::http::{SseClientTransport, StreamableHttpTransport};
 use mcp::transport::ws::WebSocketClient;
 use mcp::types::*;
 use serde_json::{Value, json};

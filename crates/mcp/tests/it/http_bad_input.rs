@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use mcp::http_server::{HttpServer, InMemoryEventStore};
 use mcp::server::{RequestContext, Server, ServerHandler};
-use mcp::transport::http::{HttpServer, InMemoryEventStore};
 use mcp::types::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

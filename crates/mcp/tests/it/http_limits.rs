@@ -6,8 +6,8 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use mcp::http_server::{HttpServer, HttpServerBuilder, ResponseMode};
 use mcp::server::{RequestContext, Server, ServerHandler};
-use mcp::transport::http::{HttpServer, HttpServerBuilder, ResponseMode};
 use mcp::types::*;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -3,6 +3,7 @@
 
 mod dpop;
 mod fastmcp;
+mod hosting;
 mod http;
 mod http_auth;
 mod http_bad_input;

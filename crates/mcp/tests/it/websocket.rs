@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
 use mcp::client::Client;
+use mcp::http_server::{HttpServer, HttpServerBuilder};
 use mcp::server::{RequestContext, Server, ServerHandler};
-use mcp::transport::http::{HttpServer, HttpServerBuilder};
 use mcp::transport::ws::WebSocketClient;
 use mcp::types::*;
 use serde_json::json;

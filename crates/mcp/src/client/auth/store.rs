@@ -2,9 +2,9 @@
 //! default.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::SystemTime;
 
+use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
 /// The tokens obtained from an authorization server.
@@ -123,26 +123,19 @@ impl InMemoryTokenStore {
 
 impl TokenStore for InMemoryTokenStore {
     fn tokens(&self) -> Option<OAuthTokens> {
-        self.tokens
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.tokens.lock().clone()
     }
 
     fn set_tokens(&self, tokens: Option<OAuthTokens>) {
-        *self.tokens.lock().unwrap_or_else(|p| p.into_inner()) = tokens;
+        *self.tokens.lock() = tokens;
     }
 
     fn client(&self, issuer: &str) -> Option<ClientCredentials> {
-        self.clients
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(issuer)
-            .cloned()
+        self.clients.lock().get(issuer).cloned()
     }
 
     fn set_client(&self, issuer: &str, client: Option<ClientCredentials>) {
-        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        let mut clients = self.clients.lock();
         match client {
             Some(client) => clients.insert(issuer.to_owned(), client),
             None => clients.remove(issuer),

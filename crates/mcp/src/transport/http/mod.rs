@@ -1,35 +1,9 @@
-//! The HTTP transports: Streamable HTTP, serving both protocol eras on one endpoint, and the
-//! legacy HTTP+SSE transport of 2024-11-05, each on the server side (an axum [`Router`] that runs
-//! alone or mounts into an existing app; feature `http-server`) and on the client side (reqwest;
-//! feature `http-client`). Both features are on by default.
+//! The HTTP transports, client side: Streamable HTTP (both protocol eras) and the legacy
+//! HTTP+SSE transport of 2024-11-05 (feature `http-client`, over reqwest), and what both ends of
+//! MCP over HTTP share: the header names, their value encoding, the event-stream parser.
 //!
-//! # Serving over HTTP
-//!
-//! ```no_run
-//! # use mcp::server::{RequestContext, Server, ServerHandler};
-//! # use mcp::types::*;
-//! # struct Hello;
-//! # #[mcp::server_handler]
-//! # impl ServerHandler for Hello {
-//! #     async fn list_tools(&self, _: PaginatedRequestParams, _: RequestContext) -> mcp::Result<ListToolsResult> {
-//! #         Ok(ListToolsResult::new(vec![Tool::without_input("hello")]))
-//! #     }
-//! # }
-//! use mcp::transport::http::HttpServer;
-//!
-//! #[tokio::main]
-//! async fn main() -> mcp::Result<()> {
-//!     let server = Server::builder("hello", Hello).build();
-//!     // Streamable HTTP at http://127.0.0.1:8000/mcp, until Ctrl-C.
-//!     HttpServer::builder(server).build().run("127.0.0.1:8000").await
-//! }
-//! ```
-//!
-//! [`HttpServer::router`](server::HttpServer::router) gives the same endpoint as an axum
-//! [`Router`] to mount beside other routes (the Rust form of the Python SDK's "Mounting to an
-//! Existing ASGI Server").
-//!
-//! # Connecting to a URL
+//! The server side is a host above the server layer: [`HttpServer`](crate::http_server::HttpServer)
+//! (feature `http-server`).
 //!
 //! ```no_run
 //! # async fn run() -> mcp::Result<()> {
@@ -38,23 +12,14 @@
 //!     .await?;
 //! # Ok(()) }
 //! ```
-//!
-//! [`Router`]: axum::Router
 
 #[cfg(feature = "http-client")]
 pub mod client;
-mod param_headers;
-#[cfg(feature = "http-server")]
-pub mod server;
+pub(crate) mod param_headers;
 pub(crate) mod sse;
 
 #[cfg(feature = "http-client")]
 pub use client::{AuthChallenge, HttpClientAuth, SseClientTransport, StreamableHttpTransport};
-#[cfg(feature = "http-server")]
-pub use server::{
-    AuthSettings, BearerAuth, EventStore, HttpAuth, HttpServer, HttpServerBuilder,
-    InMemoryEventStore, ResponseMode,
-};
 
 use std::borrow::Cow;
 

@@ -50,8 +50,108 @@ fn is_token(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
+/// Why a tool's `x-mcp-header` annotations are invalid (clients leave such a tool out).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum InvalidAnnotation {
+    /// The annotation sits where no argument is (under `items`, `anyOf`, ...).
+    #[error("x-mcp-header is on a schema position not reached through `properties` alone")]
+    OffProperties,
+    /// The annotation is not a string.
+    #[error("property {property}: x-mcp-header must be a string")]
+    NotAString {
+        /// The annotated property's path.
+        property: String,
+    },
+    /// The header name is not an HTTP token.
+    #[error(
+        "property {property}: x-mcp-header {token:?} is not an HTTP token (letters, digits and \
+         !#$%&'*+-.^_`|~ only)"
+    )]
+    NotAToken {
+        /// The annotated property's path.
+        property: String,
+        /// The header name.
+        token: String,
+    },
+    /// The property is not a string, an integer or a boolean.
+    #[error(
+        "property {property}: x-mcp-header is only allowed on string, integer and boolean \
+         properties, not {kind}"
+    )]
+    UnsupportedType {
+        /// The annotated property's path.
+        property: String,
+        /// Its type, as the schema says.
+        kind: String,
+    },
+    /// Two properties use the same header name (names compare without case).
+    #[error("property {property}: x-mcp-header {token:?} is already used by property {twin}")]
+    Duplicate {
+        /// The annotated property's path.
+        property: String,
+        /// The header name.
+        token: String,
+        /// The property that has it already.
+        twin: String,
+    },
+}
+
+/// How the `Mcp-Param-*` headers of a request disagree with its arguments.
+#[cfg(feature = "http-server")]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum ParamHeaderMismatch {
+    /// The header appears more than once.
+    #[error("the {header} header appears more than once")]
+    Repeated {
+        /// The header, as the annotation writes it.
+        header: String,
+    },
+    /// The header is there, the argument is not.
+    #[error("the {header} header is there but the argument {argument} is not")]
+    WithoutArgument {
+        /// The header, as the annotation writes it.
+        header: String,
+        /// The argument's path.
+        argument: String,
+    },
+    /// The argument's value has no header form (an object, say), yet the header is there.
+    #[error("the {header} header does not match the argument {argument}")]
+    NoHeaderForm {
+        /// The header, as the annotation writes it.
+        header: String,
+        /// The argument's path.
+        argument: String,
+    },
+    /// The argument is there, its header is not.
+    #[error("the {header} header is missing; the argument {argument} must be mirrored in it")]
+    Missing {
+        /// The header, as the annotation writes it.
+        header: String,
+        /// The argument's path.
+        argument: String,
+    },
+    /// The header's `=?base64?…?=` form does not decode.
+    #[error("the {header} header holds a malformed =?base64?…?= value")]
+    Malformed {
+        /// The header, as the annotation writes it.
+        header: String,
+    },
+    /// The header and the argument differ.
+    #[error("the {header} header ({found}) does not match the argument {argument} ({expected})")]
+    Differs {
+        /// The header, as the annotation writes it.
+        header: String,
+        /// What the header says, decoded.
+        found: String,
+        /// The argument's path.
+        argument: String,
+        /// What the argument says.
+        expected: String,
+    },
+}
+
 /// The annotations of `schema`, or why one of them is invalid.
-pub(crate) fn annotations(schema: &Value) -> Result<Vec<Annotation>, String> {
+pub(crate) fn annotations(schema: &Value) -> Result<Vec<Annotation>, InvalidAnnotation> {
     let mut found: Vec<Annotation> = Vec::new();
     // (path from the root through `properties` only, or None once off that chain; schema)
     let mut stack: Vec<(Option<Vec<String>>, &Value)> = vec![(Some(Vec::new()), schema)];
@@ -61,37 +161,31 @@ pub(crate) fn annotations(schema: &Value) -> Result<Vec<Annotation>, String> {
         };
         if let Some(token) = object.get("x-mcp-header") {
             let Some(path) = path.as_ref().filter(|p| !p.is_empty()) else {
-                return Err("x-mcp-header is on a schema position not reached through \
-                            `properties` alone"
-                    .into());
+                return Err(InvalidAnnotation::OffProperties);
             };
-            let where_ = path.join(".");
+            let property = path.join(".");
             let Value::String(token) = token else {
-                return Err(format!("property {where_}: x-mcp-header must be a string"));
+                return Err(InvalidAnnotation::NotAString { property });
             };
             if !is_token(token) {
-                return Err(format!(
-                    "property {where_}: x-mcp-header {token:?} is not an HTTP token (letters, \
-                     digits and !#$%&'*+-.^_`|~ only)"
-                ));
+                let token = token.clone();
+                return Err(InvalidAnnotation::NotAToken { property, token });
             }
             let kind = match object.get("type").and_then(Value::as_str) {
                 Some("string") => "string",
                 Some("integer") => "integer",
                 Some("boolean") => "boolean",
                 other => {
-                    return Err(format!(
-                        "property {where_}: x-mcp-header is only allowed on string, integer and \
-                         boolean properties, not {}",
-                        other.unwrap_or("an untyped one")
-                    ));
+                    let kind = other.unwrap_or("an untyped one").to_owned();
+                    return Err(InvalidAnnotation::UnsupportedType { property, kind });
                 }
             };
             if let Some(twin) = found.iter().find(|a| a.token.eq_ignore_ascii_case(token)) {
-                return Err(format!(
-                    "property {where_}: x-mcp-header {token:?} is already used by property {}",
-                    twin.path.join(".")
-                ));
+                return Err(InvalidAnnotation::Duplicate {
+                    property,
+                    token: token.clone(),
+                    twin: twin.path.join("."),
+                });
             }
             found.push(Annotation {
                 path: path.clone(),
@@ -178,48 +272,55 @@ pub(crate) fn check<'a>(
     annotations: &[Annotation],
     arguments: Option<&Map<String, Value>>,
     header: impl Fn(&str) -> Vec<&'a str>,
-) -> Result<(), String> {
+) -> Result<(), ParamHeaderMismatch> {
     let empty = Map::new();
     let arguments = arguments.unwrap_or(&empty);
     for annotation in annotations {
         let name = format!("mcp-param-{}", annotation.token.to_ascii_lowercase());
-        let shown = format!("Mcp-Param-{}", annotation.token);
+        let header_name = format!("Mcp-Param-{}", annotation.token);
         let argument = annotation.path.join(".");
         let values = header(&name);
         if values.len() > 1 {
-            return Err(format!("the {shown} header appears more than once"));
+            return Err(ParamHeaderMismatch::Repeated {
+                header: header_name,
+            });
         }
         let rendered = value_at(annotation, arguments).map(render);
         match (values.first(), rendered) {
             (None, None | Some(None)) => {}
             (Some(_), None) => {
-                return Err(format!(
-                    "the {shown} header is there but the argument {argument} is not"
-                ));
+                return Err(ParamHeaderMismatch::WithoutArgument {
+                    header: header_name,
+                    argument,
+                });
             }
             (Some(_), Some(None)) => {
-                return Err(format!(
-                    "the {shown} header does not match the argument {argument}"
-                ));
+                return Err(ParamHeaderMismatch::NoHeaderForm {
+                    header: header_name,
+                    argument,
+                });
             }
             (None, Some(Some(_))) => {
-                return Err(format!(
-                    "the {shown} header is missing; the argument {argument} must be mirrored in it"
-                ));
+                return Err(ParamHeaderMismatch::Missing {
+                    header: header_name,
+                    argument,
+                });
             }
             (Some(raw), Some(Some(expected))) => {
                 let Some(decoded) = super::decode_header_value(raw) else {
-                    return Err(format!(
-                        "the {shown} header holds a malformed =?base64?…?= value"
-                    ));
+                    return Err(ParamHeaderMismatch::Malformed {
+                        header: header_name,
+                    });
                 };
                 let equal = decoded == expected.as_str()
                     || (annotation.kind == "integer" && same_integer(&decoded, &expected));
                 if !equal {
-                    return Err(format!(
-                        "the {shown} header ({decoded}) does not match the argument {argument} \
-                         ({expected})"
-                    ));
+                    return Err(ParamHeaderMismatch::Differs {
+                        header: header_name,
+                        found: decoded.into_owned(),
+                        argument,
+                        expected,
+                    });
                 }
             }
         }

@@ -10,8 +10,6 @@
     allow(dead_code)
 )]
 
-use std::fmt;
-
 /// The comment line a server writes to keep an idle stream open through proxies.
 pub(crate) const KEEP_ALIVE: &[u8] = b":\n\n";
 
@@ -54,19 +52,10 @@ pub(crate) struct Event {
 }
 
 /// An event grew past the size limit.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("an event of the stream is larger than the limit of {limit} bytes")]
 pub(crate) struct TooLarge {
     pub limit: usize,
-}
-
-impl fmt::Display for TooLarge {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "an event of the stream is larger than the limit of {} bytes",
-            self.limit
-        )
-    }
 }
 
 /// Turns the bytes of an event stream, in chunks of any size, into events.
@@ -121,6 +110,12 @@ impl Parser {
     /// The reconnection delay the stream asked for, in milliseconds.
     pub(crate) fn retry(&self) -> Option<u64> {
         self.retry
+    }
+
+    /// Starts with a reconnection delay (an earlier connection's, for a resumed stream), until
+    /// the stream sets its own.
+    pub(crate) fn set_retry(&mut self, retry: Option<u64>) {
+        self.retry = retry;
     }
 
     /// Adds bytes read from the stream.

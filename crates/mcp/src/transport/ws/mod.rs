@@ -2,8 +2,8 @@
 //!
 //! WebSocket is not one of the transports the specification defines; this follows what the
 //! Python SDK's (1.x) WebSocket transport does, so the two interoperate. The server side is a
-//! route of [`HttpServer`](crate::transport::http::HttpServer) (feature `ws-server`, see
-//! [`HttpServerBuilder::websocket`](crate::transport::http::HttpServerBuilder::websocket)),
+//! route of [`HttpServer`](crate::http_server::HttpServer) (feature `ws-server`, see
+//! [`HttpServerBuilder::websocket`](crate::http_server::HttpServerBuilder::websocket)),
 //! with the same `Host`/`Origin` checks and authorization as the HTTP endpoints; the client
 //! side is [`WebSocketClient`] (feature `ws-client`). Both are on by default.
 //!

@@ -31,7 +31,7 @@ pub const PROTECTED_RESOURCE_METADATA_PATH: &str = "/.well-known/oauth-protected
 /// Rust form of the Python SDK's `AuthSettings` (resource server part).
 ///
 /// ```
-/// use mcp::transport::http::AuthSettings;
+/// use mcp::http_server::AuthSettings;
 ///
 /// let settings = AuthSettings::new("https://auth.example.com", "https://mcp.example.com/mcp")
 ///     .required_scopes(["mcp:tools"]);

@@ -2,7 +2,8 @@
 //! stream broke can reconnect with `Last-Event-ID` and receive what it missed.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::Mutex;
+
+use parking_lot::Mutex;
 
 use crate::error::BoxError;
 use crate::transport::BoxFuture;
@@ -125,10 +126,6 @@ impl InMemoryEventStore {
         self.max_bytes = bytes;
         self
     }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
 }
 
 impl Inner {
@@ -169,7 +166,7 @@ impl EventStore for InMemoryEventStore {
         stream_id: &'a str,
         message: Option<&'a [u8]>,
     ) -> BoxFuture<'a, Result<String, BoxError>> {
-        let mut inner = self.lock();
+        let mut inner = self.inner.lock();
         let seq = inner.next;
         inner.next += 1;
         let size = cost(message);
@@ -209,7 +206,7 @@ impl EventStore for InMemoryEventStore {
         let replay = (|| {
             let (stream_id, seq) = last_event_id.rsplit_once(':')?;
             let seq: u64 = seq.parse().ok()?;
-            let inner = self.lock();
+            let inner = self.inner.lock();
             let events = &inner.streams.get(stream_id)?.events;
             // The event itself must still be there, or what follows may be incomplete.
             events.iter().find(|(s, _)| *s == seq)?;
@@ -229,7 +226,7 @@ impl EventStore for InMemoryEventStore {
     }
 
     fn forget<'a>(&'a self, prefix: &'a str) -> BoxFuture<'a, ()> {
-        let mut inner = self.lock();
+        let mut inner = self.inner.lock();
         let doomed: Vec<String> = inner
             .streams
             .keys()
@@ -315,7 +312,7 @@ mod tests {
         let after = store.store_event("s/big", None).await.unwrap();
         assert!(store.events_after(&kept).await.unwrap().is_none());
         assert!(store.events_after(&after).await.unwrap().is_some());
-        let inner = store.lock();
+        let inner = store.inner.lock();
         assert_eq!(
             inner.events,
             inner

@@ -12,7 +12,66 @@ use std::task::{Context, Poll};
 
 use tokio::sync::mpsc;
 
-use super::respond::Frame;
+use crate::transport::Outgoing;
+use crate::transport::http::sse;
+
+/// One message on its way to a response stream.
+#[derive(Debug)]
+pub(super) enum Frame {
+    /// A JSON-RPC message; `last` for the answer that ends a request's stream.
+    Message {
+        json: Vec<u8>,
+        event_id: Option<String>,
+        last: bool,
+    },
+    /// An event id with no message, so that the client can resume from the start.
+    Prime {
+        event_id: String,
+        retry_ms: Option<u64>,
+    },
+    /// An event written out already (the legacy transport's `endpoint` event).
+    Raw(Vec<u8>),
+}
+
+impl Frame {
+    pub(super) fn of(message: Outgoing, event_id: Option<String>, last: bool) -> Self {
+        Frame::Message {
+            last,
+            json: message.json,
+            event_id,
+        }
+    }
+
+    pub(super) fn write_to(&self, out: &mut Vec<u8>) {
+        match self {
+            Frame::Message { json, event_id, .. } => {
+                sse::write_message(out, event_id.as_deref(), json)
+            }
+            Frame::Prime { event_id, retry_ms } => sse::write_priming(out, event_id, *retry_ms),
+            Frame::Raw(bytes) => out.extend_from_slice(bytes),
+        }
+    }
+
+    pub(super) fn is_last(&self) -> bool {
+        matches!(self, Frame::Message { last: true, .. })
+    }
+
+    /// About how many bytes the frame holds, for the bound of its stream's queue.
+    pub(super) fn size(&self) -> usize {
+        match self {
+            Frame::Message { json, event_id, .. } => {
+                json.len() + event_id.as_ref().map_or(0, String::len)
+            }
+            Frame::Prime { event_id, .. } => event_id.len(),
+            Frame::Raw(bytes) => bytes.len(),
+        }
+    }
+}
+
+/// A stream that ended: its writers are gone, or its client stopped reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the event stream ended")]
+pub(super) struct StreamEnded;
 
 /// How much may wait in the queue of one response stream by default: 1 MiB.
 pub const DEFAULT_STREAM_BUFFER: usize = 1024 * 1024;
@@ -111,9 +170,9 @@ impl FrameRx {
 
     /// The next frame if one is there: `Ok(None)` when there is none yet, `Err` once the
     /// stream has ended.
-    pub fn try_recv(&mut self) -> Result<Option<Frame>, ()> {
+    pub fn try_recv(&mut self) -> Result<Option<Frame>, StreamEnded> {
         if self.overflowed() {
-            return Err(());
+            return Err(StreamEnded);
         }
         match self.rx.try_recv() {
             Ok(frame) => {
@@ -121,7 +180,7 @@ impl FrameRx {
                 Ok(Some(frame))
             }
             Err(mpsc::error::TryRecvError::Empty) => Ok(None),
-            Err(mpsc::error::TryRecvError::Disconnected) => Err(()),
+            Err(mpsc::error::TryRecvError::Disconnected) => Err(StreamEnded),
         }
     }
 

@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 use std::io;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use bytes::Bytes;
+use parking_lot::Mutex;
 use tokio::sync::{mpsc, oneshot};
 
 use super::event_store::EventStore;
@@ -21,10 +22,6 @@ use crate::transport::{
     BoxFuture, Incoming, Outgoing, OutgoingKind, TransportClosed, TransportReader, TransportWriter,
 };
 use crate::types::RequestId;
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 /// Milliseconds since the first call: the clock of session activity.
 pub(super) fn now_ms() -> u64 {
@@ -116,7 +113,7 @@ impl HttpSession {
     /// Hands a message to the session, waiting while it has a backlog; `false` once it has
     /// ended.
     pub async fn push(&self, message: Bytes) -> bool {
-        let Some(inbound) = lock(&self.inbound).clone() else {
+        let Some(inbound) = self.inbound.lock().clone() else {
             return false;
         };
         inbound.send(message).await.is_ok()
@@ -124,9 +121,9 @@ impl HttpSession {
 
     /// Ends the session: no more input, the requests in flight are stopped, every stream ends.
     pub fn terminate(&self) {
-        lock(&self.inbound).take();
+        self.inbound.lock().take();
         self.routes.close();
-        if let Some(session) = lock(&self.server_session).take() {
+        if let Some(session) = self.server_session.lock().take() {
             tokio::spawn(session.close());
         }
     }
@@ -285,7 +282,7 @@ impl Routes {
 
     /// Registers the response stream of a POSTed request.
     pub fn open_request(&self, id: RequestId, tx: FrameTx) -> Result<(), OpenError> {
-        let mut state = lock(&self.state);
+        let mut state = self.state.lock();
         if state.closed {
             return Err(OpenError::Closed);
         }
@@ -312,7 +309,7 @@ impl Routes {
 
     /// Registers the GET stream; `false` when one is already open.
     pub fn open_standalone(&self, tx: FrameTx) -> Result<(), OpenError> {
-        let mut state = lock(&self.state);
+        let mut state = self.state.lock();
         if state.closed {
             return Err(OpenError::Closed);
         }
@@ -329,7 +326,7 @@ impl Routes {
     }
 
     fn job(&self, job: Job) {
-        if let Some(jobs) = lock(&self.jobs).as_ref() {
+        if let Some(jobs) = self.jobs.lock().as_ref() {
             let _ = jobs.send(job);
         }
     }
@@ -358,7 +355,7 @@ impl Routes {
 
     /// The client cancelled a request: its stream ends without an answer.
     pub fn cancelled(&self, id: &RequestId) {
-        let mut state = lock(&self.state);
+        let mut state = self.state.lock();
         if let Some(slot) = state.requests.remove(id) {
             if let Some(stream_id) = &slot.stream_id {
                 state.streams.remove(stream_id);
@@ -368,13 +365,13 @@ impl Routes {
 
     /// Ends every stream; nothing more is routed.
     pub fn close(&self) {
-        let mut state = lock(&self.state);
+        let mut state = self.state.lock();
         state.closed = true;
         state.requests.clear();
         state.streams.clear();
         state.standalone = None;
         drop(state);
-        lock(&self.jobs).take();
+        self.jobs.lock().take();
         if let Some(store) = &self.store {
             let store = store.clone();
             let prefix = format!("{}/", self.session_id);
@@ -384,14 +381,14 @@ impl Routes {
 
     fn send(&self, message: Outgoing) -> Result<(), TransportClosed> {
         if self.store.is_some() {
-            match lock(&self.jobs).as_ref() {
+            match self.jobs.lock().as_ref() {
                 Some(jobs) => jobs
                     .send(Job::Message(message))
                     .map_err(|_| TransportClosed(None)),
                 None => Err(TransportClosed(Some("the session ended".into()))),
             }
         } else {
-            let mut state = lock(&self.state);
+            let mut state = self.state.lock();
             if state.closed {
                 return Err(TransportClosed(Some("the session ended".into())));
             }
@@ -490,7 +487,7 @@ async fn store_loop(routes: Arc<Routes>, mut jobs: mpsc::UnboundedReceiver<Job>)
         match job {
             Job::Message(message) => {
                 let (target, stream) = {
-                    let state = lock(&routes.state);
+                    let state = routes.state.lock();
                     let target = routes.target(&state, &message);
                     let stream = routes.stream_of(&state, &target);
                     (target, stream)
@@ -505,10 +502,10 @@ async fn store_loop(routes: Arc<Routes>, mut jobs: mpsc::UnboundedReceiver<Job>)
                     },
                     None => None,
                 };
-                routes.deliver(&mut lock(&routes.state), &target, message, event_id);
+                routes.deliver(&mut routes.state.lock(), &target, message, event_id);
             }
             Job::Prime(target) => {
-                let stream = routes.stream_of(&lock(&routes.state), &target);
+                let stream = routes.stream_of(&routes.state.lock(), &target);
                 let Some(stream) = stream else { continue };
                 match store.store_event(&stream, None).await {
                     Ok(event_id) => {
@@ -516,7 +513,7 @@ async fn store_loop(routes: Arc<Routes>, mut jobs: mpsc::UnboundedReceiver<Job>)
                             event_id,
                             retry_ms: routes.retry_ms,
                         };
-                        let mut state = lock(&routes.state);
+                        let mut state = routes.state.lock();
                         match &target {
                             Target::Request(id) => {
                                 if let Some(tx) = state.requests.get(id).and_then(|s| s.tx.as_ref())
@@ -559,7 +556,7 @@ async fn store_loop(routes: Arc<Routes>, mut jobs: mpsc::UnboundedReceiver<Job>)
                             });
                         }
                         if !finished {
-                            let mut state = lock(&routes.state);
+                            let mut state = routes.state.lock();
                             if replay.stream_id == routes.standalone_stream() {
                                 state.standalone = Some(tx);
                             } else if let Some(id) =

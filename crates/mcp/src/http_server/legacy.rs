@@ -15,7 +15,7 @@ use super::queue::frame_channel;
 use super::respond::{Frame, FrameTx, empty_response, error_response, json_response, sse_response};
 use super::session::INBOUND_QUEUE;
 use super::session::new_session_id;
-use super::{ResponseMode, Shared, lock, read, security};
+use super::{ResponseMode, Shared, security};
 use crate::auth::TokenSlot;
 use crate::jsonrpc::incoming::{self, IncomingMessage};
 use crate::jsonrpc::outgoing;
@@ -70,7 +70,7 @@ struct StreamGuard<H: ServerHandler> {
 impl<H: ServerHandler> Drop for StreamGuard<H> {
     fn drop(&mut self) {
         if let Some(shared) = self.shared.upgrade() {
-            lock(&shared.legacy).remove(&self.id);
+            shared.legacy.lock().remove(&self.id);
         }
         if let Some(session) = self.session.take() {
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
@@ -102,8 +102,8 @@ pub(super) async fn open<H: ServerHandler>(
     let Some((_, messages_path)) = &shared.config.legacy else {
         return empty_response(StatusCode::NOT_FOUND, &HeaderMap::new());
     };
-    let streamable = read(&shared.sessions);
-    let mut sessions = lock(&shared.legacy);
+    let streamable = shared.sessions.read();
+    let mut sessions = shared.legacy.lock();
     if let Err(response) = shared.room_for_a_session(streamable.len() + sessions.len()) {
         return response;
     }
@@ -165,7 +165,7 @@ pub(super) async fn message<H: ServerHandler>(
             None,
         );
     };
-    let inbound = match lock(&shared.legacy).get(id) {
+    let inbound = match shared.legacy.lock().get(id) {
         Some(session) if session.principal == principal => session.inbound.clone(),
         _ => {
             return error_response(

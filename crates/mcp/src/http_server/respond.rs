@@ -14,65 +14,12 @@ use futures::Stream;
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
 use super::ResponseMode;
-use super::queue::SendError;
-pub(super) use super::queue::{FrameRx, FrameTx};
+pub(super) use super::queue::{Frame, FrameRx, FrameTx};
+use super::queue::{SendError, StreamEnded};
 use crate::jsonrpc::outgoing;
 use crate::transport::http::sse;
 use crate::transport::{BoxFuture, Outgoing, OutgoingKind, TransportClosed, TransportWriter};
 use crate::types::{ErrorCode, ErrorData, RequestId};
-
-/// One message on its way to a response stream.
-#[derive(Debug)]
-pub(super) enum Frame {
-    /// A JSON-RPC message; `last` for the answer that ends a request's stream.
-    Message {
-        json: Vec<u8>,
-        event_id: Option<String>,
-        last: bool,
-    },
-    /// An event id with no message, so that the client can resume from the start.
-    Prime {
-        event_id: String,
-        retry_ms: Option<u64>,
-    },
-    /// An event written out already (the legacy transport's `endpoint` event).
-    Raw(Vec<u8>),
-}
-
-impl Frame {
-    pub(super) fn of(message: Outgoing, event_id: Option<String>, last: bool) -> Self {
-        Frame::Message {
-            last,
-            json: message.json,
-            event_id,
-        }
-    }
-
-    fn write_to(&self, out: &mut Vec<u8>) {
-        match self {
-            Frame::Message { json, event_id, .. } => {
-                sse::write_message(out, event_id.as_deref(), json)
-            }
-            Frame::Prime { event_id, retry_ms } => sse::write_priming(out, event_id, *retry_ms),
-            Frame::Raw(bytes) => out.extend_from_slice(bytes),
-        }
-    }
-
-    fn is_last(&self) -> bool {
-        matches!(self, Frame::Message { last: true, .. })
-    }
-
-    /// About how many bytes the frame holds, for the bound of its stream's queue.
-    pub(super) fn size(&self) -> usize {
-        match self {
-            Frame::Message { json, event_id, .. } => {
-                json.len() + event_id.as_ref().map_or(0, String::len)
-            }
-            Frame::Prime { event_id, .. } => event_id.len(),
-            Frame::Raw(bytes) => bytes.len(),
-        }
-    }
-}
 
 /// The writer of one stateless-era exchange: everything it is given goes to the request's
 /// response.
@@ -211,7 +158,7 @@ pub(super) async fn reply<G: Send + Unpin + 'static>(
             // Most handlers answer before the POST handler even waits.
             let frame = match rx.try_recv() {
                 Ok(Some(frame)) => Some(frame),
-                Err(()) => return ended_without_answer(),
+                Err(StreamEnded) => return ended_without_answer(),
                 Ok(None) => tokio::select! {
                     frame = rx.recv() => match frame {
                         Some(frame) => Some(frame),

@@ -1,0 +1,112 @@
+//! Configuring a [`FastMcp`] once, before it serves: its identity, instructions, dependencies,
+//! lifespan and page size. What it serves (tools, resources, prompts) changes at any time
+//! after.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::{DEFAULT_PAGE_SIZE, FastHandler, FastMcp, Registry};
+use crate::server::{Lifespan, Server, ServerBuilder};
+use crate::types::Implementation;
+
+/// Puts the lifespan on the server builder (its state type is known only where it was given).
+type ApplyLifespan =
+    Box<dyn FnOnce(ServerBuilder<FastHandler>) -> ServerBuilder<FastHandler> + Send>;
+
+/// Builds a [`FastMcp`] (see [`FastMcp::builder`]).
+pub struct FastMcpBuilder {
+    info: Implementation,
+    instructions: Option<String>,
+    dependencies: Vec<String>,
+    lifespan: Option<ApplyLifespan>,
+    page_size: usize,
+}
+
+impl fmt::Debug for FastMcpBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FastMcpBuilder")
+            .field("info", &self.info)
+            .finish()
+    }
+}
+
+impl FastMcpBuilder {
+    pub(super) fn new(name: impl Into<String>) -> Self {
+        Self {
+            info: Implementation::new(name, env!("CARGO_PKG_VERSION")),
+            instructions: None,
+            dependencies: Vec::new(),
+            lifespan: None,
+            page_size: DEFAULT_PAGE_SIZE,
+        }
+    }
+
+    /// The server's version (the default is this SDK's).
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.info.version = version.into();
+        self
+    }
+
+    /// A human-readable title for the server.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.info.title = Some(title.into());
+        self
+    }
+
+    /// How to use the server, for the model.
+    pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
+        self.instructions = Some(instructions.into());
+        self
+    }
+
+    /// Packages the server needs, kept as metadata (`mcp install --with` can use them).
+    pub fn dependencies<I, S>(mut self, dependencies: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.dependencies
+            .extend(dependencies.into_iter().map(Into::into));
+        self
+    }
+
+    /// Set-up and tear-down around the server's life; tools reach the state with
+    /// [`Context::lifespan`](crate::server::RequestContext::lifespan).
+    pub fn lifespan(mut self, lifespan: impl Lifespan) -> Self {
+        self.lifespan = Some(Box::new(move |builder| builder.lifespan(lifespan)));
+        self
+    }
+
+    /// How many items one page of a list holds (default 100).
+    pub fn page_size(mut self, page_size: usize) -> Self {
+        self.page_size = page_size.max(1);
+        self
+    }
+
+    /// Builds the server, with nothing in it yet.
+    pub fn build(self) -> FastMcp {
+        let inner = Arc::new_cyclic(|registry| {
+            let handler = FastHandler {
+                registry: registry.clone(),
+            };
+            let mut server = Server::builder(String::new(), handler).info(self.info);
+            if let Some(instructions) = self.instructions {
+                server = server.instructions(instructions);
+            }
+            if let Some(lifespan) = self.lifespan {
+                server = lifespan(server);
+            }
+            Registry {
+                dependencies: self.dependencies,
+                page_size: self.page_size,
+                tools: Default::default(),
+                resources: Default::default(),
+                templates: Default::default(),
+                prompts: Default::default(),
+                completions: Default::default(),
+                server: server.build(),
+            }
+        });
+        FastMcp { inner }
+    }
+}
