@@ -9,6 +9,8 @@ mod hostcheck;
 mod hostenv;
 mod hosts;
 mod new;
+mod oauth;
+mod portability;
 mod schema;
 mod spec;
 mod ui;

@@ -89,6 +89,13 @@ impl Reach {
         &self.connect
     }
 
+    /// The same reach with the server's stderr, log messages and progress hidden.
+    pub fn quietly(&self) -> Self {
+        let mut quiet = self.clone();
+        quiet.connect.quiet = true;
+        quiet
+    }
+
     /// Opens `spec`, runs `exchange` with the connected client and the UI its messages go to,
     /// then closes the connection, whatever the exchange's outcome.
     pub fn exchange<T>(

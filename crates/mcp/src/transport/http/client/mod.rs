@@ -23,7 +23,7 @@ use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{StatusCode, Url};
 use tokio::sync::mpsc;
 
-use self::auth::{AuthFailure, MAX_AUTH_RETRIES};
+use self::auth::{AuthFailure, DPOP_NONCE, MAX_AUTH_RETRIES};
 use crate::error::{Error, Result};
 use crate::jsonrpc::incoming::{self, IncomingMessage};
 use crate::transport::http::ParamsSniff;
@@ -88,24 +88,29 @@ impl Common {
         Ok(())
     }
 
-    /// Adds the custom headers and the credentials to a request; also gives the credentials.
-    async fn decorate(
-        &self,
-        mut request: reqwest::RequestBuilder,
-    ) -> (reqwest::RequestBuilder, Option<String>) {
-        request = request.headers(self.headers.clone());
-        let mut credentials = None;
-        if let Some(auth) = &self.auth {
-            match auth.authorization().await {
-                Ok(Some(value)) => {
-                    request = request.header(header::AUTHORIZATION, value.as_str());
-                    credentials = Some(value);
-                }
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "no credentials for the request"),
-            }
+    /// Adds the custom headers and the credentials to a request; gives the `Authorization`
+    /// it carries.
+    async fn decorate(&self, request: &mut reqwest::Request) -> Option<String> {
+        for name in self.headers.keys() {
+            request.headers_mut().remove(name);
         }
-        (request, credentials)
+        for (name, value) in &self.headers {
+            request.headers_mut().append(name, value.clone());
+        }
+        let auth = self.auth.as_ref()?;
+        match auth.headers(request.method(), request.url()).await {
+            Ok(credentials) => {
+                for (name, value) in &credentials {
+                    request.headers_mut().insert(name, value.clone());
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "no credentials for the request"),
+        }
+        request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     }
 
     /// Sends a request; when the server refuses it (401, or 403 for want of scope), asks the
@@ -116,19 +121,27 @@ impl Common {
     ) -> reqwest::Result<reqwest::Response> {
         let mut retries = 0;
         loop {
-            let (request, credentials) = self.decorate(build()).await;
+            let (client, request) = build().build_split();
+            let mut request = request?;
+            let credentials = self.decorate(&mut request).await;
+            let url = request.url().clone();
             let mut response = match &self.observer {
-                None => request.send().await?,
-                Some(observer) => observe::observed(request, observer.as_ref()).await?,
+                None => client.execute(request).await?,
+                Some(observer) => observe::observed(&client, request, observer.as_ref()).await?,
             };
             let Some(auth) = &self.auth else {
                 return Ok(response);
             };
-            let www_authenticate = response
-                .headers()
-                .get(header::WWW_AUTHENTICATE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
+            auth.responded(&url, response.headers());
+            let header_text = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            let www_authenticate = header_text(header::WWW_AUTHENTICATE.as_str());
+            let dpop_nonce = header_text(DPOP_NONCE);
             let refused = match response.status() {
                 StatusCode::UNAUTHORIZED => true,
                 StatusCode::FORBIDDEN => www_authenticate
@@ -142,7 +155,9 @@ impl Common {
             retries += 1;
             let challenge = AuthChallenge {
                 status: response.status(),
+                url: &url,
                 www_authenticate: www_authenticate.as_deref(),
+                dpop_nonce: dpop_nonce.as_deref(),
                 authorization: credentials.as_deref(),
             };
             match auth.challenged(&challenge).await {

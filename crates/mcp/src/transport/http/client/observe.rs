@@ -54,13 +54,12 @@ impl<F: Fn(&HttpExchange) + Send + Sync + 'static> HttpObserver for F {
     }
 }
 
-/// Sends `request`, telling `observer` about the exchange.
+/// Sends `request` with `client`, telling `observer` about the exchange.
 pub(super) async fn observed(
-    request: reqwest::RequestBuilder,
+    client: &reqwest::Client,
+    request: reqwest::Request,
     observer: &dyn HttpObserver,
 ) -> reqwest::Result<reqwest::Response> {
-    let (client, request) = request.build_split();
-    let request = request?;
     let mut exchange = HttpExchange {
         method: request.method().clone(),
         url: request.url().clone(),
