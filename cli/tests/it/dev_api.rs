@@ -549,10 +549,11 @@ fn the_official_inspector_2_12_is_handed_the_server() {
             .map_while(Result::ok)
             .collect::<Vec<_>>()
     });
-    let stdout = BufReader::new(child.stdout.take().unwrap());
+    // Kept open until the Inspector is stopped: Node fails on a closed stdout.
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut seen = Vec::new();
     let mut up = false;
-    for line in stdout.lines().map_while(Result::ok) {
+    for line in stdout.by_ref().map_while(Result::ok) {
         up |= line.contains("MCP Inspector Web is up and running");
         seen.push(line);
         if up {
@@ -576,6 +577,7 @@ fn the_official_inspector_2_12_is_handed_the_server() {
         nix::sys::signal::Signal::SIGINT,
     );
     let _ = child.wait();
+    drop(stdout);
     let handover = said.join().unwrap();
     assert!(
         up,
