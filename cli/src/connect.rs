@@ -8,6 +8,7 @@ use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use mcp::client::auth::OAuthClient;
 use mcp::client::{Client, ClientBuilder};
 use mcp::transport::http::{SseClientTransport, StreamableHttpTransport};
 use mcp::transport::stdio::{ChildProcess, ChildProcessTransport, Stderr, StdioServerParameters};
@@ -20,6 +21,7 @@ use mcp::types::{Implementation, LoggingLevel, ProtocolVersion};
 
 use crate::error::{CliError, Result};
 use crate::hostenv::HostEnvironment;
+use crate::oauth::OAuthArgs;
 use crate::spec::{Launch, Remote, RemoteTransport, Resolved, Target};
 use crate::ui::Ui;
 
@@ -39,6 +41,8 @@ pub struct ConnectArgs {
     /// Hide the server's stderr, log messages and progress.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub oauth: OAuthArgs,
 }
 
 impl ConnectArgs {
@@ -194,7 +198,15 @@ pub async fn connect_in(
     let recording = record.then(Recording::default);
     let builder = client_builder(args, ui);
     match &resolved.target {
-        Target::Stdio(launch) => connect_stdio(launch, host, builder, args, ui, recording).await,
+        Target::Stdio(launch) => {
+            if args.oauth.given() {
+                return Err(CliError::usage(
+                    "the authorization options (--client-id, --dpop, ...) apply to remote \
+                     servers (a URL), not to a local one",
+                ));
+            }
+            connect_stdio(launch, host, builder, args, ui, recording).await
+        }
         Target::Remote(remote) => connect_remote(remote, builder, args, recording).await,
     }
 }
@@ -363,11 +375,15 @@ pub fn streamable_http(remote: &Remote) -> Result<StreamableHttpTransport> {
     Ok(transport)
 }
 
-/// An SSE transport to `remote`, with its headers, connected (its `endpoint` event received).
-pub async fn sse(remote: &Remote) -> mcp::Result<SseClientTransport> {
+/// An SSE transport to `remote`, with its headers and its OAuth client if it has one,
+/// connected (its `endpoint` event received).
+pub async fn sse(remote: &Remote, oauth: Option<OAuthClient>) -> mcp::Result<SseClientTransport> {
     let mut transport = SseClientTransport::new(&remote.url)?;
     for (name, value) in &remote.headers {
         transport = transport.header(name, value)?;
+    }
+    if let Some(oauth) = oauth {
+        transport = transport.auth(oauth);
     }
     transport.connect().await
 }
@@ -417,22 +433,46 @@ async fn connect_remote(
     recording: Option<Recording>,
 ) -> Result<Connection> {
     let limit = args.step_timeout();
+    let oauth = args.oauth.client(&remote.url)?;
+    if oauth.is_some() {
+        if remote
+            .headers
+            .keys()
+            .any(|name| name.eq_ignore_ascii_case("authorization"))
+        {
+            return Err(CliError::usage(
+                "give either a bearer token (--bearer-token, an Authorization header) or the \
+                 authorization options (--client-id, ...), not both",
+            ));
+        }
+        if remote.transport == RemoteTransport::WebSocket {
+            return Err(CliError::usage(
+                "the authorization options apply to HTTP servers (Streamable HTTP or SSE), \
+                 not to a WebSocket URL",
+            )
+            .hint("give a WebSocket server a token with --bearer-token"));
+        }
+    }
     let outcome = match remote.transport {
         RemoteTransport::WebSocket => match tokio::time::timeout(limit, websocket(remote)).await {
             Ok(Ok(transport)) => handshake(builder, transport, recording.as_ref(), limit).await,
             Ok(Err(e)) => Some(Err(e)),
             Err(_) => None,
         },
-        RemoteTransport::Sse => match tokio::time::timeout(limit, sse(remote)).await {
+        RemoteTransport::Sse => match tokio::time::timeout(limit, sse(remote, oauth.clone())).await
+        {
             Ok(Ok(transport)) => handshake(builder, transport, recording.as_ref(), limit).await,
             Ok(Err(e)) => Some(Err(e)),
             Err(_) => None,
         },
         RemoteTransport::StreamableHttp => {
-            let transport = streamable_http(remote)?;
+            let mut transport = streamable_http(remote)?;
+            if let Some(oauth) = oauth.clone() {
+                transport = transport.auth(oauth);
+            }
             match handshake(builder.clone(), transport, recording.as_ref(), limit).await {
                 Some(Err(error)) if suggests_legacy_sse(&error) => {
-                    match tokio::time::timeout(limit, sse(remote)).await {
+                    match tokio::time::timeout(limit, sse(remote, oauth)).await {
                         Ok(Ok(legacy)) => {
                             handshake(builder, legacy, recording.as_ref(), limit).await
                         }
@@ -459,7 +499,7 @@ async fn connect_remote(
         .hint(
             "check that the server is running and the URL is its MCP endpoint (often …/mcp for \
              Streamable HTTP, …/sse for SSE, ws://…/ws for WebSocket); headers and tokens go in -H 'NAME: VALUE' or \
-             --bearer-token",
+             --bearer-token, OAuth client credentials in --client-id and its secret or key",
         )),
         None => Err(CliError::server(format!(
             "{} did not answer the handshake within {:.1} s",

@@ -2,7 +2,8 @@
 //! scripts/setup-peers) against our client: the `conformance-client` example, once per protocol
 //! revision, with the scenarios that revision requires. Scenarios that do not pass yet are listed,
 //! with the reason, in tests/conformance/client-expected-failures.yaml; a failure not listed there
-//! fails the test, and so does a listed scenario that now passes (the suite calls it stale).
+//! fails the test, and so does a listed scenario that now passes (the suite calls it stale). The
+//! authorization extension scenarios must run, and pass, in every revision.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -20,6 +21,18 @@ fn conformance_suite() -> PathBuf {
     );
     path
 }
+
+/// The authorization extensions' scenarios (client credentials with a secret and with a signed
+/// JWT, enterprise-managed authorization, DPoP with and without nonces, workload identity
+/// federation): each revision's run must include them and pass them.
+const AUTH_EXTENSION_SCENARIOS: [&str; 6] = [
+    "auth/client-credentials-basic",
+    "auth/client-credentials-jwt",
+    "auth/enterprise-managed-authorization",
+    "auth/dpop",
+    "auth/dpop-nonce",
+    "auth/wif-jwt-bearer",
+];
 
 /// Runs the client scenarios required by `revision` and fails on any unexpected result.
 fn run_revision(revision: &str) {
@@ -58,6 +71,22 @@ fn run_revision(revision: &str) {
         passed + failed > 0,
         "the conformance suite ran no scenario for {revision}\n--- stdout\n{stdout}\n--- stderr\n{stderr}"
     );
+    for scenario in AUTH_EXTENSION_SCENARIOS {
+        assert!(
+            passed_scenario(&stdout, scenario),
+            "{scenario} did not run and pass for {revision}\n--- stdout\n{stdout}"
+        );
+    }
+}
+
+/// Whether the suite's summary has `scenario` passing (`✓ name: N passed, 0 failed`).
+fn passed_scenario(stdout: &str, scenario: &str) -> bool {
+    stdout.lines().any(|line| {
+        line.trim_start()
+            .strip_prefix('✓')
+            .and_then(|rest| rest.trim_start().strip_prefix(scenario))
+            .is_some_and(|rest| rest.starts_with(':') && rest.contains(" 0 failed"))
+    })
 }
 
 /// A line of the suite's summary: the requirement set, one line per scenario

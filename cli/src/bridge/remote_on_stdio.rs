@@ -92,7 +92,7 @@ async fn relay(
 }
 
 async fn legacy_sse(remote: &Remote) -> Result<mcp::transport::http::SseClientTransport> {
-    connect::sse(remote).await.map_err(|e| {
+    connect::sse(remote, None).await.map_err(|e| {
         CliError::server(format!("could not connect to {}: {e}", remote.url))
             .hint("check that the server is running and that the URL is its SSE endpoint")
     })
@@ -130,7 +130,8 @@ async fn streamable_or_legacy(
             return finish(remote, End::RemoteClosed(None), host_writer, &server_writer).await;
         };
         if suggests_legacy_sse(&answer)
-            && let Ok(Ok(legacy)) = tokio::time::timeout(LEGACY_PROBE, connect::sse(remote)).await
+            && let Ok(Ok(legacy)) =
+                tokio::time::timeout(LEGACY_PROBE, connect::sse(remote, None)).await
         {
             server_writer.close().await;
             let (legacy_reader, legacy_writer) = legacy.split();

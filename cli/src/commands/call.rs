@@ -2,7 +2,10 @@
 //!
 //! `key=value` arguments are typed by the tool's input schema: a string property takes the
 //! value as it is, any other property parses it as JSON (`n=3`, `flag=true`, `tags=["a"]`).
-//! `--args '{...}'` gives the whole argument object instead.
+//! `--args '{...}'` gives the whole argument object instead. `--load` calls it many times and
+//! reports throughput, latency and errors instead ([`load`]).
+
+mod load;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -24,7 +27,10 @@ Examples:
   mcp call server.py add a=1 b=2
   mcp call server.py greet --args '{\"name\": \"Ada\", \"tags\": [\"x\"]}'
   mcp call --json echo message=hi -- python server.py
-  mcp call ./target/release/srv long_task steps=10     (progress is shown on stderr)")]
+  mcp call ./target/release/srv long_task steps=10     (progress is shown on stderr)
+  mcp call https://host/mcp whoami --client-id bot --client-secret-file secret.txt --dpop
+  mcp call --load --concurrency 8 --requests 10000 server.py echo message=hi
+  mcp call --load --rate 200 --duration 30 --json https://host/mcp search q=rust")]
 pub struct Args {
     /// The server (left out when its command follows `--`), the tool, and its arguments.
     #[arg(value_name = "SPEC TOOL [KEY=VALUE]", required = true, num_args = 1..)]
@@ -39,7 +45,17 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     #[command(flatten)]
+    load: load::LoadArgs,
+    #[command(flatten)]
     reach: Reach,
+}
+
+/// What the exchange with the server gave.
+enum Outcome {
+    /// The tool's result.
+    Called(mcp::types::CallToolResult),
+    /// The figures of `--load`.
+    Loaded(load::LoadReport),
 }
 
 /// Runs `mcp call`.
@@ -67,7 +83,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         None => None,
     };
     let timeout = args.reach.connect().step_timeout();
-    let result = args.reach.exchange(&spec, async |client, ui| {
+    // Under load, a line per call from the server would drown the figures.
+    let reach = if args.load.load {
+        args.reach.quietly()
+    } else {
+        args.reach.clone()
+    };
+    let outcome = reach.exchange(&spec, async |client, ui| {
         let tools = client
             .list_all_tools()
             .await
@@ -88,6 +110,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Some(map) => map,
             None => typed_arguments(&pairs, &schema)?,
         };
+        if args.load.load {
+            let report = load::run(client, tool, arguments, &args.load, timeout).await?;
+            return Ok(Outcome::Loaded(report));
+        }
         let mut params = CallToolRequestParams::new(tool.as_str());
         params.arguments = Some(arguments);
         let progress_ui = ui.clone();
@@ -98,8 +124,24 @@ pub fn run(args: Args) -> Result<ExitCode> {
         };
         let result = client.call_tool_with(params, &options).await;
         ui.finish_progress();
-        result.map_err(|e| from_sdk(&format!("tools/call {tool}"), e))
+        result
+            .map(Outcome::Called)
+            .map_err(|e| from_sdk(&format!("tools/call {tool}"), e))
     })?;
+    let result = match outcome {
+        Outcome::Called(result) => result,
+        Outcome::Loaded(report) => {
+            if args.json {
+                print_json(&report);
+            } else {
+                load::print(&report);
+            }
+            if report.failed > 0 {
+                return Ok(ExitCode::from(crate::error::Kind::Server.code()));
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     let value = serde_json::to_value(&result).unwrap_or_default();
     let failed = result.is_error == Some(true);
     if args.json {

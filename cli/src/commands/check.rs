@@ -4,8 +4,10 @@
 //! lists its tools, resources, resource templates and prompts (every page), calls the tools
 //! named with `--call`, pings it, closes its input and expects it to exit by itself, and
 //! validates every message it sent against the official schema of the negotiated version. Each
-//! step has a time limit (`--timeout`). The report is text by default, JSON with `--json`, and
-//! JUnit XML in `--junit FILE` as well.
+//! step has a time limit (`--timeout`). With `--strict` it also checks that hosts can offer the
+//! tools to models: every name and input schema against the model vendors' tool formats
+//! ([`crate::portability`]). The report is text by default, JSON with `--json`, and JUnit XML in
+//! `--junit FILE` as well.
 //!
 //! Exit code 0 when every step passed, 1 when the server failed one, 2 for a usage error, 3 when
 //! something around the server is missing (see `mcp --help`).
@@ -25,9 +27,14 @@ use serde_json::{Map, Value};
 use super::{ServerArg, block_on, print_json};
 use crate::connect::{self, ConnectArgs, Direction};
 use crate::error::{CliError, Kind, Result};
+use crate::portability::{self, Severity, Vendor};
 use crate::schema::Validator;
 use crate::spec::{self, Purpose, SpecArgs};
-use crate::ui::{BOLD, DIM, GREEN, RED, Ui, YELLOW, printable};
+use crate::ui::Ui;
+
+mod output;
+
+use output::{junit, print_text};
 
 /// Arguments of `mcp check`.
 #[derive(Debug, clap::Args)]
@@ -37,6 +44,8 @@ Examples:
   mcp check ./my-crate --call add='{\"a\": 1, \"b\": 2}' --call ping_tool
   mcp check --json --junit report.xml -- node build/index.js
   mcp check --protocol-version 2025-06-18 ./target/release/my-server
+  mcp check --strict server.py                 (tool names and schemas every model vendor takes)
+  mcp check --strict --vendor openai-strict,anthropic server.py
 
 Exit codes: 0 all steps passed, 1 the server failed a step, 2 usage error, 3 environment error.")]
 pub struct Args {
@@ -51,6 +60,21 @@ pub struct Args {
     /// Also write the report as JUnit XML to FILE.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Also check that hosts can offer the tools to models: each name and input schema against
+    /// the tool formats of the model vendors (--vendor), with a fix for every problem; errors
+    /// fail the check.
+    #[arg(long)]
+    strict: bool,
+    /// The vendors' tool formats --strict checks against (comma-separated; default openai,
+    /// anthropic, gemini).
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "VENDOR",
+        requires = "strict"
+    )]
+    vendor: Vec<Vendor>,
     #[command(flatten)]
     spec: SpecArgs,
     #[command(flatten)]
@@ -92,6 +116,9 @@ struct Report {
     duration_ms: u64,
     messages: usize,
     steps: Vec<Step>,
+    /// The tools' portability, with `--strict`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    portability: Option<portability::Report>,
 }
 
 struct Steps {
@@ -205,6 +232,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Err(e) => return Err(e),
     };
     let limit = args.connect.step_timeout();
+    let mut portable = None;
     let (server, version, messages) = block_on(async {
         let at = Instant::now();
         let connection = match connect::connect(&resolved, &args.connect, &ui, true).await {
@@ -248,6 +276,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
             tools = result.ok();
         } else {
             steps.skip("tools/list", "the server offers no tools");
+        }
+        if args.strict {
+            portable = Some(portability_step(&mut steps, tools.as_deref(), &args.vendor));
         }
         if capabilities.resources.is_some() {
             let at = Instant::now();
@@ -426,7 +457,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         steps.push("schema", at, outcome);
         Ok((server, Some(version.to_string()), incoming.len()))
     })?;
-    let report = finish(
+    let mut report = finish(
         &args,
         &spec.to_string(),
         resolved.describe(),
@@ -436,7 +467,73 @@ pub fn run(args: Args) -> Result<ExitCode> {
         steps,
         started,
     );
+    report.portability = portable.flatten();
     output(&args, &report)
+}
+
+/// The `portability` step of `--strict`: the tools against the vendors' formats. Gives the
+/// report, when there were tools to check.
+fn portability_step(
+    steps: &mut Steps,
+    tools: Option<&[mcp::types::Tool]>,
+    vendors: &[Vendor],
+) -> Option<portability::Report> {
+    let Some(tools) = tools else {
+        steps.skip("portability", "no tools to check");
+        return None;
+    };
+    let at = Instant::now();
+    let vendors = if vendors.is_empty() {
+        Vendor::DEFAULT.to_vec()
+    } else {
+        vendors.to_vec()
+    };
+    let listed: Vec<Value> = tools
+        .iter()
+        .map(|t| serde_json::to_value(t).unwrap_or_default())
+        .collect();
+    let report = portability::check(&listed, &vendors);
+    let names: Vec<&str> = report.vendors.iter().map(|v| v.name()).collect();
+    let outcome = if report.errors == 0 {
+        Ok(format!(
+            "{} fit {}{}",
+            plural(report.tools, "tool"),
+            names.join(", "),
+            match report.warnings {
+                0 => String::new(),
+                n => format!(" ({})", plural(n, "warning")),
+            }
+        ))
+    } else {
+        let errors: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(finding_line)
+            .collect();
+        Err(format!(
+            "{} for {}:\n{}",
+            plural(report.errors, "error"),
+            names.join(", "),
+            errors.join("\n")
+        ))
+    };
+    steps.push("portability", at, outcome);
+    Some(report)
+}
+
+/// One finding on one line: the tool, the rule, where, what, for whom, and the fix.
+fn finding_line(finding: &portability::Finding) -> String {
+    let vendors: Vec<&str> = finding.vendors.iter().map(|v| v.name()).collect();
+    format!(
+        "{} {}: {} at {} ({}); fix: {}",
+        finding.tool,
+        finding.rule,
+        finding.message,
+        finding.path,
+        vendors.join(", "),
+        finding.fix
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -460,6 +557,7 @@ fn finish(
         duration_ms: started.elapsed().as_millis() as u64,
         messages,
         steps: steps.steps,
+        portability: None,
     }
 }
 
@@ -484,132 +582,6 @@ fn output(args: &Args, report: &Report) -> Result<ExitCode> {
     })
 }
 
-fn print_text(report: &Report) {
-    let server = report
-        .server
-        .as_ref()
-        .map(|s| {
-            format!(
-                "{} {}",
-                s["name"].as_str().unwrap_or("?"),
-                s["version"].as_str().unwrap_or("")
-            )
-        })
-        .unwrap_or_else(|| report.spec.clone());
-    anstream::println!("{BOLD}mcp check{BOLD:#} {}", printable(&server));
-    if !report.command.is_empty() {
-        anstream::println!("  {DIM}{}{DIM:#}", report.command);
-    }
-    for step in &report.steps {
-        let (mark, style) = match step.status {
-            Status::Passed => ("✓", GREEN),
-            Status::Failed => ("✗", RED),
-            Status::Skipped => ("-", YELLOW),
-        };
-        let time = if step.status == Status::Skipped {
-            String::new()
-        } else {
-            format!("{:>6} ms", step.duration_ms)
-        };
-        anstream::println!(
-            "  {style}{mark}{style:#} {:<28} {DIM}{time:>9}{DIM:#}  {}",
-            step.name,
-            printable(&step.detail)
-        );
-        if let Some(error) = &step.error {
-            for line in printable(error).lines() {
-                anstream::println!("      {RED}{line}{RED:#}");
-            }
-        }
-    }
-    let failed = report
-        .steps
-        .iter()
-        .filter(|s| s.status == Status::Failed)
-        .count();
-    let seconds = report.duration_ms as f64 / 1000.0;
-    if report.passed {
-        anstream::println!(
-            "{GREEN}passed{GREEN:#}: {} in {seconds:.2} s",
-            plural(report.steps.len(), "step")
-        );
-    } else {
-        anstream::println!(
-            "{RED}failed{RED:#}: {} of {} in {seconds:.2} s",
-            plural(failed, "step"),
-            report.steps.len()
-        );
-    }
-}
-
-fn xml_escape(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .fold(String::new(), |mut out, c| {
-            match c {
-                '&' => out.push_str("&amp;"),
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '"' => out.push_str("&quot;"),
-                '\'' => out.push_str("&apos;"),
-                c => out.push(c),
-            }
-            out
-        })
-}
-
-fn junit(report: &Report) -> String {
-    let failures = report
-        .steps
-        .iter()
-        .filter(|s| s.status == Status::Failed)
-        .count();
-    let skipped = report
-        .steps
-        .iter()
-        .filter(|s| s.status == Status::Skipped)
-        .count();
-    let suite = xml_escape(&format!("mcp check {}", report.spec));
-    let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mcp check\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\" time=\"{:.3}\">\n  <testsuite name=\"{suite}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\" time=\"{:.3}\">\n",
-        report.steps.len(),
-        report.duration_ms as f64 / 1000.0,
-        report.steps.len(),
-        report.duration_ms as f64 / 1000.0,
-    );
-    if let Some(version) = &report.protocol_version {
-        xml.push_str(&format!(
-            "    <properties><property name=\"protocolVersion\" value=\"{}\"/></properties>\n",
-            xml_escape(version)
-        ));
-    }
-    for step in &report.steps {
-        xml.push_str(&format!(
-            "    <testcase classname=\"mcp.check\" name=\"{}\" time=\"{:.3}\"",
-            xml_escape(&step.name),
-            step.duration_ms as f64 / 1000.0
-        ));
-        match step.status {
-            Status::Passed => xml.push_str("/>\n"),
-            Status::Skipped => xml.push_str(&format!(
-                ">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
-                xml_escape(&step.detail)
-            )),
-            Status::Failed => {
-                let error = step.error.as_deref().unwrap_or_default();
-                let first = error.lines().next().unwrap_or_default();
-                xml.push_str(&format!(
-                    ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
-                    xml_escape(first),
-                    xml_escape(error)
-                ));
-            }
-        }
-    }
-    xml.push_str("  </testsuite>\n</testsuites>\n");
-    xml
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -622,48 +594,5 @@ mod tests {
         assert_eq!(name, "add");
         assert_eq!(Value::Object(args), json!({"a": 1}));
         assert!(parse_call("add=[1]").is_err());
-    }
-
-    #[test]
-    fn junit_escapes_and_counts() {
-        let report = Report {
-            spec: "a<b".into(),
-            command: String::new(),
-            server: None,
-            protocol_version: Some("2025-11-25".into()),
-            passed: false,
-            duration_ms: 1500,
-            messages: 0,
-            steps: vec![
-                Step {
-                    name: "ping".into(),
-                    status: Status::Passed,
-                    duration_ms: 1,
-                    detail: String::new(),
-                    error: None,
-                },
-                Step {
-                    name: "tools/list".into(),
-                    status: Status::Failed,
-                    duration_ms: 2,
-                    detail: String::new(),
-                    error: Some("bad \"x\" & y".into()),
-                },
-                Step {
-                    name: "prompts/list".into(),
-                    status: Status::Skipped,
-                    duration_ms: 0,
-                    detail: "none".into(),
-                    error: None,
-                },
-            ],
-        };
-        let xml = junit(&report);
-        assert!(
-            xml.contains("tests=\"3\" failures=\"1\" skipped=\"1\""),
-            "{xml}"
-        );
-        assert!(xml.contains("mcp check a&lt;b"), "{xml}");
-        assert!(xml.contains("bad &quot;x&quot; &amp; y"), "{xml}");
     }
 }

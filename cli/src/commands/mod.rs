@@ -3,6 +3,7 @@
 pub mod call;
 pub mod check;
 pub mod completions;
+pub mod dev;
 pub mod get_prompt;
 pub mod install;
 pub mod list;
@@ -86,6 +87,13 @@ impl Reach {
     /// The connection options.
     pub fn connect(&self) -> &ConnectArgs {
         &self.connect
+    }
+
+    /// The same reach with the server's stderr, log messages and progress hidden.
+    pub fn quietly(&self) -> Self {
+        let mut quiet = self.clone();
+        quiet.connect.quiet = true;
+        quiet
     }
 
     /// Opens `spec`, runs `exchange` with the connected client and the UI its messages go to,

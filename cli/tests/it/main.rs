@@ -1,10 +1,16 @@
 //! The `mcp` command's end-to-end tests, one module per command or concern, in one test binary
 //! (linked once instead of once per file). `common` holds what they share.
 
+mod authorization;
 mod bridge;
+mod call_load;
 mod check;
+mod check_strict;
 mod cli;
 mod common;
+mod dev_api;
+mod dev_browser;
+mod inspector;
 mod install;
 mod install_host;
 mod new;

@@ -20,6 +20,9 @@ use sha2::{Digest, Sha256};
 
 use crate::jsonrpc::Extensions;
 
+#[cfg(feature = "http-server")]
+pub mod dpop;
+
 /// What a verified bearer token grants: who the client is, which scopes it holds, until when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccessToken {
@@ -73,6 +76,20 @@ impl AccessToken {
     pub fn subject(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());
         self
+    }
+
+    /// Binds the token to a DPoP key: its RFC 7638 thumbprint goes in the `cnf` claim
+    /// (`cnf.jkt`, RFC 9449 §6), as a JWT access token or an introspection answer carries it.
+    pub fn dpop_bound(mut self, thumbprint: impl Into<String>) -> Self {
+        self.claims
+            .get_or_insert_with(Map::new)
+            .insert("cnf".into(), serde_json::json!({"jkt": thumbprint.into()}));
+        self
+    }
+
+    /// The thumbprint of the DPoP key the token is bound to (`cnf.jkt`), if it is.
+    pub fn dpop_thumbprint(&self) -> Option<&str> {
+        self.claims.as_ref()?.get("cnf")?.get("jkt")?.as_str()
     }
 
     /// Whether the token grants `scope`.
@@ -249,6 +266,11 @@ mod tests {
         assert!(!token.is_expired());
         assert!(token.clone().expires_at(1).is_expired());
         assert!(!token.clone().expires_at(u64::MAX).is_expired());
+        assert_eq!(token.dpop_thumbprint(), None);
+        assert_eq!(
+            token.clone().dpop_bound("abc").dpop_thumbprint(),
+            Some("abc")
+        );
         let bob = token.clone().subject("bob");
         assert_ne!(token.principal(), bob.principal());
         // Without a subject, two users of one client are two principals: their tokens.

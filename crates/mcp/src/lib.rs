@@ -126,6 +126,8 @@ pub mod fastmcp;
 #[cfg(feature = "http-server")]
 pub mod http_server;
 pub mod jsonrpc;
+#[cfg(any(feature = "http-client", feature = "http-server"))]
+mod jwt;
 pub mod server;
 pub mod transport;
 

@@ -1,19 +1,28 @@
 //! OAuth bearer tokens on the HTTP endpoints, as the specification's authorization section
 //! asks of a resource server: every request needs a valid, unexpired token with the required
 //! scopes (401 or 403 with a `WWW-Authenticate` challenge otherwise), and the protected
-//! resource metadata (RFC 9728) tells clients where to get one.
+//! resource metadata (RFC 9728) tells clients where to get one. With
+//! [`AuthSettings::dpop`], DPoP-bound tokens (RFC 9449) are taken too, each request's proof
+//! checked by a [`DpopVerifier`].
 
 use std::sync::Arc;
 
 use axum::body::Body;
+use axum::extract::OriginalUri;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::HttpAuth;
+use crate::auth::dpop::{DpopError, DpopRequest, DpopSettings, DpopVerifier};
 use crate::auth::{AccessToken, TokenVerifier};
 use crate::transport::BoxFuture;
+
+/// The `DPoP` header (a request's proof) and authorization scheme.
+const DPOP: &str = "DPoP";
+/// The response header carrying the nonce a proof must hold (RFC 9449 §9).
+const DPOP_NONCE: &str = "DPoP-Nonce";
 
 /// Where the protected resource metadata lives (RFC 9728), before the resource's path.
 pub const PROTECTED_RESOURCE_METADATA_PATH: &str = "/.well-known/oauth-protected-resource";
@@ -48,6 +57,8 @@ pub struct AuthSettings {
     /// [`resource_server_url`](Self::resource_server_url), as the specification requires
     /// (default true; turn it off only for a verifier that checks the audience itself).
     pub validate_token_resource: bool,
+    /// DPoP-bound tokens (RFC 9449): taken, with their proofs checked, when set.
+    pub dpop: Option<DpopSettings>,
 }
 
 impl AuthSettings {
@@ -61,6 +72,7 @@ impl AuthSettings {
             resource_name: None,
             service_documentation_url: None,
             validate_token_resource: true,
+            dpop: None,
         }
     }
 
@@ -109,6 +121,14 @@ impl AuthSettings {
         self
     }
 
+    /// Takes DPoP-bound tokens (`Authorization: DPoP …` with a `DPoP` proof), checking each
+    /// proof as `settings` say; a token is bound when the verifier's grant carries `cnf.jkt`
+    /// ([`AccessToken::dpop_bound`]). A bound token presented as a bearer token is refused.
+    pub fn dpop(mut self, settings: DpopSettings) -> Self {
+        self.dpop = Some(settings);
+        self
+    }
+
     /// The path of the resource URL (`/mcp` for `https://mcp.example.com/mcp`), empty for a
     /// URL without one.
     fn resource_path(&self) -> &str {
@@ -122,7 +142,7 @@ impl AuthSettings {
     }
 
     /// The origin of the resource URL (`https://mcp.example.com`).
-    fn resource_origin(&self) -> &str {
+    pub fn resource_origin(&self) -> &str {
         let url = self.resource_server_url.as_str();
         let path = self.resource_path();
         match url.split_once("://") {
@@ -165,6 +185,10 @@ impl AuthSettings {
         if let Some(url) = &self.service_documentation_url {
             document["resource_documentation"] = json!(url);
         }
+        if let Some(dpop) = &self.dpop {
+            document["dpop_signing_alg_values_supported"] = json!(DpopSettings::algorithms());
+            document["dpop_bound_access_tokens_required"] = json!(dpop.required);
+        }
         document
     }
 
@@ -174,11 +198,12 @@ impl AuthSettings {
     }
 }
 
-/// The [`HttpAuth`] of OAuth bearer tokens: what
+/// The [`HttpAuth`] of OAuth bearer (and DPoP-bound) tokens: what
 /// [`HttpServerBuilder::bearer_auth`](super::HttpServerBuilder::bearer_auth) installs.
 pub struct BearerAuth<V> {
     settings: Arc<AuthSettings>,
     verifier: V,
+    dpop: Option<DpopVerifier>,
 }
 
 impl<V> std::fmt::Debug for BearerAuth<V> {
@@ -189,35 +214,85 @@ impl<V> std::fmt::Debug for BearerAuth<V> {
     }
 }
 
-impl<V: TokenVerifier> BearerAuth<V> {
-    /// Checks tokens with `verifier` against `settings`.
-    pub fn new(settings: AuthSettings, verifier: V) -> Self {
+/// How the token was presented.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    Bearer,
+    Dpop,
+}
+
+/// A refusal: its status, the error code and description of the challenge, and whether only
+/// the DPoP scheme's challenge carries it.
+struct Refusal {
+    status: StatusCode,
+    error: Option<&'static str>,
+    description: String,
+    dpop_only: bool,
+}
+
+impl Refusal {
+    fn unauthorized(error: Option<&'static str>, description: impl Into<String>) -> Self {
         Self {
-            settings: Arc::new(settings),
-            verifier,
+            status: StatusCode::UNAUTHORIZED,
+            error,
+            description: description.into(),
+            dpop_only: false,
         }
     }
 
-    async fn verify(&self, parts: &Parts) -> Result<AccessToken, Response> {
-        let token = parts
+    fn proof(error: &DpopError) -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            error: Some(error.error_code()),
+            description: error.to_string(),
+            dpop_only: true,
+        }
+    }
+}
+
+impl<V: TokenVerifier> BearerAuth<V> {
+    /// Checks tokens with `verifier` against `settings`.
+    pub fn new(settings: AuthSettings, verifier: V) -> Self {
+        let dpop = settings.dpop.clone().map(DpopVerifier::new);
+        Self {
+            settings: Arc::new(settings),
+            verifier,
+            dpop,
+        }
+    }
+
+    async fn verify(&self, parts: &Parts) -> Result<AccessToken, Refusal> {
+        let presented = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| {
                 let (scheme, token) = v.trim().split_once(' ')?;
-                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+                let scheme = if scheme.eq_ignore_ascii_case("bearer") {
+                    Scheme::Bearer
+                } else if scheme.eq_ignore_ascii_case(DPOP) && self.dpop.is_some() {
+                    Scheme::Dpop
+                } else {
+                    return None;
+                };
+                Some((scheme, token.trim()))
             })
-            .filter(|t| !t.is_empty());
-        let Some(token) = token else {
-            return Err(self.challenge(StatusCode::UNAUTHORIZED, None, "Authentication required"));
+            .filter(|(_, t)| !t.is_empty());
+        let Some((scheme, token)) = presented else {
+            return Err(Refusal::unauthorized(None, "Authentication required"));
         };
+        if scheme == Scheme::Bearer && self.settings.dpop.as_ref().is_some_and(|d| d.required) {
+            return Err(Refusal::unauthorized(
+                Some("invalid_token"),
+                "This server takes DPoP-bound tokens only",
+            ));
+        }
         let granted = self.verifier.verify_token(token).await.map_err(|e| {
             tracing::debug!(error = %e, "refusing a bearer token");
-            self.challenge(StatusCode::UNAUTHORIZED, Some("invalid_token"), &e.0)
+            Refusal::unauthorized(Some("invalid_token"), e.0)
         })?;
         if granted.is_expired() {
-            return Err(self.challenge(
-                StatusCode::UNAUTHORIZED,
+            return Err(Refusal::unauthorized(
                 Some("invalid_token"),
                 "The access token has expired",
             ));
@@ -237,7 +312,43 @@ impl<V: TokenVerifier> BearerAuth<V> {
                     "The access token names no resource (audience) this server can check"
                 }
             };
-            return Err(self.challenge(StatusCode::UNAUTHORIZED, Some("invalid_token"), why));
+            return Err(Refusal::unauthorized(Some("invalid_token"), why));
+        }
+        match (scheme, granted.dpop_thumbprint(), &self.dpop) {
+            (Scheme::Dpop, Some(bound), Some(dpop)) => {
+                let mut proofs = parts.headers.get_all(DPOP).iter();
+                let proof = match (proofs.next(), proofs.next()) {
+                    (Some(proof), None) => proof
+                        .to_str()
+                        .map_err(|_| Refusal::proof(&DpopError::Malformed("not ASCII".into())))?,
+                    (None, _) => return Err(Refusal::proof(&DpopError::Missing)),
+                    (Some(_), Some(_)) => return Err(Refusal::proof(&DpopError::Multiple)),
+                };
+                let url = self.request_url(parts);
+                let request = DpopRequest {
+                    method: parts.method.as_str(),
+                    url: &url,
+                    access_token: Some(token),
+                    bound_to: Some(bound),
+                };
+                dpop.verify(proof, &request).map_err(|e| {
+                    tracing::debug!(error = %e, "refusing a DPoP proof");
+                    Refusal::proof(&e)
+                })?;
+            }
+            (Scheme::Dpop, _, _) => {
+                return Err(Refusal::unauthorized(
+                    Some("invalid_token"),
+                    "The access token is not DPoP-bound",
+                ));
+            }
+            (Scheme::Bearer, Some(_), _) => {
+                return Err(Refusal::unauthorized(
+                    Some("invalid_token"),
+                    "A DPoP-bound token must be presented with the DPoP scheme and a proof",
+                ));
+            }
+            (Scheme::Bearer, None, _) => {}
         }
         let missing: Vec<&str> = self
             .settings
@@ -247,22 +358,38 @@ impl<V: TokenVerifier> BearerAuth<V> {
             .map(String::as_str)
             .collect();
         if !missing.is_empty() {
-            return Err(self.challenge(
-                StatusCode::FORBIDDEN,
-                Some("insufficient_scope"),
-                &format!("Required scope: {}", missing.join(" ")),
-            ));
+            return Err(Refusal {
+                status: StatusCode::FORBIDDEN,
+                error: Some("insufficient_scope"),
+                description: format!("Required scope: {}", missing.join(" ")),
+                dpop_only: false,
+            });
         }
         Ok(granted)
     }
 
-    /// A 401 or 403 with the `WWW-Authenticate` challenge the specification describes.
-    fn challenge(&self, status: StatusCode, error: Option<&str>, description: &str) -> Response {
+    /// The request's URL as its client addressed it: the public origin of the resource
+    /// (behind proxies too) and the path the request came to, before any nesting.
+    fn request_url(&self, parts: &Parts) -> String {
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.path(), |original| original.path());
+        format!("{}{path}", self.settings.resource_origin())
+    }
+
+    /// A 401 or 403 with the `WWW-Authenticate` challenges the specification describes: a
+    /// `Bearer` one (unless only DPoP-bound tokens are taken, or the refusal is about a DPoP
+    /// proof) and a `DPoP` one when DPoP is on; a `DPoP-Nonce` when proofs need one.
+    fn challenge(&self, refusal: &Refusal) -> Response {
         let quote = |s: &str| s.replace(['"', '\\'], "'");
         let mut params = Vec::new();
-        if let Some(error) = error {
+        if let Some(error) = refusal.error {
             params.push(format!("error=\"{error}\""));
-            params.push(format!("error_description=\"{}\"", quote(description)));
+            params.push(format!(
+                "error_description=\"{}\"",
+                quote(&refusal.description)
+            ));
         }
         if !self.settings.required_scopes.is_empty() {
             params.push(format!(
@@ -274,19 +401,32 @@ impl<V: TokenVerifier> BearerAuth<V> {
             "resource_metadata=\"{}\"",
             quote(&self.settings.metadata_url())
         ));
+        let dpop = self.settings.dpop.as_ref();
+        let mut challenges = Vec::new();
+        if !refusal.dpop_only && !dpop.is_some_and(|d| d.required) {
+            challenges.push(format!("Bearer {}", params.join(", ")));
+        }
+        if dpop.is_some() {
+            let algs = DpopSettings::algorithms().join(" ");
+            challenges.push(format!("DPoP algs=\"{algs}\", {}", params.join(", ")));
+        }
         let body = json!({
-            "error": error.unwrap_or("invalid_token"),
-            "error_description": description,
+            "error": refusal.error.unwrap_or("invalid_token"),
+            "error_description": refusal.description,
         });
         let mut response = Response::new(Body::from(body.to_string()));
-        *response.status_mut() = status;
+        *response.status_mut() = refusal.status;
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
-        if let Ok(value) = HeaderValue::from_str(&format!("Bearer {}", params.join(", "))) {
+        if let Ok(value) = HeaderValue::from_str(&challenges.join(", ")) {
             headers.insert(header::WWW_AUTHENTICATE, value);
+        }
+        let nonce = self.dpop.as_ref().and_then(DpopVerifier::nonce);
+        if let Some(value) = nonce.and_then(|n| HeaderValue::from_str(&n).ok()) {
+            headers.insert(DPOP_NONCE, value);
         }
         response
     }
@@ -297,7 +437,12 @@ impl<V: TokenVerifier> HttpAuth for BearerAuth<V> {
         &'a self,
         request: &'a Parts,
     ) -> BoxFuture<'a, Result<Option<AccessToken>, Response>> {
-        Box::pin(async move { self.verify(request).await.map(Some) })
+        Box::pin(async move {
+            self.verify(request)
+                .await
+                .map(Some)
+                .map_err(|refusal| self.challenge(&refusal))
+        })
     }
 }
 

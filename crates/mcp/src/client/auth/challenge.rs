@@ -1,6 +1,7 @@
-//! The `Bearer` challenge of a `WWW-Authenticate` header (RFC 6750 §3, RFC 9728 §5.1).
+//! The `Bearer` (RFC 6750 §3, RFC 9728 §5.1) or `DPoP` (RFC 9449 §7.1) challenge of a
+//! `WWW-Authenticate` header.
 
-/// What a `Bearer` challenge asks for.
+/// What a `Bearer` or `DPoP` challenge asks for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BearerChallenge {
     /// `resource_metadata`: where the protected resource metadata is (RFC 9728).
@@ -12,14 +13,16 @@ pub struct BearerChallenge {
 }
 
 impl BearerChallenge {
-    /// Reads the `Bearer` challenge of a `WWW-Authenticate` value; other schemes' parameters
-    /// are ignored, and a value without a `Bearer` challenge gives an empty one.
+    /// Reads the `Bearer` and `DPoP` challenges of a `WWW-Authenticate` value (the first
+    /// value of each parameter wins); other schemes' parameters are ignored, and a value
+    /// without such a challenge gives an empty one.
     pub fn parse(header: &str) -> Self {
         let mut challenge = Self::default();
         let mut in_bearer = false;
         for (scheme, name, value) in Params::new(header) {
             if let Some(scheme) = scheme {
-                in_bearer = scheme.eq_ignore_ascii_case("bearer");
+                in_bearer =
+                    scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("dpop");
             }
             let (Some(name), true) = (name, in_bearer) else {
                 continue;
@@ -176,5 +179,16 @@ mod tests {
         assert_eq!(c, BearerChallenge::default());
         let c = BearerChallenge::parse(r#"Bearer scope="a \"b\"""#);
         assert_eq!(c.scope.as_deref(), Some(r#"a "b""#));
+    }
+
+    #[test]
+    fn reads_dpop_challenges() {
+        let c = BearerChallenge::parse(
+            r#"DPoP error="use_dpop_nonce", resource_metadata="http://localhost:3000/.well-known/oauth-protected-resource/mcp""#,
+        );
+        assert_eq!(c.error.as_deref(), Some("use_dpop_nonce"));
+        assert!(c.resource_metadata.is_some());
+        let c = BearerChallenge::parse(r#"DPoP algs="ES256 PS256", Bearer scope="read""#);
+        assert_eq!(c.scope.as_deref(), Some("read"));
     }
 }

@@ -23,7 +23,8 @@ pub struct ProtectedResourceMetadata {
 pub struct AuthorizationServerMetadata {
     /// The issuer identifier.
     pub issuer: String,
-    /// Where the user authorizes.
+    /// Where the user authorizes (empty for a server of unattended grants only).
+    #[serde(default)]
     pub authorization_endpoint: String,
     /// Where codes become tokens.
     pub token_endpoint: String,
@@ -41,6 +42,11 @@ pub struct AuthorizationServerMetadata {
     /// Whether authorization responses carry `iss` (RFC 9207).
     #[serde(default)]
     pub authorization_response_iss_parameter_supported: bool,
+    /// The grant types the server supports (absent: `authorization_code` and `implicit`).
+    pub grant_types_supported: Option<Vec<String>>,
+    /// The algorithms the server accepts in DPoP proofs (RFC 9449 §5.1); present when it
+    /// issues DPoP-bound tokens.
+    pub dpop_signing_alg_values_supported: Option<Vec<String>>,
 }
 
 impl AuthorizationServerMetadata {
@@ -63,6 +69,8 @@ impl AuthorizationServerMetadata {
             token_endpoint_auth_methods_supported: None,
             client_id_metadata_document_supported: false,
             authorization_response_iss_parameter_supported: false,
+            grant_types_supported: None,
+            dpop_signing_alg_values_supported: None,
         }
     }
 }
@@ -181,7 +189,9 @@ impl AuthorizationServerMetadata {
     /// Refuses metadata whose endpoints are not all [secure](require_secure).
     pub fn require_secure_endpoints(&self) -> Result<(), AuthError> {
         require_secure(&self.issuer, "issuer")?;
-        require_secure(&self.authorization_endpoint, "authorization endpoint")?;
+        if !self.authorization_endpoint.is_empty() {
+            require_secure(&self.authorization_endpoint, "authorization endpoint")?;
+        }
         require_secure(&self.token_endpoint, "token endpoint")?;
         if let Some(endpoint) = &self.registration_endpoint {
             require_secure(endpoint, "registration endpoint")?;

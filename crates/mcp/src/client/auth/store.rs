@@ -10,8 +10,12 @@ use serde::{Deserialize, Serialize};
 /// The tokens obtained from an authorization server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OAuthTokens {
-    /// The access token sent as `Authorization: Bearer …`.
+    /// The access token sent as `Authorization: Bearer …` (or `DPoP …`).
     pub access_token: String,
+    /// `Bearer`, or `DPoP` for a token bound to the client's DPoP key (RFC 9449); absent
+    /// means `Bearer`.
+    #[serde(default)]
+    pub token_type: Option<String>,
     /// The refresh token, if the authorization server issued one.
     pub refresh_token: Option<String>,
     /// The scopes granted (or, when the server did not say, the scopes requested).
@@ -23,6 +27,14 @@ pub struct OAuthTokens {
 }
 
 impl OAuthTokens {
+    /// Whether the token is bound to the client's DPoP key, and so is presented with the
+    /// `DPoP` scheme and a proof.
+    pub fn is_dpop(&self) -> bool {
+        self.token_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("dpop"))
+    }
+
     /// Whether the access token has expired (with a few seconds of margin).
     pub fn is_expired(&self) -> bool {
         self.expires_at.is_some_and(|at| {
@@ -40,6 +52,8 @@ pub enum TokenEndpointAuthMethod {
     ClientSecretBasic,
     /// The client id and secret in the form body.
     ClientSecretPost,
+    /// A JWT signed with the client's private key (RFC 7523 §2.2).
+    PrivateKeyJwt,
     /// A public client: only the client id, in the form body.
     None,
 }
@@ -50,6 +64,7 @@ impl TokenEndpointAuthMethod {
         match self {
             Self::ClientSecretBasic => "client_secret_basic",
             Self::ClientSecretPost => "client_secret_post",
+            Self::PrivateKeyJwt => "private_key_jwt",
             Self::None => "none",
         }
     }
@@ -59,6 +74,7 @@ impl TokenEndpointAuthMethod {
         match name {
             "client_secret_basic" => Some(Self::ClientSecretBasic),
             "client_secret_post" => Some(Self::ClientSecretPost),
+            "private_key_jwt" => Some(Self::PrivateKeyJwt),
             "none" => Some(Self::None),
             _ => None,
         }

@@ -1,6 +1,7 @@
 //! Credentials for the requests of the HTTP client transports: where OAuth plugs in.
 
-use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode, Url};
 
 use crate::error::BoxError;
 use crate::transport::BoxFuture;
@@ -13,6 +14,24 @@ pub trait HttpClientAuth: Send + Sync + 'static {
     /// The `Authorization` header value for the next request (`Bearer …`), if any.
     fn authorization(&self) -> BoxFuture<'_, Result<Option<String>, BoxError>>;
 
+    /// The credential headers of a `method` request to `url`: by default `Authorization` from
+    /// [`authorization`](Self::authorization). A sender-constrained token adds its proof of
+    /// possession for this very request (RFC 9449's `DPoP` header).
+    fn headers<'a>(
+        &'a self,
+        method: &'a Method,
+        url: &'a Url,
+    ) -> BoxFuture<'a, Result<HeaderMap, BoxError>> {
+        let _ = (method, url);
+        Box::pin(async move {
+            let mut headers = HeaderMap::new();
+            if let Some(value) = self.authorization().await? {
+                headers.insert(header::AUTHORIZATION, HeaderValue::from_str(&value)?);
+            }
+            Ok(headers)
+        })
+    }
+
     /// The server refused a request: 401, or 403 with `error="insufficient_scope"`. Obtain new
     /// credentials and say whether the request should be sent once more. The default gives up.
     fn challenged<'a>(
@@ -22,6 +41,12 @@ pub trait HttpClientAuth: Send + Sync + 'static {
         let _ = challenge;
         Box::pin(std::future::ready(Ok(false)))
     }
+
+    /// Sees the headers of every answer to a request to `url` (a server may hand out a new
+    /// DPoP nonce with any of them). The default ignores them.
+    fn responded(&self, url: &Url, headers: &HeaderMap) {
+        let _ = (url, headers);
+    }
 }
 
 /// A refusal of the server that new credentials may overcome.
@@ -29,8 +54,12 @@ pub trait HttpClientAuth: Send + Sync + 'static {
 pub struct AuthChallenge<'a> {
     /// 401 (no or bad credentials) or 403 (insufficient scope).
     pub status: StatusCode,
+    /// The URL of the refused request.
+    pub url: &'a Url,
     /// The `WWW-Authenticate` header of the answer, if any.
     pub www_authenticate: Option<&'a str>,
+    /// The `DPoP-Nonce` header of the answer, if any (RFC 9449 §9).
+    pub dpop_nonce: Option<&'a str>,
     /// The `Authorization` header the refused request carried, if any.
     pub authorization: Option<&'a str>,
 }
@@ -39,8 +68,12 @@ pub struct AuthChallenge<'a> {
 #[derive(Debug, Clone)]
 pub(super) struct AuthFailure(pub(super) String);
 
-/// How often one request is sent again after new credentials (a 401 and then a 403 step-up).
+/// How often one request is sent again after new credentials (a 401 and then a 403 step-up,
+/// or a 401 and then a DPoP nonce).
 pub(super) const MAX_AUTH_RETRIES: usize = 2;
+
+/// The header of a server-provided DPoP nonce (RFC 9449 §8, §9).
+pub(super) const DPOP_NONCE: &str = "dpop-nonce";
 
 /// A fixed bearer token.
 pub(super) struct BearerToken(pub(super) String);

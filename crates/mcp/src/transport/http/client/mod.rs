@@ -23,7 +23,7 @@ use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{StatusCode, Url};
 use tokio::sync::mpsc;
 
-use self::auth::{AuthFailure, MAX_AUTH_RETRIES};
+use self::auth::{AuthFailure, DPOP_NONCE, MAX_AUTH_RETRIES};
 use crate::error::{Error, Result};
 use crate::jsonrpc::incoming::{self, IncomingMessage};
 use crate::transport::http::ParamsSniff;
@@ -62,6 +62,7 @@ struct Common {
     http: Option<reqwest::Client>,
     headers: HeaderMap,
     auth: Option<Arc<dyn HttpClientAuth>>,
+    observer: Option<Arc<dyn HttpObserver>>,
     max_message_size: usize,
 }
 
@@ -71,6 +72,7 @@ impl Default for Common {
             http: None,
             headers: HeaderMap::new(),
             auth: None,
+            observer: None,
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
         }
     }
@@ -86,24 +88,29 @@ impl Common {
         Ok(())
     }
 
-    /// Adds the custom headers and the credentials to a request; also gives the credentials.
-    async fn decorate(
-        &self,
-        mut request: reqwest::RequestBuilder,
-    ) -> (reqwest::RequestBuilder, Option<String>) {
-        request = request.headers(self.headers.clone());
-        let mut credentials = None;
-        if let Some(auth) = &self.auth {
-            match auth.authorization().await {
-                Ok(Some(value)) => {
-                    request = request.header(header::AUTHORIZATION, value.as_str());
-                    credentials = Some(value);
-                }
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "no credentials for the request"),
-            }
+    /// Adds the custom headers and the credentials to a request; gives the `Authorization`
+    /// it carries.
+    async fn decorate(&self, request: &mut reqwest::Request) -> Option<String> {
+        for name in self.headers.keys() {
+            request.headers_mut().remove(name);
         }
-        (request, credentials)
+        for (name, value) in &self.headers {
+            request.headers_mut().append(name, value.clone());
+        }
+        let auth = self.auth.as_ref()?;
+        match auth.headers(request.method(), request.url()).await {
+            Ok(credentials) => {
+                for (name, value) in &credentials {
+                    request.headers_mut().insert(name, value.clone());
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "no credentials for the request"),
+        }
+        request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     }
 
     /// Sends a request; when the server refuses it (401, or 403 for want of scope), asks the
@@ -114,16 +121,27 @@ impl Common {
     ) -> reqwest::Result<reqwest::Response> {
         let mut retries = 0;
         loop {
-            let (request, credentials) = self.decorate(build()).await;
-            let mut response = request.send().await?;
+            let (client, request) = build().build_split();
+            let mut request = request?;
+            let credentials = self.decorate(&mut request).await;
+            let url = request.url().clone();
+            let mut response = match &self.observer {
+                None => client.execute(request).await?,
+                Some(observer) => observe::observed(&client, request, observer.as_ref()).await?,
+            };
             let Some(auth) = &self.auth else {
                 return Ok(response);
             };
-            let www_authenticate = response
-                .headers()
-                .get(header::WWW_AUTHENTICATE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
+            auth.responded(&url, response.headers());
+            let header_text = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            let www_authenticate = header_text(header::WWW_AUTHENTICATE.as_str());
+            let dpop_nonce = header_text(DPOP_NONCE);
             let refused = match response.status() {
                 StatusCode::UNAUTHORIZED => true,
                 StatusCode::FORBIDDEN => www_authenticate
@@ -137,7 +155,9 @@ impl Common {
             retries += 1;
             let challenge = AuthChallenge {
                 status: response.status(),
+                url: &url,
                 www_authenticate: www_authenticate.as_deref(),
+                dpop_nonce: dpop_nonce.as_deref(),
                 authorization: credentials.as_deref(),
             };
             match auth.challenged(&challenge).await {
@@ -171,6 +191,12 @@ macro_rules! common_setters {
         /// Takes credentials from `auth` (and lets it refresh them on a 401).
         pub fn auth(mut self, auth: impl HttpClientAuth) -> Self {
             self.common.auth = Some(Arc::new(auth));
+            self
+        }
+
+        /// Tells `observer` about every HTTP request sent and the head of its response.
+        pub fn observer(mut self, observer: impl crate::transport::http::HttpObserver) -> Self {
+            self.common.observer = Some(Arc::new(observer));
             self
         }
 
@@ -259,12 +285,14 @@ impl Outbox {
 
 mod auth;
 mod legacy_sse;
+mod observe;
 mod responses;
 mod state;
 mod streamable;
 
 pub use self::auth::{AuthChallenge, HttpClientAuth};
 pub use self::legacy_sse::{SseClientTransport, SseClientWriter};
+pub use self::observe::{HttpExchange, HttpObserver};
 pub use self::streamable::{StreamableHttpTransport, StreamableHttpWriter};
 
 /// What the transport needs to know about an outgoing message.
