@@ -1,5 +1,7 @@
-//! The options of a session: time limits and the message size limit.
+//! The options of a session: time limits, the message size limit, how our requests are
+//! numbered.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::transport::DEFAULT_MAX_MESSAGE_SIZE;
@@ -14,6 +16,9 @@ pub struct SessionOptions {
     pub max_message_size: usize,
     /// After the peer closes, how long in-flight handlers may still run before they are stopped.
     pub drain_timeout: Duration,
+    /// Put before the number of each of our requests, making its id a string (`"a-7"` for
+    /// `7`); `None` numbers them.
+    pub request_id_prefix: Option<Arc<str>>,
 }
 
 impl Default for SessionOptions {
@@ -22,6 +27,7 @@ impl Default for SessionOptions {
             request_timeout: Some(Duration::from_secs(60)),
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             drain_timeout: Duration::from_secs(10),
+            request_id_prefix: None,
         }
     }
 }

@@ -192,7 +192,11 @@ impl Peer {
     /// Starts a request: assigns its id and registers it, without sending it yet. Use this when
     /// the parameters need the id (as a progress token); otherwise [`Peer::request`] does it all.
     pub fn start_request(&self, options: RequestOptions) -> PendingRequest {
-        let id = RequestId::Number(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
+        let number = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let id = match &self.inner.options.request_id_prefix {
+            Some(prefix) => RequestId::String(format!("{prefix}{number}")),
+            None => RequestId::Number(number),
+        };
         let (reply, rx) = oneshot::channel();
         let seen = Arc::new(AtomicBool::new(false));
         let progress_token = options.on_progress.as_ref().map(|callback| {

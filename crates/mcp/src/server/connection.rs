@@ -13,10 +13,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::context::{ContextInner, InputState, LogGate, RequestContext};
-use super::core::{ClientFacts, Handshake, ServerCore, SessionState, forward_to_session};
+use super::core::{ClientFacts, Handshake, ServerCore, forward_to_session};
 use super::handler::{Eras, ForRequest, HandlerRequest, ServerHandler, for_method};
 use super::notifier;
 use super::request_state::{Binding, params_digest};
+use super::session_state::{SessionChange, SessionRecorder, SessionState};
 use crate::error::Error;
 use crate::jsonrpc::{
     HandlerFuture, IncomingNotification, IncomingRequest, Peer, RequestOrigin, Service,
@@ -83,6 +84,8 @@ pub(super) struct Connection<H> {
     policy: HandshakePolicy,
     /// The handshake of [`HandshakePolicy::Assumed`].
     assumed: Option<Handshake>,
+    /// Told of every change to `session` before the client hears of it.
+    recorder: Option<Arc<dyn SessionRecorder>>,
 }
 
 impl<H: ServerHandler> Connection<H> {
@@ -100,7 +103,35 @@ impl<H: ServerHandler> Connection<H> {
             session: Arc::new(SessionState::default()),
             policy,
             assumed,
+            recorder: None,
         }
+    }
+
+    /// The connection keeps its state in `session` and records every change with `recorder`.
+    pub fn with_state(
+        mut self,
+        session: Arc<SessionState>,
+        recorder: Option<Arc<dyn SessionRecorder>>,
+    ) -> Self {
+        self.session = session;
+        self.recorder = recorder;
+        self
+    }
+
+    /// Records `change` (when the connection has a recorder), then makes it with `apply`: a
+    /// change that cannot be recorded is not made, and the request fails saying why.
+    fn change<T: Send + 'static>(
+        &self,
+        change: SessionChange,
+        apply: impl FnOnce() -> Result<T, ErrorData> + Send + 'static,
+    ) -> HandlerFuture<T> {
+        let Some(recorder) = self.recorder.clone() else {
+            return Box::pin(ready(apply()));
+        };
+        Box::pin(async move {
+            recorder.record(&change).await.map_err(unsaved)?;
+            apply()
+        })
     }
 
     /// Passes the server's events on to this connection's client until it closes.
@@ -294,7 +325,10 @@ impl<H: ServerHandler> Connection<H> {
         })
     }
 
-    fn initialize(&self, request: &IncomingRequest<'_>) -> Result<ServerReply, ErrorData> {
+    fn initialize(
+        &self,
+        request: &IncomingRequest<'_>,
+    ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         if let HandshakePolicy::Refused = self.policy {
             let supported = self.core.version_strings().join(", ");
             return Err(
@@ -317,6 +351,10 @@ impl<H: ServerHandler> Connection<H> {
                 .into();
                 error
             })?;
+        let already = || ErrorData::invalid_request("this connection is already initialized");
+        if self.session.handshake.get().is_some() {
+            return Err(already());
+        }
         let handshake = Handshake {
             version,
             client: Arc::new(ClientFacts {
@@ -324,17 +362,20 @@ impl<H: ServerHandler> Connection<H> {
                 info: Some(params.client_info),
             }),
         };
-        self.session
-            .handshake
-            .set(handshake)
-            .map_err(|_| ErrorData::invalid_request("this connection is already initialized"))?;
         let mut result = InitializeResult::new(
             version,
             self.core.config.capabilities.clone(),
             self.core.config.info.clone(),
         );
         result.instructions = self.core.config.instructions.clone();
-        Ok(ServerReply::Result(result.into()))
+        let snapshot = SessionState::initial_snapshot(&handshake);
+        let session = self.session.clone();
+        Ok(
+            self.change(SessionChange::Initialized(Box::new(snapshot)), move || {
+                session.handshake.set(handshake).map_err(|_| already())?;
+                Ok(ServerReply::Result(result.into()))
+            }),
+        )
     }
 
     fn discover(&self, request: &IncomingRequest<'_>) -> Result<ServerReply, ErrorData> {
@@ -351,12 +392,19 @@ impl<H: ServerHandler> Connection<H> {
         Ok(ServerReply::Result(result.into()))
     }
 
-    fn set_level(&self, request: &IncomingRequest<'_>) -> Result<ServerReply, ErrorData> {
+    fn set_level(
+        &self,
+        request: &IncomingRequest<'_>,
+    ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let mut params: SetLevelRequestParams = request.parse_params()?;
         let mut meta = params.meta_mut().take();
         self.resolve(request.method, &mut meta, Eras::HandshakeOnly)?;
-        self.session.set_log_level(params.level);
-        Ok(ServerReply::Result(EmptyResult::default().into()))
+        let session = self.session.clone();
+        let level = params.level;
+        Ok(self.change(SessionChange::LogLevel(level), move || {
+            session.set_log_level(level);
+            Ok(ServerReply::Result(EmptyResult::default().into()))
+        }))
     }
 
     fn listen(
@@ -449,35 +497,41 @@ impl<H: ServerHandler> Connection<H> {
         }))
     }
 
-    /// `resources/subscribe`: the handler's answer, and the connection remembers the
-    /// subscription.
+    /// `resources/subscribe`: the handler's answer, and the connection remembers (and
+    /// records) the subscription.
     fn subscribe(
         &self,
         request: &IncomingRequest<'_>,
         origin: RequestOrigin,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let session = self.session.clone();
+        let recorder = self.recorder.clone();
         self.serve_by::<SubscribeRequest, _, _>(request, origin, move |handler, params, cx| {
             let uri = params.uri.clone();
             async move {
                 let answer = handler.handle::<SubscribeRequest>(params, cx).await?;
+                record(recorder, SessionChange::Subscribed(uri.clone())).await?;
                 session.subscribe(uri);
                 Ok(answer)
             }
         })
     }
 
-    /// `resources/unsubscribe`: the connection forgets the subscription, then the handler
-    /// answers.
+    /// `resources/unsubscribe`: the connection forgets (and records that it forgot) the
+    /// subscription, then the handler answers.
     fn unsubscribe(
         &self,
         request: &IncomingRequest<'_>,
         origin: RequestOrigin,
     ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
         let session = self.session.clone();
+        let recorder = self.recorder.clone();
         self.serve_by::<UnsubscribeRequest, _, _>(request, origin, move |handler, params, cx| {
             session.unsubscribe(&params.uri);
-            async move { handler.handle::<UnsubscribeRequest>(params, cx).await }
+            async move {
+                record(recorder, SessionChange::Unsubscribed(params.uri.clone())).await?;
+                handler.handle::<UnsubscribeRequest>(params, cx).await
+            }
         })
     }
 
@@ -546,9 +600,9 @@ impl<H: ServerHandler> Connection<H> {
                 self.stateless_version(&declared)?;
                 Err(ErrorData::method_not_found(request.method))
             }
-            InitializeRequest::METHOD => Ok(Box::pin(ready(self.initialize(r)))),
+            InitializeRequest::METHOD => self.initialize(r),
             DiscoverRequest::METHOD => Ok(Box::pin(ready(self.discover(r)))),
-            SetLevelRequest::METHOD => Ok(Box::pin(ready(self.set_level(r)))),
+            SetLevelRequest::METHOD => self.set_level(r),
             SubscriptionsListenRequest::METHOD => self.listen(r, origin),
             SubscribeRequest::METHOD => self.subscribe(r, origin),
             UnsubscribeRequest::METHOD => self.unsubscribe(r, origin),
@@ -578,6 +632,27 @@ impl<H: ServerHandler> ForRequest for Serve<'_, '_, H> {
 /// never a custom method.
 fn is_spec_method(method: &str) -> bool {
     ClientRequest::METHODS.contains(&method) || ServerRequest::METHODS.contains(&method)
+}
+
+/// Records a change a handler's answer depends on, with `recorder` when there is one.
+async fn record(
+    recorder: Option<Arc<dyn SessionRecorder>>,
+    change: SessionChange,
+) -> crate::Result<()> {
+    let Some(recorder) = recorder else {
+        return Ok(());
+    };
+    recorder
+        .record(&change)
+        .await
+        .map_err(|e| unsaved(e).into())
+}
+
+/// The error of a request whose change to the session could not be recorded.
+fn unsaved(error: crate::error::BoxError) -> ErrorData {
+    ErrorData::internal_error(format!(
+        "the session's state could not be saved, so the change was not made: {error}"
+    ))
 }
 
 fn into_error_data(error: Error) -> ErrorData {

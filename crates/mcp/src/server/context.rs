@@ -10,8 +10,9 @@ use parking_lot::Mutex;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::core::{ClientFacts, ServerCore, SessionState};
+use super::core::{ClientFacts, ServerCore};
 use super::notifier::ServerNotifier;
+use super::session_state::SessionState;
 use crate::error::{Error, Result};
 use crate::jsonrpc::{Peer, RequestOptions};
 use crate::types::{

@@ -1,21 +1,20 @@
-//! The server core: what every connection of a server shares, and the state of one connection.
+//! The server core: what every connection of a server shares.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use parking_lot::Mutex;
 use serde_json::Value;
 use tokio::sync::broadcast;
 
 use super::lifespan::{AnyState, ErasedLifespan};
 use super::notifier::{ServerEvent, ServerNotifier, pass_events};
 use super::request_state::RequestStateKey;
+use super::session_state::SessionState;
 use crate::error::{Error, Result};
 use crate::jsonrpc::{Peer, SessionOptions};
 use crate::types::{
-    CacheScope, ClientCapabilities, Implementation, LoggingLevel, ProtocolVersion,
-    ServerCapabilities,
+    CacheScope, ClientCapabilities, Implementation, ProtocolVersion, ServerCapabilities,
 };
 
 /// How long, and by whom, a cacheable stateless-era result may be cached.
@@ -161,37 +160,6 @@ pub(crate) struct Handshake {
     pub client: Arc<ClientFacts>,
 }
 
-/// The state of one connection: its handshake (if the client made one), its log level and its
-/// subscriptions.
-#[derive(Debug, Default)]
-pub(crate) struct SessionState {
-    pub handshake: OnceLock<Handshake>,
-    log_level: Mutex<Option<LoggingLevel>>,
-    subscriptions: Mutex<HashSet<String>>,
-}
-
-impl SessionState {
-    pub fn log_level(&self) -> Option<LoggingLevel> {
-        *self.log_level.lock()
-    }
-
-    pub fn set_log_level(&self, level: LoggingLevel) {
-        *self.log_level.lock() = Some(level);
-    }
-
-    pub fn subscribe(&self, uri: String) {
-        self.subscriptions.lock().insert(uri);
-    }
-
-    pub fn unsubscribe(&self, uri: &str) {
-        self.subscriptions.lock().remove(uri);
-    }
-
-    pub fn is_subscribed(&self, uri: &str) -> bool {
-        self.subscriptions.lock().contains(uri)
-    }
-}
-
 /// Passes the events on to a handshake-era connection until it closes: to an initialized
 /// client, resource updates only where it subscribed.
 pub(super) fn forward_to_session(
@@ -205,7 +173,7 @@ pub(super) fn forward_to_session(
                 ServerEvent::ResourceUpdated(uri) => session.is_subscribed(uri),
                 _ => true,
             };
-            if session.handshake.get().is_some() && subscribed {
+            if session.handshake.get().is_some() && subscribed && session.forwards_events() {
                 let (method, params) = event.notification();
                 let _ = peer.notify(method, params.as_ref());
             }

@@ -30,6 +30,7 @@ mod handler;
 mod lifespan;
 mod notifier;
 pub mod request_state;
+mod session_state;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -44,9 +45,13 @@ pub use self::handler::{
 pub use self::lifespan::Lifespan;
 pub use self::notifier::{ServerEvent, ServerNotifier};
 pub use self::request_state::{REQUEST_STATE_KEY_ENV, RequestStateKey, RequestStateKeyError};
+pub use self::session_state::{
+    ConnectOptions, ConnectionState, SessionChange, SessionRecorder, SessionSnapshot,
+};
 
 use self::connection::{Connection, HandshakePolicy};
 use self::core::{ServerConfig, ServerCore};
+use self::session_state::SessionState;
 use crate::error::Result;
 use crate::jsonrpc::{Exchange, Extensions, Peer, Session, SessionOptions};
 use crate::transport::{Transport, TransportWriter};
@@ -168,19 +173,55 @@ impl<H: ServerHandler> Server<H> {
         transport: T,
         extensions: Extensions,
     ) -> ServerSession {
-        let connection = Arc::new(Connection::new(
-            self.handler.clone(),
-            self.core.clone(),
-            HandshakePolicy::Required,
-        ));
+        self.connect_with_options(
+            transport,
+            ConnectOptions {
+                extensions,
+                ..ConnectOptions::default()
+            },
+        )
+    }
+
+    /// [`connect`](Self::connect), for a host whose handshake-era sessions outlive the
+    /// connection serving them: the connection may start from a session's recorded state,
+    /// record every change the client makes, and number the requests it sends under a prefix
+    /// of the host's (see [`ConnectOptions`]). [`ServerSession::state`] then brings it up to
+    /// date with changes made elsewhere.
+    pub fn connect_with_options<T: Transport>(
+        &self,
+        transport: T,
+        options: ConnectOptions,
+    ) -> ServerSession {
+        let state = Arc::new(SessionState::default());
+        let handle = ConnectionState {
+            inner: state.clone(),
+        };
+        if let Some(snapshot) = &options.restore {
+            handle.restore(snapshot);
+        }
+        let connection = Arc::new(
+            Connection::new(
+                self.handler.clone(),
+                self.core.clone(),
+                HandshakePolicy::Required,
+            )
+            .with_state(state, options.recorder),
+        );
+        let mut session_options = self.core.config.session_options.clone();
+        if options.request_id_prefix.is_some() {
+            session_options.request_id_prefix = options.request_id_prefix;
+        }
         let session = Session::start_with(
             transport,
             connection.clone(),
-            self.core.config.session_options.clone(),
-            extensions,
+            session_options,
+            options.extensions,
         );
         connection.forward_events(session.peer().clone());
-        ServerSession { session }
+        ServerSession {
+            session,
+            state: handle,
+        }
     }
 
     /// Serves one message that arrived on its own, outside any connection: a stateless-era
@@ -294,9 +335,15 @@ impl<H: ServerHandler> Server<H> {
 #[derive(Debug)]
 pub struct ServerSession {
     session: Session,
+    state: ConnectionState,
 }
 
 impl ServerSession {
+    /// What the connection agreed with its client, and the host's handle on it.
+    pub fn state(&self) -> &ConnectionState {
+        &self.state
+    }
+
     /// The client on the other end.
     pub fn peer(&self) -> &Peer {
         self.session.peer()

@@ -1,15 +1,20 @@
 //! Telling connected clients that something changed.
 
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::{broadcast, mpsc};
 
 use crate::jsonrpc::Peer;
 use crate::types::meta::SUBSCRIPTION_ID;
 use crate::types::{RequestId, SubscriptionFilter};
 
 /// A change on the server that clients may have asked to hear about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum ServerEvent {
     /// The list of tools changed.
     ToolsListChanged,
@@ -30,12 +35,17 @@ pub enum ServerEvent {
 #[derive(Debug, Clone)]
 pub struct ServerNotifier {
     events: broadcast::Sender<ServerEvent>,
+    /// Who hears of the events sent in this process ([`local_events`](Self::local_events)).
+    local: Arc<Mutex<Vec<mpsc::UnboundedSender<ServerEvent>>>>,
 }
 
 impl ServerNotifier {
     pub(crate) fn new() -> Self {
         let (events, _) = broadcast::channel(256);
-        Self { events }
+        Self {
+            events,
+            local: Arc::default(),
+        }
     }
 
     pub(crate) fn subscribe(&self) -> broadcast::Receiver<ServerEvent> {
@@ -44,7 +54,34 @@ impl ServerNotifier {
 
     /// Sends an event. Without connected clients it goes nowhere.
     pub fn send(&self, event: ServerEvent) {
+        self.local
+            .lock()
+            .retain(|local| local.send(event.clone()).is_ok());
         let _ = self.events.send(event);
+    }
+
+    /// Every event [`send`](Self::send) sends from now on, in order and without loss (not
+    /// those [relayed](Self::relay)): for a host that passes them on to the server's other
+    /// replicas. Dropping the receiver ends it.
+    pub fn local_events(&self) -> mpsc::UnboundedReceiver<ServerEvent> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.local.lock().push(tx);
+        rx
+    }
+
+    /// Delivers an event that happened in another replica of the server to this process's
+    /// clients, as [`send`](Self::send) does, without counting it among this process's
+    /// [own events](Self::local_events).
+    pub fn relay(&self, event: ServerEvent) {
+        let _ = self.events.send(event);
+    }
+
+    /// Tells this process's clients that every list may have changed: what a host relays when
+    /// it may have missed events of other replicas.
+    pub fn relay_every_list_changed(&self) {
+        for event in EVERY_LIST {
+            self.relay(event);
+        }
     }
 
     /// `notifications/tools/list_changed`.

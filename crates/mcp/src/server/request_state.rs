@@ -57,14 +57,18 @@ impl std::str::FromStr for RequestStateKey {
 
     /// Reads 32 bytes in base64 (standard or URL-safe, padded or not) or in hex.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        parse_key(text).map_err(|reason| RequestStateKeyError {
-            origin: "the text".into(),
-            reason,
-        })
+        parse_secret(text)
+            .map(RequestStateKey::from_bytes)
+            .map_err(|reason| RequestStateKeyError {
+                origin: "the text".into(),
+                reason,
+            })
     }
 }
 
-fn parse_key(text: &str) -> Result<RequestStateKey, String> {
+/// 32 secret bytes written in base64 (standard or URL-safe, padded or not) or in hex; what is
+/// wrong with them otherwise.
+pub(crate) fn parse_secret(text: &str) -> Result<[u8; 32], String> {
     use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE};
     let text = text.trim();
     let bytes = if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -82,7 +86,7 @@ fn parse_key(text: &str) -> Result<RequestStateKey, String> {
         .as_slice()
         .try_into()
         .map_err(|_| format!("it holds {} bytes, not 32", bytes.len()))?;
-    Ok(RequestStateKey::from_bytes(bytes))
+    Ok(bytes)
 }
 
 impl RequestStateKey {
@@ -110,7 +114,9 @@ impl RequestStateKey {
         let text = value
             .to_str()
             .ok_or_else(|| refused("it is not UTF-8".into()))?;
-        parse_key(text).map(Some).map_err(refused)
+        parse_secret(text)
+            .map(|bytes| Some(Self::from_bytes(bytes)))
+            .map_err(refused)
     }
 
     /// A fresh random key.
