@@ -15,8 +15,12 @@
 //!
 //! Replicas behind a load balancer share their state through the environment:
 //!
-//! - `MCP_REDIS_URL` (`redis://127.0.0.1:6379/`): streams are kept in Redis instead of memory,
-//!   so a client resumes its stream on any replica (needs the `redis` feature);
+//! - `MCP_REDIS_URL` (`redis://127.0.0.1:6379/`): streams and handshake-era sessions are kept
+//!   in Redis instead of memory, and the replicas talk through it, so that any replica serves
+//!   any request of a session and a client resumes its stream on any replica (needs the
+//!   `redis` feature);
+//! - `MCP_SESSION_SECRET` (32 bytes in base64): the key signing session ids, so that an id no
+//!   replica issued is refused without asking Redis;
 //! - `MCP_REQUEST_STATE_KEY` (32 bytes in base64, `openssl rand -base64 32`): the key sealing
 //!   the request state of multi round-trip requests, so any replica opens what another sealed.
 
@@ -28,7 +32,7 @@ mod tools;
 use std::time::Duration;
 
 use mcp::fastmcp::FastMcp;
-use mcp::http_server::{HttpServerBuilder, InMemoryEventStore};
+use mcp::http_server::{HttpServerBuilder, InMemoryEventStore, SessionSecret};
 use mcp::server::RequestStateKey;
 
 /// The default port, as the conformance suite's examples use.
@@ -80,8 +84,9 @@ fn everything(state_key: Option<RequestStateKey>) -> FastMcp {
     mcp
 }
 
-/// Where resumable streams are kept: Redis when `MCP_REDIS_URL` names one, memory otherwise.
-async fn with_event_store<H: mcp::server::ServerHandler>(
+/// Where resumable streams and sessions are kept: in Redis, shared with the other replicas,
+/// when `MCP_REDIS_URL` names one; in this process's memory otherwise.
+async fn with_state<H: mcp::server::ServerHandler>(
     http: HttpServerBuilder<H>,
 ) -> mcp::Result<HttpServerBuilder<H>> {
     let Some(url) = std::env::var_os(REDIS_URL_ENV) else {
@@ -90,12 +95,22 @@ async fn with_event_store<H: mcp::server::ServerHandler>(
     let url = url.to_string_lossy().into_owned();
     #[cfg(feature = "redis")]
     {
-        let store = mcp::http_server::RedisEventStore::connect(url.as_str())
+        use mcp::http_server::{RedisEventStore, RedisReplicaBus, RedisSessionStore};
+        let unreachable = |e: mcp::http_server::RedisStoreError| {
+            mcp::Error::other(format!("{REDIS_URL_ENV}: {e}"))
+        };
+        let events = RedisEventStore::connect(url.as_str())
             .await
-            .map_err(|e| mcp::Error::other(format!("{REDIS_URL_ENV}: {e}")))?;
+            .map_err(unreachable)?;
+        let sessions = RedisSessionStore::connect(url.as_str())
+            .await
+            .map_err(unreachable)?;
+        let bus = RedisReplicaBus::connect(url.as_str())
+            .await
+            .map_err(unreachable)?;
         // (Not the URL: the tests read the first address printed as the one served.)
-        eprintln!("everything: streams are kept in Redis ({REDIS_URL_ENV})");
-        Ok(http.event_store(store))
+        eprintln!("everything: streams and sessions are kept in Redis ({REDIS_URL_ENV})");
+        Ok(http.event_store(events).shared_sessions(sessions, bus))
     }
     #[cfg(not(feature = "redis"))]
     Err(mcp::Error::other(format!(
@@ -113,15 +128,19 @@ fn misconfigured(error: impl std::fmt::Display) -> ! {
 #[tokio::main]
 async fn main() -> mcp::Result<()> {
     let state_key = RequestStateKey::from_env().unwrap_or_else(|e| misconfigured(e));
+    let session_secret = SessionSecret::from_env().unwrap_or_else(|e| misconfigured(e));
     let mcp = everything(state_key);
     let Some(port) = port_from_args() else {
         return mcp.run().await;
     };
-    let http = with_event_store(mcp.http())
+    let mut http = with_state(mcp.http())
         .await
         .unwrap_or_else(|e| misconfigured(e))
-        .retry_interval(Duration::from_millis(100))
-        .build();
+        .retry_interval(Duration::from_millis(100));
+    if let Some(secret) = session_secret {
+        http = http.session_secret(secret);
+    }
+    let http = http.build();
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     // With port 0 the system picks one: this line says which.
     eprintln!(

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use mcp::http_server::{
-    EVENT_OVERHEAD, EventStore, InMemoryEventStore, RedisEventStore, RedisEventStoreError,
+    EVENT_OVERHEAD, EventStore, InMemoryEventStore, RedisEventStore, RedisStoreError,
 };
 use mcp_test_support::RedisServer;
 
@@ -223,11 +223,9 @@ async fn redis_unreachable_is_a_clear_error_and_the_store_reconnects() {
         .store_event("s/1", Some(b"while down"))
         .await
         .expect_err("nothing to store into");
-    let error = error
-        .downcast::<RedisEventStoreError>()
-        .expect("a typed error");
+    let error = error.downcast::<RedisStoreError>().expect("a typed error");
     assert!(
-        matches!(*error, RedisEventStoreError::Unreachable { .. }),
+        matches!(*error, RedisStoreError::Unreachable { .. }),
         "{error:?}"
     );
     let text = error.to_string();
@@ -264,13 +262,13 @@ async fn connecting_to_no_redis_names_it() {
         .connect()
         .await
         .expect_err("nothing listens there");
-    assert!(matches!(error, RedisEventStoreError::Unreachable { .. }));
+    assert!(matches!(error, RedisStoreError::Unreachable { .. }));
     assert!(error.to_string().contains("unreachable"), "{error}");
     let error = RedisEventStore::connect("http://not-redis/")
         .await
         .expect_err("not a Redis URL");
     assert!(
-        matches!(error, RedisEventStoreError::InvalidUrl { .. }),
+        matches!(error, RedisStoreError::InvalidUrl { .. }),
         "{error:?}"
     );
 }

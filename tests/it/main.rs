@@ -10,4 +10,5 @@ mod examples_fastmcp;
 mod interop_python;
 mod interop_typescript;
 mod scale_out;
+mod shared_sessions;
 mod stdio_client;

@@ -1,9 +1,9 @@
 //! One server as two replicas of the `everything` example sharing a `redis-server` (their
-//! streams) and a request-state key (from the environment), behind a round-robin proxy: the
-//! conformance suite's stateless-era scenarios pass through it (but for the change
-//! notifications of `subscriptions/listen`, not yet fanned out between replicas: see
-//! tests/conformance/server-expected-failures-replicas.yaml), and a client whose replica dies
-//! resumes its stream on the other one with `Last-Event-ID`, losing no event.
+//! streams and sessions) and their keys (from the environment), behind a round-robin proxy
+//! without sticky sessions: the conformance suite's scenarios of both revisions pass through it
+//! (but for those listed in tests/conformance/server-expected-failures-replicas.yaml), and a
+//! client whose replica dies resumes its stream on the other one with `Last-Event-ID`, losing
+//! no event.
 
 use std::process::Command;
 use std::time::Duration;
@@ -16,15 +16,30 @@ use crate::conformance_server::run_suite_against;
 /// A request-state key both replicas are given (32 bytes in base64).
 const STATE_KEY: &str = "c2NhbGUtb3V0IHRlc3RzOiBvbmUgc2hhcmVkIGtleSE=";
 
-/// A replica of `everything` keeping its streams in `redis`.
-fn replica(redis: &RedisServer, name: &str) -> Listening {
+/// A session secret both replicas are given (32 bytes in base64).
+const SESSION_SECRET: &str = "c2NhbGUtb3V0IHRlc3RzOiBzZXNzaW9uIHNlY3JldCE=";
+
+/// A replica of `everything` keeping its streams and sessions in `redis`.
+pub(crate) fn replica(redis: &RedisServer, name: &str) -> Listening {
     Listening::start(
         Command::new(example("everything"))
             .args(["--port", "0"])
             .env("MCP_REDIS_URL", redis.url())
-            .env("MCP_REQUEST_STATE_KEY", STATE_KEY),
+            .env("MCP_REQUEST_STATE_KEY", STATE_KEY)
+            .env("MCP_SESSION_SECRET", SESSION_SECRET),
         name,
     )
+}
+
+#[test]
+fn conformance_2025_11_25_through_two_replicas() {
+    let redis = RedisServer::start();
+    let one = replica(&redis, "everything 1");
+    let two = replica(&redis, "everything 2");
+    let proxy = RoundRobinProxy::start(&[one.port, two.port]);
+    let expected_failures =
+        repo_root().join("tests/conformance/server-expected-failures-replicas.yaml");
+    run_suite_against(&proxy.url("/mcp"), "2025-11-25", &expected_failures);
 }
 
 #[test]
@@ -80,13 +95,13 @@ fn replicas_refuse_a_bad_key_or_an_unreachable_redis_at_start() {
 
 /// One server-sent event: its id and its data (empty for a priming event).
 #[derive(Debug)]
-struct Event {
-    id: Option<String>,
-    data: String,
+pub(crate) struct Event {
+    pub id: Option<String>,
+    pub data: String,
 }
 
 /// Reads events from an SSE response until `enough` says so, or the stream ends.
-async fn read_events(
+pub(crate) async fn read_events(
     response: &mut reqwest::Response,
     mut enough: impl FnMut(&[Event]) -> bool,
 ) -> Vec<Event> {
@@ -123,9 +138,9 @@ async fn read_events(
     events
 }
 
-const VERSION: &str = "2025-11-25";
+pub(crate) const VERSION: &str = "2025-11-25";
 
-fn post(
+pub(crate) fn post(
     http: &reqwest::Client,
     url: &str,
     session: Option<&str>,
@@ -234,7 +249,13 @@ async fn a_stream_resumes_on_the_other_replica_when_its_replica_dies() {
     assert_eq!(ids.len(), rest.len(), "every replayed event has its id");
     assert!(!ids.contains(&&last_event_id));
 
-    // Nothing follows the answer: the session is gone, and the client starts a new one.
-    let response = resume(ids.last().unwrap().to_string()).await.unwrap();
-    assert_eq!(response.status(), 404);
+    // The session outlived its replica: replica two serves its next request.
+    let list = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list"});
+    let response = post(&http, &proxy.url("/mcp"), Some(&session), list)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("test_tool_with_progress"), "{body}");
 }

@@ -12,7 +12,11 @@ use super::bearer::{AuthSettings, BearerAuth};
 use super::event_store::EventStore;
 use super::listen::ConnectionLimits;
 use super::queue::DEFAULT_STREAM_BUFFER;
+use super::replica_bus::ReplicaBus;
+use super::replicas::Replicas;
 use super::security::{Guard, Hosts};
+use super::session_id::SessionSecret;
+use super::session_store::SessionStore;
 use super::{HttpAuth, HttpServer, ResponseMode, Shared};
 use crate::server::{Server, ServerHandler};
 
@@ -38,6 +42,10 @@ pub(super) struct Config {
     pub(super) stateless: bool,
     pub(super) mode: ResponseMode,
     pub(super) event_store: Option<Arc<dyn EventStore>>,
+    /// Handshake-era sessions shared with the server's other replicas.
+    pub(super) replicas: Option<Arc<Replicas>>,
+    /// Signs the session ids.
+    pub(super) session_secret: Option<SessionSecret>,
     pub(super) retry: Option<Duration>,
     pub(super) max_body: usize,
     pub(super) body_read_timeout: Option<Duration>,
@@ -298,6 +306,28 @@ impl<H: ServerHandler> HttpServerBuilder<H> {
         self.auth(BearerAuth::new(settings, verifier))
     }
 
+    /// Shares the handshake-era sessions with the server's other replicas (see
+    /// docs/scale-out.md): each session's state is kept in `store`, so that any replica serves
+    /// any of its requests, and the replicas tell each other over `bus` what concerns them all
+    /// (change notifications, changes to a session, a client's answer for the replica that
+    /// asked). Give every replica the same [`session_secret`](Self::session_secret), and an
+    /// [`event_store`](Self::event_store) they share for resumable streams.
+    ///
+    /// When the store cannot be reached, requests of handshake-era sessions get 503 saying
+    /// so; the stateless era needs neither.
+    pub fn shared_sessions(mut self, store: impl SessionStore, bus: impl ReplicaBus) -> Self {
+        self.config.replicas = Some(Arc::new(Replicas::new(Arc::new(store), Arc::new(bus))));
+        self
+    }
+
+    /// Signs the session ids this server issues, so that an id none of the replicas sharing
+    /// the secret issued is refused at once, without asking the session store (see
+    /// [`SessionSecret::from_env`]). Without it ids are plain random.
+    pub fn session_secret(mut self, secret: SessionSecret) -> Self {
+        self.config.session_secret = Some(secret);
+        self
+    }
+
     /// Checks every request first (authorization).
     pub fn auth(mut self, auth: impl HttpAuth) -> Self {
         self.config.auth = Some(Arc::new(auth));
@@ -307,6 +337,11 @@ impl<H: ServerHandler> HttpServerBuilder<H> {
     /// Builds the server.
     pub fn build(self) -> HttpServer<H> {
         let tool_events = self.server.notifier().subscribe();
+        let local_events = self
+            .config
+            .replicas
+            .is_some()
+            .then(|| self.server.notifier().local_events());
         HttpServer {
             shared: Arc::new(Shared {
                 server: self.server,
@@ -321,6 +356,8 @@ impl<H: ServerHandler> HttpServerBuilder<H> {
                 tool_headers: Mutex::new(None),
                 tool_events: Mutex::new(tool_events),
                 websockets: AtomicUsize::new(0),
+                sharing: std::sync::Once::new(),
+                local_events: Mutex::new(local_events),
             }),
         }
     }
@@ -345,6 +382,8 @@ impl<H: ServerHandler> HttpServer<H> {
                 stateless: false,
                 mode: ResponseMode::Auto,
                 event_store: None,
+                replicas: None,
+                session_secret: None,
                 retry: None,
                 max_body: DEFAULT_MAX_BODY_SIZE,
                 body_read_timeout: Some(DEFAULT_BODY_READ_TIMEOUT),

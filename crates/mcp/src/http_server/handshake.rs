@@ -18,7 +18,10 @@ use super::respond::{
     self, ExchangeWriter, FrameRx, empty_response, error_response, method_not_allowed, reply,
     sse_response,
 };
-use super::session::{self, Busy, HttpSession, OpenError, ResumeError, StreamSettings};
+use super::session::{
+    self, Busy, Ending, HttpSession, OpenError, ResumeError, Sharing, StreamSettings,
+};
+use super::session_id;
 use super::{ResponseMode, Shared, security};
 use crate::auth::{AccessToken, TokenSlot};
 use crate::server::ServerHandler;
@@ -61,17 +64,41 @@ impl<H: ServerHandler> Shared<H> {
         self: &Arc<Self>,
         token: Option<Arc<AccessToken>>,
     ) -> Result<Arc<HttpSession>, Response> {
+        let id = session_id::issue(self.config.session_secret.as_ref());
+        let principal = token.as_ref().map(|t| t.principal());
+        let sharing = self.config.replicas.as_ref().map(|replicas| Sharing {
+            replicas: replicas.clone(),
+            record: None,
+        });
+        self.start_session(id, token, principal, sharing)
+    }
+
+    /// Starts a session (or a copy of a shared one) and makes it known by its id.
+    pub(super) fn start_session(
+        self: &Arc<Self>,
+        id: Arc<str>,
+        token: Option<Arc<AccessToken>>,
+        principal: Option<String>,
+        sharing: Option<Sharing>,
+    ) -> Result<Arc<HttpSession>, Response> {
         let mut sessions = self.sessions.write();
+        if let Some(session) = sessions.get(&id) {
+            // Another request of the session restored it meanwhile.
+            return Ok(session.clone());
+        }
         self.room_for_a_session(sessions.len() + self.legacy.lock().len())?;
         let session = HttpSession::start(
             &self.server,
+            id,
             token,
+            principal,
             StreamSettings {
                 store: self.config.event_store.clone(),
                 json_mode: self.config.mode == ResponseMode::Json,
                 retry_ms: self.config.retry.map(|r| r.as_millis() as u64),
                 buffer: self.config.stream_buffer,
             },
+            sharing,
         );
         sessions.insert(session.id.clone(), session.clone());
         drop(sessions);
@@ -111,9 +138,10 @@ impl<H: ServerHandler> Shared<H> {
         self.room_for_a_session(streamable.len() + legacy.len())
     }
 
-    /// The session a request names.
-    pub(super) fn session(
-        &self,
+    /// The session a request names: this replica's, or, when the replicas share their
+    /// sessions, one from the session store (brought up to date first).
+    pub(super) async fn session(
+        self: &Arc<Self>,
         id: Option<&str>,
         principal: Option<&str>,
     ) -> Result<Arc<HttpSession>, Response> {
@@ -126,20 +154,35 @@ impl<H: ServerHandler> Shared<H> {
                 None,
             ));
         };
+        if self.config.replicas.is_some() {
+            return self.shared_session(id, principal).await;
+        }
         match self.sessions.read().get(id) {
             Some(session) if session.principal.as_deref() == principal => Ok(session.clone()),
-            _ => Err(error_response(
-                StatusCode::NOT_FOUND,
-                ErrorCode::INVALID_REQUEST,
-                "Not Found: unknown or expired session; start a new one with initialize",
-                None,
-            )),
+            _ => Err(self.unknown_session()),
         }
     }
 
-    fn forget_session(&self, session: &HttpSession) {
-        self.sessions.write().remove(&session.id);
-        session.terminate();
+    pub(super) fn unknown_session(&self) -> Response {
+        error_response(
+            StatusCode::NOT_FOUND,
+            ErrorCode::INVALID_REQUEST,
+            "Not Found: unknown or expired session; start a new one with initialize",
+            None,
+        )
+    }
+
+    /// Ends a session for good (or this copy of it, with [`Ending::Here`]).
+    pub(super) fn forget_session(&self, session: &HttpSession, ending: Ending) {
+        let mut sessions = self.sessions.write();
+        if sessions
+            .get(&session.id)
+            .is_some_and(|s| std::ptr::eq(Arc::as_ptr(s), session))
+        {
+            sessions.remove(&session.id);
+        }
+        drop(sessions);
+        session.terminate(ending);
     }
 
     pub(super) async fn post_to_session(
@@ -156,13 +199,18 @@ impl<H: ServerHandler> Shared<H> {
         }
         let id = match posted.kind {
             Kind::Request(id) => id,
-            Kind::Notification | Kind::Response => {
+            Kind::Notification | Kind::Response(_) => {
+                if let Kind::Response(Some(id)) = &posted.kind {
+                    if let Some(response) = self.pass_answer_on(&session, id, &body).await {
+                        return response;
+                    }
+                }
                 let busy = Busy::new(session.clone());
+                if let Some(cancelled) = &posted.cancelled {
+                    self.cancel_everywhere(&session, cancelled, &body).await;
+                }
                 if !session.push(body).await {
                     return self.gone();
-                }
-                if let Some(cancelled) = &posted.cancelled {
-                    session.routes.cancelled(cancelled);
                 }
                 drop(busy);
                 return empty_response(StatusCode::ACCEPTED, &headers);
@@ -221,11 +269,11 @@ impl<H: ServerHandler> Shared<H> {
         };
         drop(busy);
         let Some(json) = answer else {
-            self.forget_session(&session);
+            self.forget_session(&session, Ending::Session);
             return self.gone();
         };
         if respond::error_code(&json).is_some() {
-            self.forget_session(&session);
+            self.forget_session(&session, Ending::Session);
             return respond::json_response(StatusCode::OK, json, &HeaderMap::new());
         }
         match self.config.mode {
@@ -249,7 +297,7 @@ impl<H: ServerHandler> Shared<H> {
         }
     }
 
-    fn gone(&self) -> Response {
+    pub(super) fn gone(&self) -> Response {
         error_response(
             StatusCode::NOT_FOUND,
             ErrorCode::INVALID_REQUEST,
@@ -272,7 +320,7 @@ impl<H: ServerHandler> Shared<H> {
         }
     }
 
-    pub(super) async fn get(&self, parts: Parts, principal: Option<String>) -> Response {
+    pub(super) async fn get(self: &Arc<Self>, parts: Parts, principal: Option<String>) -> Response {
         let headers = &parts.headers;
         if let Ok(Some(version)) = header(headers, MCP_PROTOCOL_VERSION) {
             if is_stateless_version(version) {
@@ -299,7 +347,7 @@ impl<H: ServerHandler> Shared<H> {
         }
         let session_id = header(headers, MCP_SESSION_ID).ok().flatten();
         let last_event_id = header(headers, LAST_EVENT_ID).ok().flatten();
-        let session = match self.session(session_id, principal.as_deref()) {
+        let session = match self.session(session_id, principal.as_deref()).await {
             Ok(session) => session,
             Err(response) => {
                 return match (session_id, last_event_id) {
@@ -319,7 +367,14 @@ impl<H: ServerHandler> Shared<H> {
         let options = self.reply_options(ResponseMode::Sse, false, response_headers);
         if let (Some(last_event_id), true) = (last_event_id, session.routes.resumable()) {
             return match session.routes.resume(last_event_id.to_owned()).await {
-                Ok(rx) => sse_response(None, rx, busy, &options),
+                Ok(resumed) => {
+                    if resumed.standalone {
+                        if let Err(response) = self.hold_get_stream(&session).await {
+                            return response;
+                        }
+                    }
+                    sse_response(None, resumed.rx, busy, &options)
+                }
                 Err(ResumeError::Unknown) => error_response(
                     StatusCode::BAD_REQUEST,
                     ErrorCode::INVALID_REQUEST,
@@ -341,6 +396,9 @@ impl<H: ServerHandler> Shared<H> {
         if let Err(error) = session.routes.open_standalone(tx) {
             let conflict = "Conflict: this session's GET stream is already open";
             return self.not_opened(error, conflict.into(), None);
+        }
+        if let Err(response) = self.hold_get_stream(&session).await {
+            return response;
         }
         let version = header(headers, MCP_PROTOCOL_VERSION)
             .ok()
@@ -401,7 +459,11 @@ impl<H: ServerHandler> Shared<H> {
         }
     }
 
-    pub(super) fn delete(&self, parts: &Parts, principal: Option<String>) -> Response {
+    pub(super) async fn delete(
+        self: &Arc<Self>,
+        parts: &Parts,
+        principal: Option<String>,
+    ) -> Response {
         let headers = &parts.headers;
         let stateless_header = header(headers, MCP_PROTOCOL_VERSION)
             .ok()
@@ -411,9 +473,12 @@ impl<H: ServerHandler> Shared<H> {
             return method_not_allowed("POST", "Method Not Allowed: there is no session to end");
         }
         let session_id = header(headers, MCP_SESSION_ID).ok().flatten();
-        match self.session(session_id, principal.as_deref()) {
+        if self.config.replicas.is_some() {
+            return self.delete_shared(session_id, principal.as_deref()).await;
+        }
+        match self.session(session_id, principal.as_deref()).await {
             Ok(session) => {
-                self.forget_session(&session);
+                self.forget_session(&session, Ending::Session);
                 empty_response(StatusCode::OK, &HeaderMap::new())
             }
             Err(response) => response,
@@ -458,7 +523,7 @@ async fn sweep<H: ServerHandler>(shared: Weak<Shared<H>>, timeout: Duration) {
             .collect();
         for session in expired {
             tracing::info!(session = %session.id, "closing a session idle for longer than {timeout:?}");
-            shared.forget_session(&session);
+            shared.forget_session(&session, Ending::Here);
         }
     }
 }

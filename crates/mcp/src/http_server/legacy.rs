@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 use super::queue::frame_channel;
 use super::respond::{Frame, FrameTx, empty_response, error_response, json_response, sse_response};
 use super::session::INBOUND_QUEUE;
-use super::session::new_session_id;
+use super::session_id;
 use super::{ResponseMode, Shared, security};
 use crate::auth::TokenSlot;
 use crate::jsonrpc::incoming::{self, IncomingMessage};
@@ -108,7 +108,7 @@ pub(super) async fn open<H: ServerHandler>(
         return response;
     }
     drop(streamable);
-    let id = new_session_id();
+    let id = session_id::issue(None);
     let (inbound, rx) = mpsc::channel(INBOUND_QUEUE);
     let (tx, frames) = frame_channel(shared.config.stream_buffer);
     let prefix = mount_prefix(parts.extensions.get::<OriginalUri>(), parts.uri.path());

@@ -71,10 +71,17 @@ mod listen;
 mod posted;
 mod queue;
 #[cfg(feature = "redis")]
-mod redis_event_store;
+mod redis;
+mod replica_bus;
+mod replica_inbox;
+mod replicas;
 mod respond;
 mod security;
 mod session;
+mod session_id;
+mod session_store;
+mod shared_route;
+mod shared_sessions;
 mod stateless;
 #[cfg(feature = "ws-server")]
 mod websocket;
@@ -91,10 +98,14 @@ pub use event_store::{
 };
 pub use queue::DEFAULT_STREAM_BUFFER;
 #[cfg(feature = "redis")]
-pub use redis_event_store::{
+pub use redis::{
     DEFAULT_REDIS_EVENT_STORE_AGE, DEFAULT_REDIS_EVENT_STORE_BYTES, DEFAULT_REDIS_KEY_PREFIX,
-    RedisEventStore, RedisEventStoreBuilder, RedisEventStoreError,
+    RedisEventStore, RedisEventStoreBuilder, RedisReplicaBus, RedisReplicaBusBuilder,
+    RedisSessionStore, RedisSessionStoreBuilder, RedisStoreError,
 };
+pub use replica_bus::{BusDelivery, InMemoryReplicaBus, ReplicaBus};
+pub use session_id::{SESSION_SECRET_ENV, SessionSecret, SessionSecretError};
+pub use session_store::{InMemorySessionStore, SessionRecord, SessionStore, SessionUpdate};
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -116,7 +127,7 @@ use tokio_util::sync::CancellationToken;
 use self::builder::Config;
 use self::posted::{Kind, classify, header, is_stateless_version, posted_id};
 use self::respond::{ReplyOptions, error_response, method_not_allowed};
-use self::session::HttpSession;
+use self::session::{Ending, HttpSession};
 use self::stateless::ToolHeaders;
 use crate::auth::AccessToken;
 use crate::error::{Error, Result};
@@ -201,6 +212,11 @@ struct Shared<H> {
     tool_events: Mutex<tokio::sync::broadcast::Receiver<ServerEvent>>,
     /// How many WebSocket connections are open.
     websockets: AtomicUsize,
+    /// With shared sessions: listening to the other replicas and telling them this one's
+    /// change notifications, started with the first request.
+    sharing: std::sync::Once,
+    /// The change notifications of this replica's server, until they are passed on.
+    local_events: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<ServerEvent>>>,
 }
 
 impl<H: ServerHandler> HttpServer<H> {
@@ -362,7 +378,7 @@ async fn endpoint<H: ServerHandler>(
     match parts.method {
         Method::POST => shared.post(parts, body, token).await,
         Method::GET => shared.get(parts, principal).await,
-        Method::DELETE => shared.delete(&parts, principal),
+        Method::DELETE => shared.delete(&parts, principal).await,
         _ => method_not_allowed(
             "GET, POST, DELETE",
             "Method Not Allowed: the MCP endpoint takes POST, GET and DELETE",
@@ -372,7 +388,7 @@ async fn endpoint<H: ServerHandler>(
 
 impl<H: ServerHandler> Shared<H> {
     /// The checks every request passes first: host and origin, authorization, the server up.
-    async fn admit(&self, parts: &Parts) -> Result<Option<Arc<AccessToken>>, Response> {
+    async fn admit(self: &Arc<Self>, parts: &Parts) -> Result<Option<Arc<AccessToken>>, Response> {
         self.config
             .guard
             .check(&parts.headers, self.public.load(Ordering::Relaxed))?;
@@ -396,6 +412,7 @@ impl<H: ServerHandler> Shared<H> {
                 None,
             )
         })?;
+        self.start_sharing();
         Ok(token)
     }
 
@@ -410,7 +427,7 @@ impl<H: ServerHandler> Shared<H> {
         self.shutdown.cancel();
         let sessions: Vec<_> = self.sessions.write().drain().map(|(_, s)| s).collect();
         for session in sessions {
-            session.terminate();
+            session.terminate(Ending::Here);
         }
         let legacy: Vec<_> = self.legacy.lock().drain().map(|(_, s)| s).collect();
         drop(legacy);
@@ -508,7 +525,7 @@ impl<H: ServerHandler> Shared<H> {
             }
         } else {
             let principal = token.as_ref().map(|t| t.principal());
-            match self.session(session_id, principal.as_deref()) {
+            match self.session(session_id, principal.as_deref()).await {
                 Ok(session) => {
                     // The same principal, maybe with a refreshed token.
                     session.token.set(token);

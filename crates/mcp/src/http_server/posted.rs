@@ -15,8 +15,8 @@ use crate::types::{Era, ProtocolVersion, RequestId};
 pub(super) enum Kind {
     Request(RequestId),
     Notification,
-    /// A response or error to one of the server's requests.
-    Response,
+    /// A response or error to one of the server's requests, and its id.
+    Response(Option<RequestId>),
 }
 
 /// The facts of a POSTed message the HTTP layer needs.
@@ -45,9 +45,8 @@ pub(super) fn classify(body: &[u8]) -> Result<Posted, Response> {
         IncomingMessage::Notification { method, params } => {
             (Kind::Notification, Some(method), params)
         }
-        IncomingMessage::Result { .. } | IncomingMessage::Error { .. } => {
-            (Kind::Response, None, None)
-        }
+        IncomingMessage::Result { id, .. } => (Kind::Response(Some(id)), None, None),
+        IncomingMessage::Error { id, .. } => (Kind::Response(id), None, None),
         IncomingMessage::Invalid { id, error } => {
             let body = outgoing::error_response(id.as_ref(), &error);
             return Err(respond::json_response(

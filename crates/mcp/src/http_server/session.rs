@@ -14,10 +14,13 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::event_store::EventStore;
 use super::queue::{SendError, frame_channel};
+use super::replicas::Replicas;
 use super::respond::{Frame, FrameRx, FrameTx};
+use super::session_store::SessionRecord;
+use super::shared_route::SharedRoute;
 use crate::auth::{AccessToken, TokenSlot};
 use crate::jsonrpc::incoming::{self, IncomingMessage};
-use crate::server::{Server, ServerHandler, ServerSession};
+use crate::server::{ConnectOptions, ConnectionState, Server, ServerHandler, ServerSession};
 use crate::transport::{
     BoxFuture, Incoming, Outgoing, OutgoingKind, TransportClosed, TransportReader, TransportWriter,
 };
@@ -27,19 +30,6 @@ use crate::types::RequestId;
 pub(super) fn now_ms() -> u64 {
     static EPOCH: OnceLock<Instant> = OnceLock::new();
     EPOCH.get_or_init(Instant::now).elapsed().as_millis() as u64
-}
-
-/// A 128-bit random session id, in hex.
-pub(super) fn new_session_id() -> Arc<str> {
-    use chacha20poly1305::aead::OsRng;
-    use chacha20poly1305::aead::rand_core::RngCore;
-    let mut bytes = [0u8; 16];
-    OsRng.fill_bytes(&mut bytes);
-    let mut id = String::with_capacity(32);
-    for b in bytes {
-        id.push_str(&format!("{b:02x}"));
-    }
-    id.into()
 }
 
 /// How many POSTed messages may wait for a session to take them; the next POST waits.
@@ -58,7 +48,24 @@ pub(super) struct StreamSettings {
     pub buffer: usize,
 }
 
-/// One handshake-era session.
+/// A copy of a session the replicas of a server share.
+pub(super) struct Sharing {
+    pub replicas: Arc<Replicas>,
+    /// The session's record, when another replica opened it.
+    pub record: Option<SessionRecord>,
+}
+
+/// How a session ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ending {
+    /// For good: the client deleted it, or it failed to start (its events are forgotten).
+    Session,
+    /// Here: it was idle, or the server shuts down. A session of its own ends for good; a copy
+    /// of a shared one only here, and the other replicas go on serving it.
+    Here,
+}
+
+/// One handshake-era session (or this replica's copy of a shared one).
 pub(super) struct HttpSession {
     pub id: Arc<str>,
     /// Who opened it (from [`HttpAuth`](super::HttpAuth)); other principals cannot use it.
@@ -68,6 +75,8 @@ pub(super) struct HttpSession {
     inbound: Mutex<Option<mpsc::Sender<Bytes>>>,
     pub routes: Arc<Routes>,
     server_session: Mutex<Option<ServerSession>>,
+    /// What the connection agreed with its client.
+    pub state: ConnectionState,
     last_active: AtomicU64,
     busy: AtomicUsize,
 }
@@ -79,15 +88,35 @@ impl std::fmt::Debug for HttpSession {
 }
 
 impl HttpSession {
-    /// Starts a session of `server`.
+    /// Starts a session of `server` named `id` and owned by `principal`, or a copy of a
+    /// shared one.
     pub fn start<H: ServerHandler>(
         server: &Server<H>,
+        id: Arc<str>,
         token: Option<Arc<AccessToken>>,
+        principal: Option<String>,
         settings: StreamSettings,
+        sharing: Option<Sharing>,
     ) -> Arc<Self> {
-        let id = new_session_id();
         let (tx, rx) = mpsc::channel(INBOUND_QUEUE);
-        let routes = Routes::new(id.clone(), settings);
+        let token = TokenSlot::new(token);
+        let mut options = ConnectOptions {
+            extensions: token.extensions(),
+            ..ConnectOptions::default()
+        };
+        let mut shared = None;
+        if let Some(Sharing { replicas, record }) = sharing {
+            let prefix = replicas.copy_prefix();
+            let holder = record
+                .as_ref()
+                .map_or_else(|| replicas.me.to_string(), |r| r.holder.clone());
+            options.restore = record.map(|r| r.state);
+            options.recorder = Some(replicas.recorder(id.clone(), principal.clone()));
+            options.request_id_prefix = Some(prefix.clone());
+            let route = SharedRoute::new(replicas, id.clone(), &holder, settings.store.clone());
+            shared = Some((route, prefix));
+        }
+        let routes = Routes::new(id.clone(), settings, shared);
         let transport = (
             SessionReader {
                 rx,
@@ -95,9 +124,9 @@ impl HttpSession {
             },
             SessionWriter(routes.clone()),
         );
-        let principal = token.as_ref().map(|t| t.principal());
-        let token = TokenSlot::new(token);
-        let server_session = server.connect_with(transport, token.extensions());
+        let server_session = server.connect_with_options(transport, options);
+        let state = server_session.state().clone();
+        state.set_forwards_events(routes.holds_get_stream());
         Arc::new(Self {
             id,
             principal,
@@ -105,9 +134,28 @@ impl HttpSession {
             inbound: Mutex::new(Some(tx)),
             routes,
             server_session: Mutex::new(Some(server_session)),
+            state,
             last_active: AtomicU64::new(now_ms()),
             busy: AtomicUsize::new(0),
         })
+    }
+
+    /// Whether this is a copy of a session the replicas share.
+    pub fn is_shared(&self) -> bool {
+        self.routes.shared.is_some()
+    }
+
+    /// Takes what the store says of the session: its state, and who holds its GET stream.
+    pub fn refresh(&self, record: &SessionRecord) {
+        self.state.restore(&record.state);
+        self.set_holder(&record.holder);
+    }
+
+    /// Another replica (or this one) holds the session's GET stream now: the change
+    /// notifications go there, and a GET stream open here ends.
+    pub fn set_holder(&self, holder: &str) {
+        let holds = self.routes.set_holder(holder);
+        self.state.set_forwards_events(holds);
     }
 
     /// Hands a message to the session, waiting while it has a backlog; `false` once it has
@@ -119,10 +167,12 @@ impl HttpSession {
         inbound.send(message).await.is_ok()
     }
 
-    /// Ends the session: no more input, the requests in flight are stopped, every stream ends.
-    pub fn terminate(&self) {
+    /// Ends the session (or this copy of it): no more input, the requests in flight are
+    /// stopped, every stream ends.
+    pub fn terminate(&self, ending: Ending) {
         self.inbound.lock().take();
-        self.routes.close();
+        self.routes
+            .close(ending == Ending::Session || !self.is_shared());
         if let Some(session) = self.server_session.lock().take() {
             tokio::spawn(session.close());
         }
@@ -174,7 +224,8 @@ impl TransportWriter for SessionWriter {
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {
-        self.0.close();
+        // The connection ended here: a copy of a shared session goes on elsewhere.
+        self.0.close(self.0.shared.is_none());
         Box::pin(std::future::ready(()))
     }
 }
@@ -195,6 +246,12 @@ pub(super) enum OpenError {
     Duplicate,
 }
 
+/// A stream resumed: what follows the last event seen, and whether it is the GET stream.
+pub(super) struct Resumed {
+    pub rx: FrameRx,
+    pub standalone: bool,
+}
+
 /// Why a stream could not be resumed.
 #[derive(Debug)]
 pub(super) enum ResumeError {
@@ -205,11 +262,16 @@ pub(super) enum ResumeError {
 }
 
 enum Job {
-    Message(Outgoing),
+    /// A message to store and send; `forwarded` when another replica's copy passed it on for
+    /// the GET stream, which this one holds.
+    Message {
+        message: Outgoing,
+        forwarded: bool,
+    },
     Prime(Target),
     Resume {
         last_event_id: String,
-        reply: oneshot::Sender<Result<FrameRx, ResumeError>>,
+        reply: oneshot::Sender<Result<Resumed, ResumeError>>,
     },
 }
 
@@ -232,6 +294,9 @@ struct RouteState {
 /// The streams of one session and what is routed to them.
 pub(super) struct Routes {
     session_id: Arc<str>,
+    /// For a copy of a shared session: the replica holding the GET stream, and what its
+    /// stream ids start with after the session id (unique among the copies).
+    shared: Option<(SharedRoute, Arc<str>)>,
     state: Mutex<RouteState>,
     store: Option<Arc<dyn EventStore>>,
     /// With an event store, every message goes through one task that stores it, then sends it.
@@ -242,7 +307,11 @@ pub(super) struct Routes {
 }
 
 impl Routes {
-    fn new(session_id: Arc<str>, settings: StreamSettings) -> Arc<Self> {
+    fn new(
+        session_id: Arc<str>,
+        settings: StreamSettings,
+        shared: Option<(SharedRoute, Arc<str>)>,
+    ) -> Arc<Self> {
         let StreamSettings {
             store,
             json_mode,
@@ -258,6 +327,7 @@ impl Routes {
         };
         let routes = Arc::new(Self {
             session_id,
+            shared,
             state: Mutex::default(),
             store,
             jobs: Mutex::new(jobs),
@@ -290,7 +360,9 @@ impl Routes {
             return Err(OpenError::Duplicate);
         }
         let stream_id = self.store.as_ref().map(|_| {
-            let stream_id: Arc<str> = format!("{}/{}", self.session_id, state.next_stream).into();
+            let copy = self.shared.as_ref().map_or("", |(_, prefix)| prefix);
+            let stream_id: Arc<str> =
+                format!("{}/{copy}{}", self.session_id, state.next_stream).into();
             state.next_stream += 1;
             stream_id
         });
@@ -325,6 +397,57 @@ impl Routes {
         self.store.is_some()
     }
 
+    /// Whether the session's GET stream is served here (always, but for a copy of a shared
+    /// session whose GET stream another replica holds).
+    pub fn holds_get_stream(&self) -> bool {
+        self.shared.as_ref().is_none_or(|(route, _)| route.holds())
+    }
+
+    /// Another replica (or this one) holds the GET stream now: a GET stream open here ends.
+    /// Whether this one holds it.
+    fn set_holder(&self, holder: &str) -> bool {
+        let Some((route, _)) = &self.shared else {
+            return true;
+        };
+        let holds = route.set_holder(holder);
+        if !holds {
+            self.state.lock().standalone = None;
+        }
+        holds
+    }
+
+    /// A message for the GET stream that another replica's copy passed on: this one holds it.
+    pub fn deliver_forwarded(&self, json: Vec<u8>) {
+        let message = Outgoing {
+            json,
+            kind: OutgoingKind::Notification,
+            related_request: None,
+        };
+        if self.store.is_some() {
+            self.job(Job::Message {
+                message,
+                forwarded: true,
+            });
+        } else {
+            let mut state = self.state.lock();
+            if !state.closed {
+                self.send_standalone(&mut state, Frame::of(message, None, false));
+            }
+        }
+    }
+
+    /// Passes a message for the GET stream on to the replica holding it, when that is
+    /// another one; gives it back otherwise.
+    fn forward_unheld(&self, target: &Target, message: Outgoing) -> Option<Outgoing> {
+        match (&self.shared, target) {
+            (Some((route, _)), Target::Standalone) if !route.holds() => {
+                route.forward(message.json);
+                None
+            }
+            _ => Some(message),
+        }
+    }
+
     fn job(&self, job: Job) {
         if let Some(jobs) = self.jobs.lock().as_ref() {
             let _ = jobs.send(job);
@@ -342,7 +465,7 @@ impl Routes {
     }
 
     /// Replays what followed `last_event_id` and continues that stream on the returned channel.
-    pub async fn resume(&self, last_event_id: String) -> Result<FrameRx, ResumeError> {
+    pub async fn resume(&self, last_event_id: String) -> Result<Resumed, ResumeError> {
         let (reply, answer) = oneshot::channel();
         self.job(Job::Resume {
             last_event_id,
@@ -363,8 +486,9 @@ impl Routes {
         }
     }
 
-    /// Ends every stream; nothing more is routed.
-    pub fn close(&self) {
+    /// Ends every stream; nothing more is routed. With `forget`, the event store forgets the
+    /// session's streams.
+    pub fn close(&self, forget: bool) {
         let mut state = self.state.lock();
         state.closed = true;
         state.requests.clear();
@@ -372,7 +496,7 @@ impl Routes {
         state.standalone = None;
         drop(state);
         self.jobs.lock().take();
-        if let Some(store) = &self.store {
+        if let (Some(store), true) = (&self.store, forget) {
             let store = store.clone();
             let prefix = format!("{}/", self.session_id);
             tokio::spawn(async move { store.forget(&prefix).await });
@@ -383,7 +507,10 @@ impl Routes {
         if self.store.is_some() {
             match self.jobs.lock().as_ref() {
                 Some(jobs) => jobs
-                    .send(Job::Message(message))
+                    .send(Job::Message {
+                        message,
+                        forwarded: false,
+                    })
                     .map_err(|_| TransportClosed(None)),
                 None => Err(TransportClosed(Some("the session ended".into()))),
             }
@@ -393,7 +520,9 @@ impl Routes {
                 return Err(TransportClosed(Some("the session ended".into())));
             }
             let target = self.target(&state, &message);
-            self.deliver(&mut state, &target, message, None);
+            if let Some(message) = self.forward_unheld(&target, message) {
+                self.deliver(&mut state, &target, message, None);
+            }
             Ok(())
         }
     }
@@ -485,12 +614,20 @@ async fn store_loop(routes: Arc<Routes>, mut jobs: mpsc::UnboundedReceiver<Job>)
     let store = routes.store.clone().expect("only started with a store");
     while let Some(job) = jobs.recv().await {
         match job {
-            Job::Message(message) => {
+            Job::Message { message, forwarded } => {
                 let (target, stream) = {
                     let state = routes.state.lock();
                     let target = routes.target(&state, &message);
                     let stream = routes.stream_of(&state, &target);
                     (target, stream)
+                };
+                // A message another replica passed on is delivered here, never passed on again.
+                let message = match forwarded {
+                    true => message,
+                    false => match routes.forward_unheld(&target, message) {
+                        Some(message) => message,
+                        None => continue,
+                    },
                 };
                 let event_id = match stream {
                     Some(stream) => match store.store_event(&stream, Some(&message.json)).await {
@@ -555,9 +692,10 @@ async fn store_loop(routes: Arc<Routes>, mut jobs: mpsc::UnboundedReceiver<Job>)
                                 last,
                             });
                         }
+                        let standalone = replay.stream_id == routes.standalone_stream();
                         if !finished {
                             let mut state = routes.state.lock();
-                            if replay.stream_id == routes.standalone_stream() {
+                            if standalone {
                                 state.standalone = Some(tx);
                             } else if let Some(id) =
                                 state.streams.get(replay.stream_id.as_str()).cloned()
@@ -567,7 +705,7 @@ async fn store_loop(routes: Arc<Routes>, mut jobs: mpsc::UnboundedReceiver<Job>)
                                 }
                             }
                         }
-                        Ok(rx)
+                        Ok(Resumed { rx, standalone })
                     }
                     Ok(_) => Err(ResumeError::Unknown),
                     Err(e) => Err(ResumeError::Store(e.to_string())),

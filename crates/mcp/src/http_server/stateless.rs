@@ -48,7 +48,7 @@ impl<H: ServerHandler> Shared<H> {
                 }
                 return empty_response(StatusCode::ACCEPTED, &HeaderMap::new());
             }
-            Kind::Response => {
+            Kind::Response(_) => {
                 return error_response(
                     StatusCode::BAD_REQUEST,
                     ErrorCode::INVALID_REQUEST,

@@ -4,7 +4,7 @@
 //! Each stream is a Redis stream (`XADD`): its entry ids begin with the time they were added,
 //! so the age bound is a trim by id (`XTRIM MINID`) and a key expiry, with no timestamp of our
 //! own, and a replay is one `XRANGE` from the last event seen. The byte bound is kept across all
-//! streams, as [`InMemoryEventStore`](super::InMemoryEventStore) keeps it: each write runs one
+//! streams, as [`InMemoryEventStore`](crate::http_server::InMemoryEventStore) keeps it: each write runs one
 //! Lua script (atomic, whichever replica runs it) that stores the event and evicts whole
 //! streams, the least recently written first and never the one written to.
 //!
@@ -13,12 +13,13 @@
 
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::ConnectionManager;
 use redis::streams::StreamRangeReply;
-use redis::{Client, Script, Value};
+use redis::{Script, Value};
 
-use super::event_store::{EVENT_OVERHEAD, EventStore, Replay, StoredEvent};
+use super::{DEFAULT_KEY_PREFIX, DEFAULT_TIMEOUT, RedisStoreError, connect};
 use crate::error::BoxError;
+use crate::http_server::event_store::{EVENT_OVERHEAD, EventStore, Replay, StoredEvent};
 use crate::transport::BoxFuture;
 
 /// The default byte bound of a [`RedisEventStore`]: 64 MiB, across all streams.
@@ -26,38 +27,6 @@ pub const DEFAULT_REDIS_EVENT_STORE_BYTES: usize = 64 * 1024 * 1024;
 
 /// How long a [`RedisEventStore`] keeps an event by default: 1 hour.
 pub const DEFAULT_REDIS_EVENT_STORE_AGE: Duration = Duration::from_secs(60 * 60);
-
-/// The default prefix of a [`RedisEventStore`]'s keys.
-pub const DEFAULT_REDIS_KEY_PREFIX: &str = "mcp:events:";
-
-/// How long connecting to Redis, and each command, may take by default.
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// What went wrong with a [`RedisEventStore`].
-#[derive(Debug, thiserror::Error)]
-pub enum RedisEventStoreError {
-    /// The URL is not a Redis URL.
-    #[error("invalid Redis URL {url:?}: {source} (expected redis://host:port/db)")]
-    InvalidUrl {
-        /// The URL as given.
-        url: String,
-        /// Why it was refused.
-        #[source]
-        source: redis::RedisError,
-    },
-    /// Redis could not be reached, or stopped answering; the store reconnects by itself.
-    #[error("Redis at {url} is unreachable: {source}")]
-    Unreachable {
-        /// Where Redis was expected (without credentials).
-        url: String,
-        /// The connection's error.
-        #[source]
-        source: redis::RedisError,
-    },
-    /// Redis answered with an error.
-    #[error("Redis refused the event store's command: {0}")]
-    Command(#[source] redis::RedisError),
-}
 
 /// Builds a [`RedisEventStore`] (see [`RedisEventStore::builder`]).
 #[derive(Debug, Clone)]
@@ -82,8 +51,8 @@ impl RedisEventStoreBuilder {
         self
     }
 
-    /// The prefix of every key the store writes (default `mcp:events:`): servers sharing one
-    /// Redis each take their own.
+    /// The prefix of every key the store writes (default `mcp:`, followed by `events:`):
+    /// servers sharing one Redis each take their own.
     pub fn key_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();
         self
@@ -97,25 +66,10 @@ impl RedisEventStoreBuilder {
 
     /// Connects: fails when Redis cannot be reached now. Once connected, a lost connection is
     /// made again in the background; the calls made meanwhile fail with
-    /// [`RedisEventStoreError::Unreachable`].
-    pub async fn connect(self) -> Result<RedisEventStore, RedisEventStoreError> {
-        let client =
-            Client::open(self.url.as_str()).map_err(|source| RedisEventStoreError::InvalidUrl {
-                url: self.url.clone(),
-                source,
-            })?;
-        let shown = display_url(client.get_connection_info());
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(self.timeout))
-            .set_response_timeout(Some(self.timeout))
-            .set_max_delay(Duration::from_secs(2));
-        let connection = ConnectionManager::new_with_config(client, config)
-            .await
-            .map_err(|source| RedisEventStoreError::Unreachable {
-                url: shown.clone(),
-                source,
-            })?;
-        let keys = Keys::new(&self.prefix);
+    /// [`RedisStoreError::Unreachable`].
+    pub async fn connect(self) -> Result<RedisEventStore, RedisStoreError> {
+        let (connection, shown) = connect(&self.url, self.timeout, None).await?;
+        let keys = Keys::new(&format!("{}events:", self.prefix));
         Ok(RedisEventStore {
             connection,
             url: shown,
@@ -126,11 +80,6 @@ impl RedisEventStoreBuilder {
             forget: Script::new(include_str!("forget.lua")),
         })
     }
-}
-
-/// `host:port/db` of a connection, without its credentials.
-fn display_url(info: &redis::ConnectionInfo) -> String {
-    format!("{}/{}", info.addr(), info.redis_settings().db())
 }
 
 /// The names of the store's keys.
@@ -206,36 +155,25 @@ impl RedisEventStore {
             url: url.into(),
             max_bytes: DEFAULT_REDIS_EVENT_STORE_BYTES,
             max_age: DEFAULT_REDIS_EVENT_STORE_AGE,
-            prefix: DEFAULT_REDIS_KEY_PREFIX.to_owned(),
+            prefix: DEFAULT_KEY_PREFIX.to_owned(),
             timeout: DEFAULT_TIMEOUT,
         }
     }
 
     /// A store on the Redis at `url`, with the default bounds.
-    pub async fn connect(url: impl Into<String>) -> Result<Self, RedisEventStoreError> {
+    pub async fn connect(url: impl Into<String>) -> Result<Self, RedisStoreError> {
         Self::builder(url).connect().await
     }
 
-    fn error(&self, source: redis::RedisError) -> RedisEventStoreError {
-        if source.is_io_error()
-            || source.is_timeout()
-            || source.is_connection_dropped()
-            || source.is_connection_refusal()
-        {
-            RedisEventStoreError::Unreachable {
-                url: self.url.clone(),
-                source,
-            }
-        } else {
-            RedisEventStoreError::Command(source)
-        }
+    fn error(&self, source: redis::RedisError) -> RedisStoreError {
+        RedisStoreError::of(&self.url, source)
     }
 
     async fn store(
         &self,
         stream_id: &str,
         message: Option<&[u8]>,
-    ) -> Result<String, RedisEventStoreError> {
+    ) -> Result<String, RedisStoreError> {
         let keys = &self.keys;
         let entry: String = self
             .store
@@ -258,7 +196,7 @@ impl RedisEventStore {
         Ok(format!("{stream_id}:{entry}"))
     }
 
-    async fn replay(&self, last_event_id: &str) -> Result<Option<Replay>, RedisEventStoreError> {
+    async fn replay(&self, last_event_id: &str) -> Result<Option<Replay>, RedisStoreError> {
         let Some((stream_id, entry)) = last_event_id.rsplit_once(':') else {
             return Ok(None);
         };
@@ -293,7 +231,7 @@ impl RedisEventStore {
         }))
     }
 
-    async fn remove(&self, prefix: &str) -> Result<(), RedisEventStoreError> {
+    async fn remove(&self, prefix: &str) -> Result<(), RedisStoreError> {
         let keys = &self.keys;
         let _forgotten: u64 = self
             .forget
