@@ -59,14 +59,10 @@ pub(super) fn classify(body: &[u8]) -> Result<Posted, Response> {
     };
     let sniff = ParamsSniff::of(params);
     let meta = sniff.meta();
-    let name = method.as_deref().and_then(name_member).map(|member| {
-        let raw = if member == "uri" {
-            sniff.uri
-        } else {
-            sniff.name
-        };
-        raw.and_then(as_string)
-    });
+    let name = method
+        .as_deref()
+        .and_then(name_member)
+        .map(|member| sniff.named(member).and_then(as_string));
     Ok(Posted {
         kind,
         name,

@@ -35,16 +35,19 @@ pub const MCP_PROTOCOL_VERSION: &str = "mcp-protocol-version";
 /// `Mcp-Method`: the JSON-RPC method of a stateless-era request.
 pub const MCP_METHOD: &str = "mcp-method";
 /// `Mcp-Name`: the tool or prompt name, or the resource URI, of a stateless-era `tools/call`,
-/// `prompts/get` or `resources/read`.
+/// `prompts/get` or `resources/read`; the task id of `tasks/get`, `tasks/update` or
+/// `tasks/cancel`.
 pub const MCP_NAME: &str = "mcp-name";
 /// `Last-Event-ID`: where a client resumes a broken event stream.
 pub const LAST_EVENT_ID: &str = "last-event-id";
 
-/// The requests whose `Mcp-Name` header mirrors a member of their params, and that member.
+/// The requests whose `Mcp-Name` header mirrors a member of their params, and that member
+/// (the tasks extension's requests mirror `taskId`).
 pub(crate) fn name_member(method: &str) -> Option<&'static str> {
     match method {
         "tools/call" | "prompts/get" => Some("name"),
         "resources/read" => Some("uri"),
+        "tasks/get" | "tasks/update" | "tasks/cancel" => Some("taskId"),
         _ => None,
     }
 }
@@ -93,6 +96,8 @@ pub(crate) struct ParamsSniff<'a> {
     pub name: Option<&'a RawValue>,
     #[serde(borrow, default)]
     pub uri: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "taskId")]
+    pub task_id: Option<&'a RawValue>,
     #[serde(borrow, default, rename = "_meta")]
     pub meta: Option<&'a RawValue>,
     #[serde(borrow, default, rename = "requestId")]
@@ -118,6 +123,15 @@ impl<'a> ParamsSniff<'a> {
             .filter(|p| p.get().starts_with('{'))
             .and_then(|p| serde_json::from_str(p.get()).ok())
             .unwrap_or_default()
+    }
+
+    /// The member `Mcp-Name` mirrors, named as [`name_member`] gives it.
+    pub(crate) fn named(&self, member: &str) -> Option<&'a RawValue> {
+        match member {
+            "uri" => self.uri,
+            "taskId" => self.task_id,
+            _ => self.name,
+        }
     }
 
     /// The `_meta` members, when `_meta` is an object.

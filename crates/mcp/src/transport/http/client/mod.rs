@@ -272,14 +272,10 @@ fn sniff(json: &[u8]) -> Sniffed {
         _ => (None, None, None),
     };
     let sniff = ParamsSniff::of(params);
-    let name = method.as_deref().and_then(name_member).and_then(|member| {
-        let raw = if member == "uri" {
-            sniff.uri
-        } else {
-            sniff.name
-        };
-        raw.and_then(as_string)
-    });
+    let name = method
+        .as_deref()
+        .and_then(name_member)
+        .and_then(|member| sniff.named(member).and_then(as_string));
     Sniffed {
         version: sniff
             .meta()
