@@ -17,7 +17,7 @@ use mcp::transport::memory;
 use mcp::types::extensions::tasks::{TASKS_EXTENSION, TaskStatus};
 use mcp::types::{
     CallToolRequestParams, ElicitResult, ElicitValue, ErrorCode, ProtocolVersion,
-    ServerNotification, TaskSupport,
+    ServerNotification, SubscriptionFilter, TaskSupport,
 };
 
 /// Counts to `to`, a step every 50 ms, reporting each step
@@ -271,4 +271,67 @@ async fn tasks_live_in_the_store_the_server_is_given() {
         "every state change went through the store"
     );
     assert_eq!(store.inner.len(), 1);
+}
+
+#[tokio::test]
+async fn a_listen_stream_follows_the_tasks_it_names() {
+    let mcp = server(TaskSettings::in_memory());
+    let (client, _) = connect(&mcp, ProtocolVersion::V2026_07_28, true).await;
+    let ToolCall::Task(handle) = client
+        .tasks()
+        .call_tool(call("count").with_argument("to", 3), &Default::default())
+        .await
+        .unwrap()
+    else {
+        panic!("count runs as a task")
+    };
+    let id = handle.task.task_id;
+    let filter = SubscriptionFilter {
+        task_ids: Some(vec![id.clone(), "someone-elses".into()]),
+        ..Default::default()
+    };
+    let mut subscription = client.listen(filter).await.unwrap();
+    assert_eq!(
+        subscription.acknowledged().task_ids,
+        Some(vec![id.clone()]),
+        "only existing tasks of the caller are followed"
+    );
+    let mut statuses = Vec::new();
+    while let Some(note) = tokio::time::timeout(Duration::from_secs(10), subscription.next())
+        .await
+        .expect("task notifications keep coming until the task ends")
+    {
+        let ServerNotification::TaskChanged(changed) = note else {
+            continue;
+        };
+        assert_eq!(changed.params.task.task.task_id, id);
+        statuses.push(changed.params.task.task.status);
+        if changed.params.task.task.status.is_terminal() {
+            assert!(
+                changed.params.task.result.is_some(),
+                "the result is inlined"
+            );
+            break;
+        }
+    }
+    assert_eq!(
+        statuses.last(),
+        Some(&TaskStatus::Completed),
+        "{statuses:?}"
+    );
+
+    // A client that did not declare the extension may not follow tasks.
+    let (plain, _) = connect(&mcp, ProtocolVersion::V2026_07_28, false).await;
+    let refused = plain
+        .listen(SubscriptionFilter {
+            task_ids: Some(vec![id]),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.code(),
+        Some(ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY),
+        "{refused:?}"
+    );
 }
