@@ -21,12 +21,11 @@
 //! Without `--bench` (which `cargo bench` passes), e.g. under
 //! `cargo test --all-targets`, it runs as a smoke test.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
+use mcp_bench::harness::{self, Common, Header, env_var, split_list};
 use mcp_bench::http_driver::{HttpDriverConfig, Scenario, run_http_server};
-use mcp_bench::process::{locate_binary, wait_for_quiet};
+use mcp_bench::process::locate_binary;
 use mcp_bench::report::{self, Machine, NoisePolicy, Outcome, Ratio};
 use mcp_bench::stdio_driver::ServerSpec;
 use serde::Serialize;
@@ -78,81 +77,22 @@ fn servers() -> Vec<HttpServer> {
     ]
 }
 
-/// The machine is quiet when less than this much of one core is busy.
-const QUIET_BUSY_PERCENT: f64 = 10.0;
-
 struct Settings {
-    noise: NoisePolicy,
+    common: Common,
     config: HttpDriverConfig,
     scenarios: Vec<Scenario>,
-    filters: Vec<String>,
-    json: Option<PathBuf>,
-    list: bool,
-    mode: &'static str,
-}
-
-fn parse_secs(value: &str, what: &str) -> Result<Duration, String> {
-    value
-        .parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
-        .ok_or_else(|| format!("{what}: expected seconds, got {value:?}"))
-}
-
-fn split_list(value: &str) -> Vec<String> {
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 fn settings() -> Result<Settings, String> {
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let bench_mode = args.iter().any(|a| a == "--bench");
-    let mut quick = env("MCP_BENCH_QUICK").is_some_and(|v| v != "0");
-    let mut warmup = env("MCP_BENCH_WARMUP");
-    let mut measure = env("MCP_BENCH_MEASURE");
-    let mut scenarios = env("MCP_BENCH_SCENARIOS")
+    let mut scenarios = env_var("MCP_BENCH_SCENARIOS")
         .unwrap_or_else(|| "stateless:1,stateless:32,sessions:32".to_owned());
-    let mut filters = env("MCP_BENCH_SERVERS").map_or_else(Vec::new, |s| split_list(&s));
-    let mut json = env("MCP_BENCH_JSON").map(PathBuf::from);
-    let mut no_json = false;
-    let mut quiet_wait = env("MCP_BENCH_QUIET_WAIT");
-    let mut retries = env("MCP_BENCH_RETRIES");
-    let mut max_other = env("MCP_BENCH_MAX_OTHER");
-    let mut list = false;
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
-        match arg.as_str() {
-            "--bench" => {}
-            "--quick" => quick = true,
-            "--warmup" => warmup = Some(value("--warmup")?),
-            "--measure" => measure = Some(value("--measure")?),
-            "--scenarios" => scenarios = value("--scenarios")?,
-            "--servers" => filters.extend(split_list(&value("--servers")?)),
-            "--json" => json = Some(value("--json")?.into()),
-            "--no-json" => no_json = true,
-            "--quiet-wait" => quiet_wait = Some(value("--quiet-wait")?),
-            "--retries" => retries = Some(value("--retries")?),
-            "--max-other" => max_other = Some(value("--max-other")?),
-            "--list" => list = true,
-            other if other.starts_with('-') => return Err(format!("unknown option {other}")),
-            name => filters.push(name.to_owned()),
+    let common = Common::parse("http.json", |option, take| {
+        if option != "--scenarios" {
+            return Ok(false);
         }
-    }
-    let (mode, default_warmup, default_measure, default_quiet_wait, default_retries) =
-        if !bench_mode {
-            ("smoke test (no --bench)", 0.05, 0.2, 0.0, 0)
-        } else if quick {
-            ("quick", 0.3, 1.0, 2.0, 0)
-        } else {
-            ("full", 2.0, 8.0, 10.0, 2)
-        };
+        scenarios = take()?;
+        Ok(true)
+    })?;
     let scenarios = split_list(&scenarios)
         .iter()
         .map(|s| {
@@ -161,110 +101,14 @@ fn settings() -> Result<Settings, String> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Settings {
-        noise: NoisePolicy {
-            quiet_wait_secs: match quiet_wait {
-                Some(w) => parse_secs(&w, "quiet-wait")?.as_secs_f64(),
-                None => default_quiet_wait,
-            },
-            max_noise_percent: match max_other {
-                Some(m) => m
-                    .parse::<f64>()
-                    .map_err(|_| format!("max-other: expected a percentage, got {m:?}"))?,
-                None => 15.0,
-            },
-            retries: match retries {
-                Some(r) => r
-                    .parse()
-                    .map_err(|_| format!("retries: expected a count, got {r:?}"))?,
-                None => default_retries,
-            },
-        },
         config: HttpDriverConfig {
-            warmup: match warmup {
-                Some(w) => parse_secs(&w, "warmup")?,
-                None => Duration::from_secs_f64(default_warmup),
-            },
-            measure: match measure {
-                Some(m) => parse_secs(&m, "measure")?,
-                None => Duration::from_secs_f64(default_measure),
-            },
+            warmup: common.warmup,
+            measure: common.measure,
             ..HttpDriverConfig::default()
         },
+        common,
         scenarios,
-        filters,
-        json: match (no_json, json) {
-            (true, _) => None,
-            (false, Some(path)) => Some(path),
-            (false, None) => bench_mode.then(|| {
-                option_env!("CARGO_TARGET_TMPDIR")
-                    .and_then(|tmp| PathBuf::from(tmp).parent().map(|t| t.join("mcp-bench")))
-                    .unwrap_or_else(|| PathBuf::from("."))
-                    .join("http.json")
-            }),
-        },
-        list,
-        mode,
     })
-}
-
-/// Runs one server under one scenario, again while other work on the
-/// machine skews the figures; keeps the quietest attempt.
-fn measure(
-    server: &ServerSpec,
-    scenario: Scenario,
-    config: &HttpDriverConfig,
-    noise: &NoisePolicy,
-) -> Outcome {
-    let name = &server.name;
-    let mut best: Option<(f64, Outcome)> = None;
-    for attempt in 1..=noise.retries + 1 {
-        if noise.quiet_wait_secs > 0.0
-            && let Some(busy) = wait_for_quiet(
-                Duration::from_secs_f64(noise.quiet_wait_secs),
-                QUIET_BUSY_PERCENT,
-            )
-            && busy >= QUIET_BUSY_PERCENT
-        {
-            println!("  (the machine is busy: {busy:.0}% of a core; measuring anyway)");
-        }
-        let result = run_http_server(server, scenario, config);
-        let other = result.as_ref().map_or(0.0, |r| {
-            r.other_cpu_percent.unwrap_or(0.0) + r.steal_percent.unwrap_or(0.0)
-        });
-        let noisy = other > noise.max_noise_percent;
-        match &result {
-            Ok(r) => println!(
-                "  {name:<15} {:<16} {:>9.0} req/s  p50 {:>8.1} µs  p99 {:>8.1} µs{}",
-                scenario.name(),
-                r.requests_per_sec,
-                r.latency.p50_us,
-                r.latency.p99_us,
-                if noisy {
-                    format!("  (noisy: other work and steal took {other:.0}% of a core)")
-                } else {
-                    String::new()
-                }
-            ),
-            Err(failure) => println!(
-                "  {name:<15} {:<16} FAILED: {}",
-                scenario.name(),
-                failure.message.lines().next().unwrap_or("")
-            ),
-        }
-        let failed = result.is_err();
-        let mut outcome = Outcome::new(name, scenario.in_flight(), result);
-        outcome.attempts = attempt;
-        outcome.noisy = noisy;
-        if best.as_ref().is_none_or(|(o, _)| other < *o) {
-            best = Some((other, outcome));
-        } else if let Some((_, kept)) = best.as_mut() {
-            kept.attempts = attempt;
-        }
-        if failed || !noisy {
-            break;
-        }
-    }
-    best.expect("at least one attempt").1
 }
 
 /// The results of one scenario.
@@ -298,27 +142,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let common = &settings.common;
     let selected: Vec<HttpServer> = servers()
         .into_iter()
-        .filter(|s| {
-            settings.filters.is_empty()
-                || settings
-                    .filters
-                    .iter()
-                    .any(|f| s.spec.name.contains(f.as_str()))
-        })
+        .filter(|s| common.wants(&s.spec.name))
         .collect();
-    if settings.list || selected.is_empty() {
-        for server in servers() {
-            println!(
-                "{:<15} {}\n{:<15} {}",
-                server.spec.name,
-                server.spec.command_line(),
-                "",
-                server.spec.description
-            );
-        }
-        return if settings.list {
+    if common.list || selected.is_empty() {
+        harness::print_servers(servers().iter().map(|s| &s.spec));
+        return if common.list {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(2)
@@ -326,17 +157,15 @@ fn main() -> ExitCode {
     }
     let date = report::utc_now();
     let machine = Machine::detect();
-    println!(
-        "Streamable HTTP echo benchmark, {date}, {}: warm-up {:?}, measured {:?} per run",
-        settings.mode, settings.config.warmup, settings.config.measure,
-    );
-    println!(
-        "machine: {} CPUs ({} for this process), {}, Linux {}, load average {}",
-        machine.cpus,
-        machine.cpus_available,
-        machine.cpu_model,
-        machine.kernel,
-        machine.load_average
+    harness::print_header(
+        &Header {
+            title: "Streamable HTTP echo benchmark",
+            date: &date,
+            details: "",
+            machine: &machine,
+            machine_note: "",
+        },
+        common,
     );
     let mut results = Vec::new();
     let mut failed = false;
@@ -346,11 +175,12 @@ fn main() -> ExitCode {
             if matches!(scenario, Scenario::Sessions { .. }) && !server.sessions {
                 continue;
             }
-            outcomes.push(measure(
-                &server.spec,
-                scenario,
-                &settings.config,
-                &settings.noise,
+            outcomes.push(harness::quietest(
+                &server.spec.name,
+                &scenario.name(),
+                scenario.in_flight(),
+                &common.noise,
+                || run_http_server(&server.spec, scenario, &settings.config),
             ));
         }
         failed |= outcomes.iter().any(|o| o.failure.is_some());
@@ -365,32 +195,21 @@ fn main() -> ExitCode {
         println!("\n## {}\n", scenario.name);
         print!("{}", report::render(&scenario.results));
     }
-    if let Some(path) = &settings.json {
+    if let Some(path) = &common.json {
         let report = Report {
             benchmark: "http-echo",
             format: 1,
             date,
             machine,
-            mode: settings.mode.to_owned(),
+            mode: common.mode.to_owned(),
             config: settings.config.clone(),
-            noise: settings.noise,
+            noise: common.noise.clone(),
             servers: selected.into_iter().map(|s| s.spec).collect(),
             scenarios: results,
         };
-        let written = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| {
-                let json = serde_json::to_string_pretty(&report).expect("the report serialises");
-                std::fs::write(path, json + "\n")
-            });
-        match written {
-            Ok(()) => println!("\nJSON report: {}", path.display()),
-            Err(error) => {
-                eprintln!("http bench: cannot write {}: {error}", path.display());
-                return ExitCode::FAILURE;
-            }
+        if let Err(error) = harness::write_report(path, &report) {
+            eprintln!("http bench: cannot write {}: {error}", path.display());
+            return ExitCode::FAILURE;
         }
     }
     if failed {

@@ -28,29 +28,9 @@ const CONNECTIONS: usize = 8;
 
 mod server {
     use mcp::http_server::HttpServer;
-    use mcp::server::{RequestContext, Server, ServerHandler};
-    use mcp::types::*;
+    use mcp::server::Server;
+    use mcp_bench::echo::Echo;
     use tokio::io::{AsyncBufReadExt, BufReader};
-
-    struct Echo;
-
-    #[mcp::server_handler]
-    impl ServerHandler for Echo {
-        async fn list_tools(
-            &self,
-            _: PaginatedRequestParams,
-            _: RequestContext,
-        ) -> mcp::Result<ListToolsResult> {
-            Ok(ListToolsResult::new(vec![Tool::without_input("echo")]))
-        }
-        async fn call_tool(
-            &self,
-            _: CallToolRequestParams,
-            _: RequestContext,
-        ) -> mcp::Result<CallToolResult> {
-            Ok(CallToolResult::text("echo"))
-        }
-    }
 
     /// Serves until stdin closes; answers `count` on stdin with the open sessions.
     pub fn run(idle: std::time::Duration) {
@@ -59,7 +39,7 @@ mod server {
             .build()
             .expect("a runtime");
         runtime.block_on(async move {
-            let http = HttpServer::builder(Server::builder("idle-http", Echo).build())
+            let http = HttpServer::builder(Server::builder("idle-http", Echo::default()).build())
                 .session_idle_timeout(Some(idle))
                 .build();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -15,6 +15,7 @@
 use std::process::Command;
 use std::time::Instant;
 
+use mcp_bench::echo::{Echo, RmcpEcho};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream};
 
 /// Resident memory of this process, in KiB.
@@ -47,56 +48,6 @@ async fn handshake(end: DuplexStream) -> DuplexStream {
     lines.into_inner().into_inner().unsplit(write)
 }
 
-mod ours {
-    use mcp::server::{RequestContext, Server, ServerHandler};
-    use mcp::types::*;
-
-    pub struct Echo;
-
-    #[mcp::server_handler]
-    impl ServerHandler for Echo {
-        async fn list_tools(
-            &self,
-            _: PaginatedRequestParams,
-            _: RequestContext,
-        ) -> mcp::Result<ListToolsResult> {
-            Ok(ListToolsResult::new(vec![Tool::without_input("echo")]))
-        }
-        async fn call_tool(
-            &self,
-            _: CallToolRequestParams,
-            _: RequestContext,
-        ) -> mcp::Result<CallToolResult> {
-            Ok(CallToolResult::text("echo"))
-        }
-    }
-
-    pub fn server() -> Server<Echo> {
-        Server::builder("mcp-echo", Echo).build()
-    }
-}
-
-mod rmcp_echo {
-    use rmcp::{handler::server::wrapper::Parameters, schemars, tool, tool_router};
-
-    #[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
-    pub struct EchoParams {
-        /// The text to send back.
-        message: String,
-    }
-
-    #[derive(Clone)]
-    pub struct Echo;
-
-    #[tool_router(server_handler)]
-    impl Echo {
-        #[tool(description = "Echo the message back")]
-        fn echo(&self, Parameters(EchoParams { message }): Parameters<EchoParams>) -> String {
-            message
-        }
-    }
-}
-
 /// Serves `sessions` idle sessions with implementation `name`; prints `before after` in KiB.
 fn child(name: &str, sessions: usize) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -106,7 +57,7 @@ fn child(name: &str, sessions: usize) {
     runtime.block_on(async move {
         // Warm up: one session, so one-time costs (runtime, statics) are in the baseline.
         let mut keep = Vec::new();
-        let server = ours::server();
+        let server = mcp::server::Server::builder("mcp-echo", Echo::default()).build();
         let mut open = |name: &str| {
             let (client, server_end) = tokio::io::duplex(64 * 1024);
             match name {
@@ -117,8 +68,7 @@ fn child(name: &str, sessions: usize) {
                 }
                 "rmcp" => {
                     use rmcp::ServiceExt;
-                    let running =
-                        tokio::spawn(async move { rmcp_echo::Echo.serve(server_end).await });
+                    let running = tokio::spawn(async move { RmcpEcho.serve(server_end).await });
                     keep.push(Box::new(running));
                 }
                 other => panic!("unknown implementation {other}"),

@@ -29,7 +29,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::rc::Rc;
@@ -41,11 +41,10 @@ use serde::Serialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::process::{ChildGuard, MachineCpu, cpu_time, describe_status, peak_rss_kib};
-use crate::stdio_driver::{LatencySummary, RunFailure, RunReport, ServerSpec};
-
-/// How much of a server's stderr is kept for error reports.
-const STDERR_TAIL_BYTES: usize = 8 * 1024;
+use crate::process::{
+    ChildGuard, MachineCpu, cpu_time, describe_status, keep_stderr_tail, peak_rss_kib, tail_text,
+};
+use crate::stdio_driver::{LatencySummary, RunFailure, RunReport, ServerSpec, push_decimal};
 
 /// Length of the slices whose throughputs show how steady a run was.
 const SLICE: Duration = Duration::from_millis(500);
@@ -175,7 +174,7 @@ pub fn run_http_server(
     let stderr = process.stderr.take().expect("stderr is piped");
     let mut child = ChildGuard::new(process);
     let tail_writer = tail.clone();
-    thread::spawn(move || drain_stderr(stderr, tail_writer));
+    thread::spawn(move || keep_stderr_tail(stderr, tail_writer));
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
         let mut line = String::new();
@@ -221,27 +220,6 @@ pub fn run_http_server(
     drop(stdin);
     report.exit = child.wait_or_kill(Duration::from_secs(5));
     Ok(report)
-}
-
-fn drain_stderr(mut stderr: impl Read, tail: Arc<Mutex<VecDeque<u8>>>) {
-    let mut buf = [0u8; 4096];
-    while let Ok(read) = stderr.read(&mut buf) {
-        if read == 0 {
-            break;
-        }
-        let mut tail = tail.lock().unwrap_or_else(|e| e.into_inner());
-        tail.extend(&buf[..read]);
-        let excess = tail.len().saturating_sub(STDERR_TAIL_BYTES);
-        tail.drain(..excess);
-    }
-}
-
-fn tail_text(tail: &Mutex<VecDeque<u8>>) -> String {
-    let tail = tail.lock().unwrap_or_else(|e| e.into_inner());
-    let (a, b) = tail.as_slices();
-    let mut bytes = a.to_vec();
-    bytes.extend_from_slice(b);
-    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// What the connections share (one thread: plain cells).
@@ -680,21 +658,6 @@ impl Connection {
         }
         Ok(())
     }
-}
-
-/// Appends the decimal digits of `value`.
-fn push_decimal(out: &mut Vec<u8>, mut value: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
 }
 
 /// The data of the SSE event that carries an answer (has an `id` and a `result` or `error`).

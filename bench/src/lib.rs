@@ -13,11 +13,13 @@
 //! - [`stdio_driver`]: the driver (one server, one K, one measurement); no MCP
 //!   library, hand-written framing, one or two threads.
 //! - [`report`]: the table, the ratios and the JSON report.
+//! - [`harness`]: what the stdio and HTTP benchmarks share (settings, the quietest of
+//!   several attempts, the report file).
 //! - [`process`]: child process guard, binary lookup, `/proc` figures.
 //! - The servers are binaries of this crate: `mcp-echo` (this SDK's low-level
-//!   server), `raw-echo` (no MCP library, the floor; `--tokio` runs the same
+//!   server, [`echo::Echo`]), `raw-echo` (no MCP library, the floor; `--tokio` runs the same
 //!   loop on tokio, the floor of an async server), `rmcp-echo stdio|pipes` (the
-//!   official Rust SDK).
+//!   official Rust SDK, [`echo::RmcpEcho`]).
 //!
 //! # The Streamable HTTP echo benchmark
 //!
@@ -50,6 +52,8 @@
 //! servers, locating the binary with [`process::locate_binary`] and
 //! `option_env!("CARGO_BIN_EXE_<name>")`.
 
+pub mod echo;
+pub mod harness;
 pub mod http_driver;
 pub mod process;
 pub mod report;

@@ -1,8 +1,11 @@
 //! Child processes and what `/proc` says about them and the machine: shared by
 //! the benchmark drivers.
 
+use std::collections::VecDeque;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ExitStatus};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -192,6 +195,33 @@ pub fn wait_for_quiet(max_wait: Duration, busy_percent: f64) -> Option<f64> {
             return Some(busy);
         }
     }
+}
+
+/// How much of a server's stderr a failed run reports: the last 8 KiB.
+pub const STDERR_TAIL_BYTES: usize = 8 * 1024;
+
+/// Reads a server's stderr to its end, keeping the last [`STDERR_TAIL_BYTES`] in `tail` (run
+/// on a thread of its own, so that a chatty server never blocks on a full pipe).
+pub fn keep_stderr_tail(mut stderr: impl Read, tail: Arc<Mutex<VecDeque<u8>>>) {
+    let mut buf = [0u8; 4096];
+    while let Ok(read) = stderr.read(&mut buf) {
+        if read == 0 {
+            break;
+        }
+        let mut tail = tail.lock().unwrap_or_else(|e| e.into_inner());
+        tail.extend(&buf[..read]);
+        let excess = tail.len().saturating_sub(STDERR_TAIL_BYTES);
+        tail.drain(..excess);
+    }
+}
+
+/// What [`keep_stderr_tail`] kept, as text.
+pub fn tail_text(tail: &Mutex<VecDeque<u8>>) -> String {
+    let tail = tail.lock().unwrap_or_else(|e| e.into_inner());
+    let (a, b) = tail.as_slices();
+    let mut bytes = a.to_vec();
+    bytes.extend_from_slice(b);
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 #[cfg(test)]

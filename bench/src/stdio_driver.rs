@@ -62,13 +62,12 @@ use serde::Serialize;
 
 use self::matcher::{Handshake, check_initialize};
 pub use self::matcher::{Line, ResponseMatcher};
-use crate::process::{ChildGuard, MachineCpu, cpu_time, describe_status, peak_rss_kib};
+use crate::process::{
+    ChildGuard, MachineCpu, cpu_time, describe_status, keep_stderr_tail, peak_rss_kib, tail_text,
+};
 
 /// The protocol version the driver asks for in `initialize`.
 pub const PROTOCOL_VERSION: &str = "2025-11-25";
-
-/// How much of a server's stderr is kept for error reports.
-const STDERR_TAIL_BYTES: usize = 8 * 1024;
 
 /// Size of the reader's buffer (it grows for longer lines).
 const READ_BUFFER: usize = 1 << 20;
@@ -449,8 +448,8 @@ impl Requests {
     }
 }
 
-/// Appends the decimal digits of `value`.
-fn push_decimal(out: &mut Vec<u8>, mut value: u64) {
+/// Appends the decimal digits of `value` (both drivers write their requests by hand).
+pub fn push_decimal(out: &mut Vec<u8>, mut value: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
@@ -647,28 +646,6 @@ fn read_responses(
     }
 }
 
-/// The stderr thread: keeps the last [`STDERR_TAIL_BYTES`].
-fn drain_stderr(mut stderr: impl Read, tail: Arc<Mutex<VecDeque<u8>>>) {
-    let mut buf = [0u8; 4096];
-    while let Ok(read) = stderr.read(&mut buf) {
-        if read == 0 {
-            break;
-        }
-        let mut tail = tail.lock().unwrap_or_else(|e| e.into_inner());
-        tail.extend(&buf[..read]);
-        let excess = tail.len().saturating_sub(STDERR_TAIL_BYTES);
-        tail.drain(..excess);
-    }
-}
-
-fn tail_text(tail: &Mutex<VecDeque<u8>>) -> String {
-    let tail = tail.lock().unwrap_or_else(|e| e.into_inner());
-    let (a, b) = tail.as_slices();
-    let mut bytes = a.to_vec();
-    bytes.extend_from_slice(b);
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
 /// The driver's threads of one run.
 struct Threads {
     reader: Option<JoinHandle<ReaderOutput>>,
@@ -766,7 +743,7 @@ pub fn run_server(spec: &ServerSpec, config: &DriverConfig) -> Result<RunReport,
     let mut threads = Threads {
         stderr: Some({
             let tail = tail.clone();
-            thread::spawn(move || drain_stderr(stderr, tail))
+            thread::spawn(move || keep_stderr_tail(stderr, tail))
         }),
         writer: None,
         reader: None,

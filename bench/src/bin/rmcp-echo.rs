@@ -15,26 +15,8 @@
 //!   handles this binary exits with an error rather than be measured under
 //!   the wrong name.
 
-use rmcp::{ServiceExt, handler::server::wrapper::Parameters, schemars, tool, tool_router};
-
-/// The arguments of the `echo` tool.
-#[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
-struct EchoParams {
-    /// The text to send back.
-    message: String,
-}
-
-/// A server with one tool, `echo`.
-#[derive(Clone)]
-struct Echo;
-
-#[tool_router(server_handler)]
-impl Echo {
-    #[tool(description = "Echo the message back")]
-    fn echo(&self, Parameters(EchoParams { message }): Parameters<EchoParams>) -> String {
-        message
-    }
-}
+use mcp_bench::echo::RmcpEcho as Echo;
+use rmcp::ServiceExt;
 
 const USAGE: &str = "usage: rmcp-echo stdio|pipes";
 

@@ -15,29 +15,10 @@
 use std::sync::Arc;
 
 use axum::serve::ListenerExt;
+use mcp_bench::echo::RmcpEcho as Echo;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
-use rmcp::{handler::server::wrapper::Parameters, schemars, tool, tool_router};
 use tokio::io::AsyncReadExt;
-
-/// The arguments of the `echo` tool.
-#[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
-struct EchoParams {
-    /// The text to send back.
-    message: String,
-}
-
-/// A server with one tool, `echo`.
-#[derive(Clone)]
-struct Echo;
-
-#[tool_router(server_handler)]
-impl Echo {
-    #[tool(description = "Echo the message back")]
-    fn echo(&self, Parameters(EchoParams { message }): Parameters<EchoParams>) -> String {
-        message
-    }
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

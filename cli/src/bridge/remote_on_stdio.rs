@@ -11,6 +11,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use mcp::http_server::shutdown_signal;
 use mcp::jsonrpc::incoming::{self, IncomingMessage};
 use mcp::transport::stdio::stdio;
 use mcp::transport::{Incoming, Transport, TransportReader, TransportWriter};
@@ -41,11 +42,11 @@ pub async fn serve(remote: &Remote) -> Result<ExitCode> {
                     "check that the server is running and that the URL is its WebSocket endpoint",
                 )
             })?;
-            relay(remote, &mut host_reader, &host_writer, transport).await
+            relay_over(remote, &mut host_reader, &host_writer, transport).await
         }
         RemoteTransport::Sse => {
             let transport = legacy_sse(remote).await?;
-            relay(remote, &mut host_reader, &host_writer, transport).await
+            relay_over(remote, &mut host_reader, &host_writer, transport).await
         }
         RemoteTransport::StreamableHttp => {
             streamable_or_legacy(remote, &mut host_reader, &host_writer).await
@@ -53,22 +54,41 @@ pub async fn serve(remote: &Remote) -> Result<ExitCode> {
     }
 }
 
-/// Passes messages between the host and `transport` until one side ends or a signal comes.
-async fn relay(
+/// [`relay`] over the two halves of `transport`.
+async fn relay_over(
     remote: &Remote,
     host_reader: &mut impl TransportReader,
     host_writer: &impl TransportWriter,
     transport: impl Transport,
 ) -> Result<ExitCode> {
     let (server_reader, server_writer) = transport.split();
-    let end = pump(
+    relay(
         remote,
         host_reader,
         host_writer,
         server_reader,
         &server_writer,
+    )
+    .await
+}
+
+/// Passes messages between the host and the server until one side ends or a signal comes,
+/// then closes both.
+async fn relay(
+    remote: &Remote,
+    host_reader: &mut impl TransportReader,
+    host_writer: &impl TransportWriter,
+    server_reader: impl TransportReader,
+    server_writer: &impl TransportWriter,
+) -> Result<ExitCode> {
+    let end = pump(
+        remote,
+        host_reader,
+        host_writer,
+        server_reader,
+        server_writer,
     );
-    finish(remote, end.await, host_writer, &server_writer).await
+    finish(remote, end.await, host_writer, server_writer).await
 }
 
 async fn legacy_sse(remote: &Remote) -> Result<mcp::transport::http::SseClientTransport> {
@@ -91,7 +111,7 @@ async fn streamable_or_legacy(
     // The host's first message, and, when it is a request, the server's first answer.
     let first = tokio::select! {
         first = first_message(host_reader) => first,
-        () = signalled() => return Ok(ExitCode::SUCCESS),
+        () = shutdown_signal() => return Ok(ExitCode::SUCCESS),
     };
     let Some(first) = first else {
         server_writer.close().await;
@@ -104,7 +124,7 @@ async fn streamable_or_legacy(
     if is_request {
         let answer = tokio::select! {
             answer = first_message(&mut server_reader) => answer,
-            () = signalled() => return finish(remote, End::Signalled, host_writer, &server_writer).await,
+            () = shutdown_signal() => return finish(remote, End::Signalled, host_writer, &server_writer).await,
         };
         let Some(answer) = answer else {
             return finish(remote, End::RemoteClosed(None), host_writer, &server_writer).await;
@@ -118,27 +138,27 @@ async fn streamable_or_legacy(
             if legacy_writer.send(pass_on(&first)).is_err() {
                 return finish(remote, End::RemoteClosed(None), host_writer, &legacy_writer).await;
             }
-            let end = pump(
+            return relay(
                 remote,
                 host_reader,
                 host_writer,
                 legacy_reader,
                 &legacy_writer,
-            );
-            return finish(remote, end.await, host_writer, &legacy_writer).await;
+            )
+            .await;
         }
         if host_writer.send(pass_on(&answer)).is_err() {
             return finish(remote, End::HostClosed, host_writer, &server_writer).await;
         }
     }
-    let end = pump(
+    relay(
         remote,
         host_reader,
         host_writer,
         server_reader,
         &server_writer,
-    );
-    finish(remote, end.await, host_writer, &server_writer).await
+    )
+    .await
 }
 
 /// How long the legacy SSE endpoint may take to send its `endpoint` event when the Streamable
@@ -219,7 +239,7 @@ async fn pump(
     tokio::select! {
         end = to_server => end,
         end = to_host => end,
-        () = signalled() => End::Signalled,
+        () = shutdown_signal() => End::Signalled,
     }
 }
 
@@ -243,28 +263,5 @@ async fn finish(
             );
             Ok(ExitCode::from(1))
         }
-    }
-}
-
-/// Resolves on SIGINT or (on Unix) SIGTERM.
-pub async fn signalled() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
     }
 }

@@ -159,7 +159,7 @@ pub async fn serve(launch: &Launch, mut listen: Listen) -> Result<ExitCode> {
         eprintln!("mcp run: {note}");
     }
     let served = http
-        .serve(listener, http.router(), super::remote_on_stdio::signalled())
+        .serve(listener, http.router(), mcp::http_server::shutdown_signal())
         .await;
     bridge.0.stop().await;
     served.map_err(|e| CliError::environment(format!("the HTTP server failed: {e}")))?;

@@ -23,7 +23,7 @@ use super::{ResponseMode, Shared, security};
 use crate::auth::{AccessToken, TokenSlot};
 use crate::server::ServerHandler;
 use crate::transport::http::{LAST_EVENT_ID, MCP_PROTOCOL_VERSION, MCP_SESSION_ID};
-use crate::types::{ErrorCode, ProtocolVersion};
+use crate::types::{ErrorCode, ProtocolVersion, RequestId};
 
 impl<H: ServerHandler> Shared<H> {
     /// A handshake-era POST to a server in stateless mode: served on its own, as if the client
@@ -170,17 +170,9 @@ impl<H: ServerHandler> Shared<H> {
         };
         let busy = Busy::new(session.clone());
         let (tx, rx) = session.routes.channel();
-        match session.routes.open_request(id.clone(), tx) {
-            Ok(()) => {}
-            Err(OpenError::Closed) => return self.gone(),
-            Err(OpenError::Duplicate) => {
-                return error_response(
-                    StatusCode::CONFLICT,
-                    ErrorCode::INVALID_REQUEST,
-                    format!("Conflict: request {id} is already in flight in this session"),
-                    Some(&id),
-                );
-            }
+        if let Err(error) = session.routes.open_request(id.clone(), tx) {
+            let conflict = format!("Conflict: request {id} is already in flight in this session");
+            return self.not_opened(error, conflict, Some(&id));
         }
         let resumable = session.routes.resumable()
             && self.config.mode != ResponseMode::Json
@@ -266,6 +258,20 @@ impl<H: ServerHandler> Shared<H> {
         )
     }
 
+    /// The answer when a stream could not be opened in a session: the session is gone, or
+    /// `conflict` says what is already open (for the request `id`, when it is one).
+    fn not_opened(&self, error: OpenError, conflict: String, id: Option<&RequestId>) -> Response {
+        match error {
+            OpenError::Closed => self.gone(),
+            OpenError::Duplicate => error_response(
+                StatusCode::CONFLICT,
+                ErrorCode::INVALID_REQUEST,
+                conflict,
+                id,
+            ),
+        }
+    }
+
     pub(super) async fn get(&self, parts: Parts, principal: Option<String>) -> Response {
         let headers = &parts.headers;
         if let Ok(Some(version)) = header(headers, MCP_PROTOCOL_VERSION) {
@@ -324,17 +330,9 @@ impl<H: ServerHandler> Shared<H> {
             };
         }
         let (tx, rx) = session.routes.channel();
-        match session.routes.open_standalone(tx) {
-            Ok(()) => {}
-            Err(OpenError::Closed) => return self.gone(),
-            Err(OpenError::Duplicate) => {
-                return error_response(
-                    StatusCode::CONFLICT,
-                    ErrorCode::INVALID_REQUEST,
-                    "Conflict: this session's GET stream is already open",
-                    None,
-                );
-            }
+        if let Err(error) = session.routes.open_standalone(tx) {
+            let conflict = "Conflict: this session's GET stream is already open";
+            return self.not_opened(error, conflict.into(), None);
         }
         let version = header(headers, MCP_PROTOCOL_VERSION)
             .ok()

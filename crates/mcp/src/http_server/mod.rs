@@ -318,7 +318,9 @@ impl<H: ServerHandler> HttpServer<H> {
     }
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM: the signal [`HttpServer::run`] stops on,
+/// for a host that calls [`HttpServer::serve`] itself.
+pub async fn shutdown_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -8,7 +8,7 @@ use axum::response::Response;
 use super::respond;
 use crate::jsonrpc::incoming::{self, IncomingMessage};
 use crate::jsonrpc::outgoing;
-use crate::transport::http::{ParamsSniff, as_string, name_member};
+use crate::transport::http::{ParamsSniff, as_string};
 use crate::types::{Era, ProtocolVersion, RequestId};
 
 /// What a POST body turned out to be.
@@ -59,28 +59,16 @@ pub(super) fn classify(body: &[u8]) -> Result<Posted, Response> {
     };
     let sniff = ParamsSniff::of(params);
     let meta = sniff.meta();
-    let name = method
-        .as_deref()
-        .and_then(name_member)
-        .map(|member| sniff.named(member).and_then(as_string));
+    let name = method.as_deref().and_then(|m| sniff.mirrored_name(m));
     Ok(Posted {
         kind,
         name,
-        meta_version: meta
-            .as_ref()
-            .and_then(|m| m.protocol_version)
-            .and_then(as_string),
+        meta_version: sniff.meta_version(),
         meta_capabilities: meta
             .as_ref()
             .is_some_and(|m| m.client_capabilities.is_some()),
         meta_object: meta.is_some(),
-        cancelled: (method.as_deref() == Some("notifications/cancelled"))
-            .then(|| {
-                sniff
-                    .request_id
-                    .and_then(|raw| serde_json::from_str(raw.get()).ok())
-            })
-            .flatten(),
+        cancelled: sniff.cancelled_request(method.as_deref()),
         initialize_version: (method.as_deref() == Some("initialize"))
             .then(|| sniff.protocol_version.and_then(as_string))
             .flatten(),

@@ -9,7 +9,7 @@ use serde_json::Value;
 use tokio::sync::broadcast;
 
 use super::lifespan::{AnyState, ErasedLifespan};
-use super::notifier::{ServerEvent, ServerNotifier, next_events};
+use super::notifier::{ServerEvent, ServerNotifier, pass_events};
 use super::request_state::RequestStateKey;
 use crate::error::{Error, Result};
 use crate::jsonrpc::{Peer, SessionOptions};
@@ -197,31 +197,21 @@ impl SessionState {
 /// Passes the events on to a handshake-era connection until it closes: to an initialized
 /// client, resource updates only where it subscribed.
 pub(super) fn forward_to_session(
-    mut events: broadcast::Receiver<ServerEvent>,
+    events: broadcast::Receiver<ServerEvent>,
     peer: Peer,
     session: Arc<SessionState>,
 ) {
     tokio::spawn(async move {
-        let closed = peer.closed();
-        tokio::pin!(closed);
-        loop {
-            let batch = tokio::select! {
-                _ = &mut closed => return,
-                batch = next_events(&mut events) => batch,
+        pass_events(events, &peer, |event| {
+            let subscribed = match event {
+                ServerEvent::ResourceUpdated(uri) => session.is_subscribed(uri),
+                _ => true,
             };
-            let Some(batch) = batch else { return };
-            if session.handshake.get().is_none() {
-                continue;
-            }
-            for event in batch {
-                if let ServerEvent::ResourceUpdated(uri) = &event {
-                    if !session.is_subscribed(uri) {
-                        continue;
-                    }
-                }
+            if session.handshake.get().is_some() && subscribed {
                 let (method, params) = event.notification();
                 let _ = peer.notify(method, params.as_ref());
             }
-        }
+        })
+        .await;
     });
 }

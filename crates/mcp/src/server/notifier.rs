@@ -104,9 +104,7 @@ impl ServerEvent {
 }
 
 /// The next event, or the list changes when some were lost; `None` once the server is gone.
-pub(super) async fn next_events(
-    events: &mut broadcast::Receiver<ServerEvent>,
-) -> Option<Vec<ServerEvent>> {
+async fn next_events(events: &mut broadcast::Receiver<ServerEvent>) -> Option<Vec<ServerEvent>> {
     match events.recv().await {
         Ok(event) => Some(vec![event]),
         Err(RecvError::Lagged(_)) => Some(EVERY_LIST.to_vec()),
@@ -114,13 +112,12 @@ pub(super) async fn next_events(
     }
 }
 
-/// Streams the events `filter` wants to the `subscriptions/listen` request `id`, tagged with
-/// it, until the client closes the stream.
-pub(super) async fn stream_to_listener(
+/// Hands every event (every list change, when some were lost) to `deliver` until the
+/// connection of `peer` closes.
+pub(super) async fn pass_events(
     mut events: broadcast::Receiver<ServerEvent>,
     peer: &Peer,
-    id: &RequestId,
-    filter: &SubscriptionFilter,
+    mut deliver: impl FnMut(&ServerEvent),
 ) {
     let closed = peer.closed();
     tokio::pin!(closed);
@@ -132,11 +129,26 @@ pub(super) async fn stream_to_listener(
         let Some(batch) = batch else {
             return closed.await;
         };
-        for event in batch.iter().filter(|event| event.wanted_by(filter)) {
-            let (method, params) = event.notification();
-            let mut params = params.unwrap_or_else(|| serde_json::json!({}));
-            params["_meta"] = serde_json::json!({ SUBSCRIPTION_ID: id });
-            let _ = peer.notify_related(method, Some(&params), Some(id.clone()));
-        }
+        batch.iter().for_each(&mut deliver);
     }
+}
+
+/// Streams the events `filter` wants to the `subscriptions/listen` request `id`, tagged with
+/// it, until the client closes the stream.
+pub(super) async fn stream_to_listener(
+    events: broadcast::Receiver<ServerEvent>,
+    peer: &Peer,
+    id: &RequestId,
+    filter: &SubscriptionFilter,
+) {
+    pass_events(events, peer, |event| {
+        if !event.wanted_by(filter) {
+            return;
+        }
+        let (method, params) = event.notification();
+        let mut params = params.unwrap_or_else(|| serde_json::json!({}));
+        params["_meta"] = serde_json::json!({ SUBSCRIPTION_ID: id });
+        let _ = peer.notify_related(method, Some(&params), Some(id.clone()));
+    })
+    .await;
 }

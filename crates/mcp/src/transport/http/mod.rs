@@ -27,6 +27,8 @@ use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::types::RequestId;
+
 /// `Mcp-Session-Id`: the session of a handshake-era client (absent in the stateless era).
 pub const MCP_SESSION_ID: &str = "mcp-session-id";
 /// `MCP-Protocol-Version`: the protocol version of every request after the handshake, and of
@@ -125,13 +127,16 @@ impl<'a> ParamsSniff<'a> {
             .unwrap_or_default()
     }
 
-    /// The member `Mcp-Name` mirrors, named as [`name_member`] gives it.
-    pub(crate) fn named(&self, member: &str) -> Option<&'a RawValue> {
-        match member {
+    /// The member an `Mcp-Name` header mirrors for `method` (`name`, `uri` for
+    /// `resources/read`, `taskId` for the tasks extension's requests), as a string: `None` when
+    /// the method has none, `Some(None)` when the params lack it or it is not a string.
+    pub(crate) fn mirrored_name(&self, method: &str) -> Option<Option<String>> {
+        let raw = match name_member(method)? {
             "uri" => self.uri,
             "taskId" => self.task_id,
             _ => self.name,
-        }
+        };
+        Some(raw.and_then(as_string))
     }
 
     /// The `_meta` members, when `_meta` is an object.
@@ -139,6 +144,22 @@ impl<'a> ParamsSniff<'a> {
         self.meta
             .filter(|m| m.get().starts_with('{'))
             .and_then(|m| serde_json::from_str(m.get()).ok())
+    }
+
+    /// The protocol version `_meta` names, as a string.
+    pub(crate) fn meta_version(&self) -> Option<String> {
+        self.meta()
+            .and_then(|m| m.protocol_version)
+            .and_then(as_string)
+    }
+
+    /// The request a `notifications/cancelled` cancels; `None` for any other `method`.
+    pub(crate) fn cancelled_request(&self, method: Option<&str>) -> Option<RequestId> {
+        if method != Some("notifications/cancelled") {
+            return None;
+        }
+        self.request_id
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
     }
 }
 

@@ -13,8 +13,8 @@ use tokio::task::AbortHandle;
 
 use super::auth::BearerToken;
 use super::{
-    CONNECTION_CLOSED, Common, HttpClientAuth, HttpReader, default_http_client, error_chain,
-    parse_url, sniff,
+    CONNECTION_CLOSED, Common, HttpClientAuth, HttpReader, Outbox, default_http_client,
+    error_chain, parse_url, sniff,
 };
 use crate::error::{Error, Result};
 use crate::jsonrpc::outgoing;
@@ -178,7 +178,7 @@ struct SseInner {
     http: reqwest::Client,
     common: Common,
     incoming: Mutex<Option<mpsc::UnboundedSender<io::Result<Vec<u8>>>>>,
-    outbox: Mutex<Option<mpsc::UnboundedSender<Outgoing>>>,
+    outbox: Outbox,
     tasks: Mutex<Vec<AbortHandle>>,
 }
 
@@ -202,7 +202,7 @@ impl Transport for SseClientTransport {
                 http: reqwest::Client::new(),
                 common: self.common,
                 incoming: Mutex::new(None),
-                outbox: Mutex::new(None),
+                outbox: Outbox::default(),
                 tasks: Mutex::default(),
             });
             return (reader, SseClientWriter { inner });
@@ -212,7 +212,7 @@ impl Transport for SseClientTransport {
             http: connected.http,
             common: self.common,
             incoming: Mutex::new(Some(incoming)),
-            outbox: Mutex::new(Some(outbox)),
+            outbox: Outbox::open(outbox),
             tasks: Mutex::default(),
         });
         let events = tokio::spawn(sse_events(
@@ -228,17 +228,12 @@ impl Transport for SseClientTransport {
 
 impl TransportWriter for SseClientWriter {
     fn send(&self, message: Outgoing) -> Result<(), TransportClosed> {
-        match self.inner.outbox.lock().as_ref() {
-            Some(outbox) => outbox
-                .send(message)
-                .map_err(|_| TransportClosed(Some("the transport is closed".into()))),
-            None => Err(TransportClosed(Some("the transport is closed".into()))),
-        }
+        self.inner.outbox.send(message)
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
-            self.inner.outbox.lock().take();
+            self.inner.outbox.close();
             for task in self.inner.tasks.lock().drain(..) {
                 task.abort();
             }

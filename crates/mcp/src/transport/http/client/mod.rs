@@ -18,6 +18,7 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
+use parking_lot::Mutex;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{StatusCode, Url};
 use tokio::sync::mpsc;
@@ -25,8 +26,10 @@ use tokio::sync::mpsc;
 use self::auth::{AuthFailure, DPOP_NONCE, MAX_AUTH_RETRIES};
 use crate::error::{Error, Result};
 use crate::jsonrpc::incoming::{self, IncomingMessage};
-use crate::transport::http::{ParamsSniff, as_string, name_member};
-use crate::transport::{DEFAULT_MAX_MESSAGE_SIZE, Incoming, TransportReader};
+use crate::transport::http::ParamsSniff;
+use crate::transport::{
+    DEFAULT_MAX_MESSAGE_SIZE, Incoming, Outgoing, TransportClosed, TransportReader,
+};
 use crate::types::{Era, ErrorCode, ProtocolVersion, RequestId};
 
 /// A JSON-RPC error code of this transport: the connection failed, or a stream ended before
@@ -246,6 +249,29 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
 }
 
 // Declared after `common_setters!`, which both transports use.
+/// Where a transport's writer queues messages for its sending task; once closed, sending fails
+/// and the task ends after what was already queued.
+#[derive(Default)]
+struct Outbox(Mutex<Option<mpsc::UnboundedSender<Outgoing>>>);
+
+impl Outbox {
+    fn open(sender: mpsc::UnboundedSender<Outgoing>) -> Self {
+        Self(Mutex::new(Some(sender)))
+    }
+
+    fn send(&self, message: Outgoing) -> std::result::Result<(), TransportClosed> {
+        let closed = || TransportClosed(Some("the transport is closed".into()));
+        match self.0.lock().as_ref() {
+            Some(outbox) => outbox.send(message).map_err(|_| closed()),
+            None => Err(closed()),
+        }
+    }
+
+    fn close(&self) {
+        self.0.lock().take();
+    }
+}
+
 mod auth;
 mod legacy_sse;
 mod responses;
@@ -274,20 +300,11 @@ fn sniff(json: &[u8]) -> Sniffed {
     let sniff = ParamsSniff::of(params);
     let name = method
         .as_deref()
-        .and_then(name_member)
-        .and_then(|member| sniff.named(member).and_then(as_string));
+        .and_then(|m| sniff.mirrored_name(m))
+        .flatten();
     Sniffed {
-        version: sniff
-            .meta()
-            .and_then(|m| m.protocol_version)
-            .and_then(as_string),
-        cancelled: (method.as_deref() == Some("notifications/cancelled"))
-            .then(|| {
-                sniff
-                    .request_id
-                    .and_then(|raw| serde_json::from_str(raw.get()).ok())
-            })
-            .flatten(),
+        version: sniff.meta_version(),
+        cancelled: sniff.cancelled_request(method.as_deref()),
         request,
         name,
         method: method.map(|m| m.into_owned()),

@@ -12,10 +12,9 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::Common;
 use super::Sniffed;
+use super::{Common, Outbox};
 use crate::jsonrpc::outgoing;
-use crate::transport::Outgoing;
 use crate::transport::http::{
     MCP_METHOD, MCP_NAME, MCP_PROTOCOL_VERSION, MCP_SESSION_ID, encode_header_value, param_headers,
 };
@@ -30,7 +29,7 @@ pub(super) struct Inner {
     pub(super) delete_on_close: bool,
     pub(super) state: Mutex<State>,
     pub(super) incoming: Mutex<Option<mpsc::UnboundedSender<io::Result<Vec<u8>>>>>,
-    pub(super) outbox: Mutex<Option<mpsc::UnboundedSender<Outgoing>>>,
+    pub(super) outbox: Outbox,
     pub(super) sender: Mutex<Option<tokio::task::JoinHandle<()>>>,
     pub(super) closed: CancellationToken,
 }

@@ -14,7 +14,7 @@ use super::auth::BearerToken;
 use super::responses::{get_stream, post_message, post_request};
 use super::state::{InFlight, Inner};
 use super::{
-    Common, HttpClientAuth, HttpReader, default_http_client, is_stateless, parse_url, sniff,
+    Common, HttpClientAuth, HttpReader, Outbox, default_http_client, is_stateless, parse_url, sniff,
 };
 use crate::error::Result;
 use crate::transport::http::{MCP_PROTOCOL_VERSION, MCP_SESSION_ID};
@@ -126,7 +126,7 @@ impl Transport for StreamableHttpTransport {
             delete_on_close: self.delete_on_close,
             state: Mutex::default(),
             incoming: Mutex::new(Some(incoming)),
-            outbox: Mutex::new(Some(outbox)),
+            outbox: Outbox::open(outbox),
             sender: Mutex::new(None),
             closed: CancellationToken::new(),
         });
@@ -143,12 +143,7 @@ impl Transport for StreamableHttpTransport {
 
 impl TransportWriter for StreamableHttpWriter {
     fn send(&self, message: Outgoing) -> Result<(), TransportClosed> {
-        match self.inner.outbox.lock().as_ref() {
-            Some(outbox) => outbox
-                .send(message)
-                .map_err(|_| TransportClosed(Some("the transport is closed".into()))),
-            None => Err(TransportClosed(Some("the transport is closed".into()))),
-        }
+        self.inner.outbox.send(message)
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {
@@ -158,7 +153,7 @@ impl TransportWriter for StreamableHttpWriter {
                 return;
             }
             // Let what was queued go out first (a last notification), briefly.
-            inner.outbox.lock().take();
+            inner.outbox.close();
             let sender = inner.sender.lock().take();
             if let Some(sender) = sender {
                 let abort = sender.abort_handle();
