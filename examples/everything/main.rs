@@ -9,13 +9,15 @@
 //!
 //! Built on [`FastMcp`](mcp::fastmcp::FastMcp): plain functions for the content tools
 //! ([`tools`]), the multi round-trip tools of the 2026-07-28 era ([`input_required`]), the
-//! `test://` resources ([`resources`]) and the `test_…` prompts ([`prompts`]). Both protocol
+//! `test://` resources ([`resources`]), the `test_…` prompts ([`prompts`]) and the tools that
+//! run as tasks (the tasks extension, [`tasks`]). Both protocol
 //! eras are served on the one endpoint; streams are resumable (an in-memory event store).
 //! `everything --stdio` serves the same server on stdin and stdout instead.
 
 mod input_required;
 mod prompts;
 mod resources;
+mod tasks;
 mod tools;
 
 use std::time::Duration;
@@ -64,6 +66,7 @@ fn everything() -> FastMcp {
     input_required::register(&mcp);
     resources::register(&mcp);
     prompts::register(&mcp);
+    tasks::register(&mcp);
     mcp
 }
 

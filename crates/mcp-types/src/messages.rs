@@ -150,6 +150,7 @@ message_union! {
         ElicitationComplete(ElicitationCompleteNotification),
         TaskStatus(TaskStatusNotification),
         SubscriptionsAcknowledged(SubscriptionsAcknowledgedNotification),
+        TaskChanged(crate::extensions::tasks::TaskStatusNotification),
     }
 }
 

@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::{DEFAULT_PAGE_SIZE, FastHandler, FastMcp, Registry};
+use crate::server::tasks::TaskSettings;
 use crate::server::{Lifespan, Server, ServerBuilder};
 use crate::types::Implementation;
 
@@ -20,6 +21,7 @@ pub struct FastMcpBuilder {
     dependencies: Vec<String>,
     lifespan: Option<ApplyLifespan>,
     page_size: usize,
+    tasks: TaskSettings,
 }
 
 impl fmt::Debug for FastMcpBuilder {
@@ -38,6 +40,7 @@ impl FastMcpBuilder {
             dependencies: Vec::new(),
             lifespan: None,
             page_size: DEFAULT_PAGE_SIZE,
+            tasks: TaskSettings::in_memory(),
         }
     }
 
@@ -83,13 +86,22 @@ impl FastMcpBuilder {
         self
     }
 
+    /// Where and how the tools that run as tasks keep them (the default: in this process's
+    /// memory, an hour each). Instances of one server behind a load balancer share a store.
+    pub fn tasks(mut self, settings: TaskSettings) -> Self {
+        self.tasks = settings;
+        self
+    }
+
     /// Builds the server, with nothing in it yet.
     pub fn build(self) -> FastMcp {
         let inner = Arc::new_cyclic(|registry| {
             let handler = FastHandler {
                 registry: registry.clone(),
             };
-            let mut server = Server::builder(String::new(), handler).info(self.info);
+            let mut server = Server::builder(String::new(), handler)
+                .info(self.info)
+                .tasks(self.tasks);
             if let Some(instructions) = self.instructions {
                 server = server.instructions(instructions);
             }

@@ -69,12 +69,14 @@ use crate::error::{Error, Result};
 use crate::server::{RequestContext, Server, ServerHandler, ServerNotifier};
 use crate::transport::BoxFuture;
 use crate::transport::Transport;
+use crate::types::extensions::tasks::with_tasks;
 use crate::types::{
-    CallToolRequestParams, CallToolResult, CompleteRequestParams, CompleteResult, Completion,
-    ErrorData, GetPromptRequestParams, GetPromptResult, Implementation, ListPromptsResult,
-    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    Prompt, ReadResourceRequestParams, ReadResourceResult, Reference, Resource, ResourceContents,
-    ResourceTemplate, ServerCapabilities, SubscribeRequestParams, Tool,
+    CallToolRequestParams, CallToolResult, ClientCapabilities, CompleteRequestParams,
+    CompleteResult, Completion, ErrorData, GetPromptRequestParams, GetPromptResult, Implementation,
+    ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
+    PaginatedRequestParams, Prompt, ReadResourceRequestParams, ReadResourceResult, Reference,
+    Resource, ResourceContents, ResourceTemplate, ServerCapabilities, SubscribeRequestParams,
+    TaskSupport, Tool,
 };
 
 /// How many items a list answer holds before it is cut into pages, unless set.
@@ -520,6 +522,18 @@ impl ServerHandler for FastHandler {
         let Some(tool) = tool else {
             return Err(ErrorData::invalid_params(format!("Unknown tool: {}", params.name)).into());
         };
+        match tool.task_support() {
+            TaskSupport::Required if !cx.can_run_as_task() => {
+                return Err(ErrorData::missing_required_client_capability(with_tasks(
+                    ClientCapabilities::default(),
+                ))
+                .into());
+            }
+            TaskSupport::Optional | TaskSupport::Required if !tool.defers_task() => {
+                cx.run_as_task().await?;
+            }
+            _ => {}
+        }
         tool.call(Context::new(cx, mcp), params.arguments).await
     }
 

@@ -17,21 +17,23 @@ use super::core::{ClientFacts, Handshake, ServerCore, SessionState, forward_to_s
 use super::handler::{Eras, ForRequest, HandlerRequest, ServerHandler, for_method};
 use super::notifier;
 use super::request_state::{Binding, params_digest};
+use super::tasks::{Driven, TaskLink, TaskMethod, drive, followable, listen_to_tasks};
 use crate::error::Error;
 use crate::jsonrpc::{
     HandlerFuture, IncomingNotification, IncomingRequest, Peer, RequestOrigin, Service,
     meta_version, names_stateless_version, parse_params,
 };
 use crate::transport::BoxFuture;
+use crate::types::extensions::tasks::{CreateTaskResult, declares_tasks, with_tasks};
 use crate::types::meta::{SERVER_INFO, SUBSCRIPTION_ID};
 use crate::types::{
-    ClientRequest, DiscoverRequest, DiscoverResult, EmptyRequestParams, EmptyResult, Era,
-    ErrorCode, ErrorData, InitializeRequest, InitializeRequestParams, InitializeResult,
-    InputRequiredResult, Meta, PingRequest, ProtocolVersion, Request, RequestMeta, RequestParams,
-    ResultFields, ResultType, ServerRequest, ServerResult, SetLevelRequest, SetLevelRequestParams,
-    SubscribeRequest, SubscribeRequestParams, SubscriptionFilter, SubscriptionsListenRequest,
-    SubscriptionsListenRequestParams, SubscriptionsListenResult, UnsubscribeRequest,
-    negotiate_handshake,
+    CallToolRequest, ClientCapabilities, ClientRequest, DiscoverRequest, DiscoverResult,
+    EmptyRequestParams, EmptyResult, Era, ErrorCode, ErrorData, InitializeRequest,
+    InitializeRequestParams, InitializeResult, InputRequiredResult, Meta, PingRequest,
+    ProtocolVersion, Request, RequestMeta, RequestParams, ResultFields, ResultType, ServerRequest,
+    ServerResult, SetLevelRequest, SetLevelRequestParams, SubscribeRequest, SubscribeRequestParams,
+    SubscriptionFilter, SubscriptionsListenRequest, SubscriptionsListenRequestParams,
+    SubscriptionsListenResult, UnsubscribeRequest, negotiate_handshake,
 };
 
 /// What a server answers a request with.
@@ -180,6 +182,7 @@ impl<H: ServerHandler> Connection<H> {
         meta: Option<RequestMeta>,
         resolved: Resolved,
         input: Option<InputState>,
+        task: Option<Arc<TaskLink>>,
     ) -> RequestContext {
         RequestContext {
             inner: Arc::new(ContextInner {
@@ -192,8 +195,34 @@ impl<H: ServerHandler> Connection<H> {
                 log: resolved.log,
                 core: self.core.clone(),
                 input,
+                task,
             }),
         }
+    }
+
+    /// The task link of a request that may become a task: a `tools/call` (the one method the
+    /// extension augments), to a server that runs tasks, from a client that declared the
+    /// extension for its session or in this request's `_meta`.
+    fn task_link(
+        &self,
+        method: &str,
+        resolved: &Resolved,
+        meta: Option<&RequestMeta>,
+        principal: Option<&str>,
+    ) -> Option<(
+        Arc<TaskLink>,
+        tokio::sync::oneshot::Receiver<super::tasks::SwitchReply>,
+    )> {
+        let settings = self.core.config.tasks.as_ref()?;
+        let declared = declares_tasks(&resolved.client.capabilities)
+            || meta
+                .and_then(|m| m.client_capabilities.as_deref())
+                .is_some_and(declares_tasks);
+        if method != CallToolRequest::METHOD || !declared {
+            return None;
+        }
+        let (link, switched) = TaskLink::new(settings.clone(), principal.map(str::to_owned));
+        Some((Arc::new(link), switched))
     }
 
     /// Serves a request of the handler table through `handle` (the handler's method, maybe
@@ -218,6 +247,11 @@ impl<H: ServerHandler> Connection<H> {
         let version = resolved.version;
         let method = Cow::Borrowed(R::METHOD);
         let core = self.core.clone();
+        let principal = crate::auth::token_of(origin.peer.extensions()).map(|t| t.principal());
+        let switch = self.task_link(R::METHOD, &resolved, meta.as_ref(), principal.as_deref());
+        let link = switch.as_ref().map(|(link, _)| link.clone());
+        // A handshake-era session hears how its tasks go.
+        let notify = (!version.is_stateless()).then(|| origin.peer.clone());
         let input = match params.input_mut() {
             Some(input) if version.is_stateless() => {
                 Some((input.responses.take(), input.request_state.take()))
@@ -225,10 +259,14 @@ impl<H: ServerHandler> Connection<H> {
             _ => None,
         };
         let Some((responses, state)) = input else {
-            let cx = self.context(origin, method, meta, resolved, None);
+            let cx = self.context(origin, method, meta, resolved, None, link);
             let future = handle(self.handler.clone(), params, cx);
             return Ok(Box::pin(async move {
-                let mut result = future.await.map_err(|e| era_error(e, version))?;
+                let outcome = match run(future, switch, notify, version).await {
+                    Ran::Done(outcome) => outcome,
+                    Ran::Task(handle) => return Ok(task_handle(handle, version, &core)),
+                };
+                let mut result = outcome.map_err(|e| era_error(e, version))?;
                 if version.is_stateless() {
                     fill_cache(&mut result, &core, R::METHOD);
                 }
@@ -239,7 +277,6 @@ impl<H: ServerHandler> Connection<H> {
         let digest = params_digest(Some(
             &serde_json::to_value(&params).map_err(|e| ErrorData::invalid_params(e.to_string()))?,
         ));
-        let principal = crate::auth::token_of(origin.peer.extensions()).map(|t| t.principal());
         let binding = Binding {
             method: R::METHOD,
             digest: &digest,
@@ -253,10 +290,13 @@ impl<H: ServerHandler> Connection<H> {
             answers.entry(key).or_insert_with(|| response.to_value());
         }
         let input = Some(InputState::new(answers));
-        let cx = self.context(origin, method, meta, resolved, input);
+        let cx = self.context(origin, method, meta, resolved, input, link);
         let future = handle(self.handler.clone(), params, cx.clone());
         Ok(Box::pin(async move {
-            let outcome = future.await;
+            let outcome = match run(future, switch, notify, version).await {
+                Ran::Done(outcome) => outcome,
+                Ran::Task(handle) => return Ok(task_handle(handle, version, &core)),
+            };
             let input = cx.inner.input.as_ref().expect("set above");
             let pending = input.take_pending();
             if !pending.is_empty() {
@@ -280,6 +320,37 @@ impl<H: ServerHandler> Connection<H> {
             fill_cache(&mut result, &core, R::METHOD);
             finish(&mut result, version, &core);
             Ok(ServerReply::Result(result.into()))
+        }))
+    }
+
+    /// One of the tasks extension's requests: refused (`-32021`) to a client that did not
+    /// declare the extension, and answered for the caller's own tasks only.
+    fn task_request(
+        &self,
+        request: &IncomingRequest<'_>,
+        origin: RequestOrigin,
+    ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
+        let Some(settings) = self.core.config.tasks.clone() else {
+            return Err(ErrorData::method_not_found(request.method));
+        };
+        let (method, mut meta) = TaskMethod::parse(request)?;
+        let resolved = self.resolve(request.method, &mut meta, Eras::Both)?;
+        let declared = declares_tasks(&resolved.client.capabilities)
+            || meta
+                .as_ref()
+                .and_then(|m| m.client_capabilities.as_deref())
+                .is_some_and(declares_tasks);
+        if !declared {
+            return Err(ErrorData::missing_required_client_capability(with_tasks(
+                ClientCapabilities::default(),
+            )));
+        }
+        let owner = crate::auth::token_of(origin.peer.extensions()).map(|t| t.principal());
+        let version = resolved.version;
+        let core = self.core.clone();
+        Ok(Box::pin(async move {
+            let value = method.serve(&settings, owner.as_deref()).await?;
+            Ok(ServerReply::Custom(stamp_custom(value, version, &core)))
         }))
     }
 
@@ -376,10 +447,18 @@ impl<H: ServerHandler> Connection<H> {
             meta,
             resolved,
             None,
+            None,
         );
         let handler = self.handler.clone();
         let core = self.core.clone();
         let wanted = params.notifications;
+        let wanted_tasks = wanted.task_ids.clone().unwrap_or_default();
+        if !wanted_tasks.is_empty() && !declares_tasks(cx.client_capabilities()) {
+            return Err(ErrorData::missing_required_client_capability(with_tasks(
+                ClientCapabilities::default(),
+            )));
+        }
+        let owner = crate::auth::token_of(peer.extensions()).map(|t| t.principal());
         // Subscribed before anything is acknowledged, so that no change after the
         // acknowledgement can be missed.
         let events = core.notifier.subscribe();
@@ -405,6 +484,7 @@ impl<H: ServerHandler> Connection<H> {
                         .is_some_and(|r| r.list_changed == Some(true))
                 }),
                 resource_subscriptions: None,
+                task_ids: None,
             };
             if caps
                 .resources
@@ -426,6 +506,14 @@ impl<H: ServerHandler> Connection<H> {
                     granted.resource_subscriptions = Some(uris);
                 }
             }
+            let tasks = match &core.config.tasks {
+                Some(settings) if !wanted_tasks.is_empty() => {
+                    let ids = followable(settings, &wanted_tasks, owner.as_deref()).await;
+                    granted.task_ids = Some(ids.clone());
+                    Some((settings.clone(), ids))
+                }
+                _ => None,
+            };
             let mut ack_meta = Meta::new();
             ack_meta.insert(
                 SUBSCRIPTION_ID.into(),
@@ -439,7 +527,18 @@ impl<H: ServerHandler> Connection<H> {
             )
             .map_err(into_error_data)?;
             // Open until the client cancels it (which drops this future) or the session ends.
-            notifier::stream_to_listener(events, &peer, &id, &granted).await;
+            let task_changes = async {
+                match tasks {
+                    Some((settings, ids)) => {
+                        listen_to_tasks(settings, ids, peer.clone(), id.clone()).await
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                () = notifier::stream_to_listener(events, &peer, &id, &granted) => {}
+                () = task_changes => {}
+            }
             let mut result = SubscriptionsListenResult {
                 meta: Some(ack_meta),
                 result_type: None,
@@ -500,29 +599,23 @@ impl<H: ServerHandler> Connection<H> {
         let resolved = self.resolve(request.method, &mut meta, Eras::Both)?;
         let version = resolved.version;
         let method = request.method.to_owned();
-        let cx = self.context(origin, Cow::Owned(method.clone()), meta, resolved, None);
+        let cx = self.context(
+            origin,
+            Cow::Owned(method.clone()),
+            meta,
+            resolved,
+            None,
+            None,
+        );
         let handler = self.handler.clone();
         let core = self.core.clone();
         let params = (request.params.is_some()).then_some(params);
         Ok(Box::pin(async move {
-            let mut value = handler
+            let value = handler
                 .custom_request(&method, params, cx)
                 .await
                 .map_err(into_error_data)?;
-            if version.is_stateless() {
-                if let Value::Object(map) = &mut value {
-                    map.entry("resultType")
-                        .or_insert_with(|| Value::String("complete".into()));
-                    let meta = map
-                        .entry("_meta")
-                        .or_insert_with(|| Value::Object(Meta::new()));
-                    if let Value::Object(meta) = meta {
-                        meta.entry(SERVER_INFO)
-                            .or_insert_with(|| core.info_json.clone());
-                    }
-                }
-            }
-            Ok(ServerReply::Custom(value))
+            Ok(ServerReply::Custom(stamp_custom(value, version, &core)))
         }))
     }
 
@@ -552,6 +645,9 @@ impl<H: ServerHandler> Connection<H> {
             SubscriptionsListenRequest::METHOD => self.listen(r, origin),
             SubscribeRequest::METHOD => self.subscribe(r, origin),
             UnsubscribeRequest::METHOD => self.unsubscribe(r, origin),
+            method if TaskMethod::is_task_method(method) && self.core.config.tasks.is_some() => {
+                self.task_request(r, origin)
+            }
             method => match for_method(method, Serve(self, r, origin)) {
                 Ok(served) => served,
                 Err(_) if is_spec_method(method) => Err(ErrorData::method_not_found(method)),
@@ -611,6 +707,76 @@ fn finish<T: ResultFields>(result: &mut T, version: ProtocolVersion, core: &Serv
             .or_insert_with(|| core.info_json.clone());
     } else {
         *result.result_type_mut() = None;
+    }
+}
+
+/// Stamps a result the server core does not type (a custom method's, the tasks extension's)
+/// for the stateless era: `resultType` (unless it has one) and the server's identity.
+fn stamp_custom(mut value: Value, version: ProtocolVersion, core: &ServerCore) -> Value {
+    if version.is_stateless() {
+        if let Value::Object(map) = &mut value {
+            map.entry("resultType")
+                .or_insert_with(|| Value::String("complete".into()));
+            let meta = map
+                .entry("_meta")
+                .or_insert_with(|| Value::Object(Meta::new()));
+            if let Value::Object(meta) = meta {
+                meta.entry(SERVER_INFO)
+                    .or_insert_with(|| core.info_json.clone());
+            }
+        }
+    }
+    value
+}
+
+/// The answer to a request that became a task: its handle, `resultType: "task"` in both eras.
+fn task_handle(
+    handle: CreateTaskResult,
+    version: ProtocolVersion,
+    core: &ServerCore,
+) -> ServerReply {
+    let value = serde_json::to_value(&handle).unwrap_or(Value::Null);
+    ServerReply::Custom(stamp_custom(value, version, core))
+}
+
+/// How a handler that may become a task ended.
+enum Ran<T> {
+    /// It finished: its outcome.
+    Done(crate::Result<T>),
+    /// It went on as a task: the task's handle.
+    Task(CreateTaskResult),
+}
+
+/// Awaits a handler; with a task link, through [`drive`], so that it may switch to a task.
+async fn run<T, F>(
+    future: F,
+    switch: Option<(
+        Arc<TaskLink>,
+        tokio::sync::oneshot::Receiver<super::tasks::SwitchReply>,
+    )>,
+    notify: Option<Peer>,
+    version: ProtocolVersion,
+) -> Ran<T>
+where
+    T: Serialize + Send + 'static,
+    F: Future<Output = crate::Result<T>> + Send + 'static,
+{
+    let Some((link, switched)) = switch else {
+        return Ran::Done(future.await);
+    };
+    let to_error = Box::new(move |e| era_error(e, version));
+    match drive(
+        future,
+        link,
+        switched,
+        CallToolRequest::METHOD,
+        notify,
+        to_error,
+    )
+    .await
+    {
+        Driven::Done(outcome) => Ran::Done(outcome),
+        Driven::Task(handle) => Ran::Task(handle),
     }
 }
 

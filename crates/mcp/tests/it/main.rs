@@ -13,4 +13,5 @@ mod macros;
 mod oauth_client;
 mod proptests;
 mod server;
+mod tasks;
 mod websocket;

@@ -1,0 +1,4 @@
+//! Protocol extensions, negotiated under `capabilities.extensions`: each module holds one
+//! extension's types, outside the core schema.
+
+pub mod tasks;
