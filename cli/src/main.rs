@@ -41,6 +41,7 @@ config file). `mcp run` exits with its server's exit code (as a bridge: 0 once s
 input closing or a signal, 1 when the remote server went away).
 
 Examples:
+  mcp dev server.py                       inspect it in the browser, restarting it as you edit
   mcp check server.py                     smoke-test a server (CI: --json, --junit FILE)
   mcp tools -- npx -y @modelcontextprotocol/server-everything
   mcp call server.py add a=1 b=2          call one tool
@@ -72,6 +73,8 @@ enum Command {
     /// Run a server on this terminal's stdin/stdout (what a host does), or bridge it:
     /// a stdio server onto HTTP, a URL onto stdio.
     Run(commands::run::Args),
+    /// Inspect a server in the browser: a built-in inspector, restarting it as you edit.
+    Dev(commands::dev::Args),
     /// Smoke-test a server: start, initialize, list everything, validate, ping, shut down.
     Check(commands::check::Args),
     /// Call one tool and print its result.
@@ -99,6 +102,9 @@ enum Command {
     Completions(commands::completions::Args),
     /// Print the CLI's version and the protocol versions it speaks.
     Version(commands::version::Args),
+    /// Run the demo server of `mcp dev` on stdin/stdout.
+    #[command(hide = true)]
+    DemoServer,
 }
 
 fn main() -> ExitCode {
@@ -109,6 +115,8 @@ fn main() -> ExitCode {
             return commands::completions::run(&args, &mut Cli::command());
         }
         Command::Run(args) => return commands::run::run(args),
+        Command::DemoServer => return commands::dev::demo_server(),
+        Command::Dev(args) => commands::dev::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Call(args) => commands::call::run(args),
         Command::Tools(args) => commands::list_items::tools(args),

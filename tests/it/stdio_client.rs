@@ -216,15 +216,19 @@ async fn stopping_a_server_stops_what_it_started() {
         .await
         .unwrap();
     let process = client.process().cloned().unwrap();
+    // The shell creates the file before it writes the number: wait for a whole line.
     let deadline = Instant::now() + Duration::from_secs(5);
-    while !pid_file.exists() && Instant::now() < deadline {
+    let grandchild: u32 = loop {
+        let written = std::fs::read_to_string(&pid_file).unwrap_or_default();
+        if written.ends_with('\n') {
+            break written.trim().parse().expect("a process id");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server never wrote its child's id"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let grandchild: u32 = std::fs::read_to_string(&pid_file)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    };
     assert!(running(grandchild));
     client.close().await;
     process.shut_down().await.expect("an exit status");

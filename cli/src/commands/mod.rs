@@ -3,6 +3,7 @@
 pub mod call;
 pub mod check;
 pub mod completions;
+pub mod dev;
 pub mod get_prompt;
 pub mod install;
 pub mod list;

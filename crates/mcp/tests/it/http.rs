@@ -684,3 +684,76 @@ async fn the_client_mirrors_annotated_parameters_into_headers() {
     );
     client.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_observer_sees_every_http_exchange() {
+    use mcp::transport::http::HttpExchange;
+    let (_http, base, _) = serve(|b| b).await;
+    let url = format!("{base}/mcp");
+    for version in [ProtocolVersion::V2025_11_25, ProtocolVersion::V2026_07_28] {
+        let seen: Arc<Mutex<Vec<HttpExchange>>> = Arc::default();
+        let sink = seen.clone();
+        let transport = StreamableHttpTransport::new(&url)
+            .unwrap()
+            .header("x-team", "tools")
+            .unwrap()
+            .observer(move |exchange: &HttpExchange| sink.lock().unwrap().push(exchange.clone()));
+        let client = within(
+            "connecting",
+            client_builder()
+                .protocol_version(version)
+                .connect(transport),
+        )
+        .await
+        .unwrap();
+        let echo = client
+            .call_tool("echo", json!({"message": "hi"}))
+            .await
+            .unwrap();
+        assert_eq!(text(&echo), "hi");
+        client.close().await;
+
+        let seen = seen.lock().unwrap();
+        let posts: Vec<&HttpExchange> = seen.iter().filter(|e| e.method == "POST").collect();
+        assert!(posts.len() >= 2, "{version}: {seen:?}");
+        for post in &posts {
+            assert_eq!(post.url.as_str(), url);
+            assert_eq!(post.request_headers["x-team"], "tools");
+            assert!(post.status.is_some_and(|s| s.is_success()), "{post:?}");
+            assert!(post.error.is_none());
+        }
+        let call = posts
+            .iter()
+            .find(|e| {
+                e.request_headers
+                    .get("mcp-method")
+                    .is_some_and(|m| m == "tools/call")
+            })
+            .map(|e| e.response_headers.contains_key("content-type"));
+        if version.is_stateless() {
+            assert_eq!(call, Some(true), "the stateless era names the method");
+        } else {
+            // The handshake era: a session id came back, and closing sent a DELETE.
+            assert!(
+                posts
+                    .iter()
+                    .any(|e| e.response_headers.contains_key("mcp-session-id"))
+            );
+            assert!(seen.iter().any(|e| e.method == "DELETE"), "{seen:?}");
+        }
+    }
+
+    // A request that gets no response is reported with its error.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dead = format!("http://{}/mcp", listener.local_addr().unwrap());
+    drop(listener);
+    let seen: Arc<Mutex<Vec<HttpExchange>>> = Arc::default();
+    let sink = seen.clone();
+    let transport = StreamableHttpTransport::new(&dead)
+        .unwrap()
+        .observer(move |exchange: &HttpExchange| sink.lock().unwrap().push(exchange.clone()));
+    assert!(client_builder().connect(transport).await.is_err());
+    let seen = seen.lock().unwrap();
+    assert!(!seen.is_empty());
+    assert!(seen.iter().all(|e| e.status.is_none() && e.error.is_some()));
+}

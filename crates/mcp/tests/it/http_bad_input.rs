@@ -113,8 +113,11 @@ async fn fixture() -> Fixture {
     Fixture {
         url: format!("http://{addr}/mcp"),
         addr,
+        // A connection per request: the server closes those it refuses a body on, and a pooled
+        // client may send the next request on one before it notices.
         http: reqwest::Client::builder()
             .timeout(PATIENCE)
+            .pool_max_idle_per_host(0)
             .build()
             .unwrap(),
         cancelled,

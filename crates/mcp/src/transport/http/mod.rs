@@ -19,7 +19,10 @@ pub(crate) mod param_headers;
 pub(crate) mod sse;
 
 #[cfg(feature = "http-client")]
-pub use client::{AuthChallenge, HttpClientAuth, SseClientTransport, StreamableHttpTransport};
+pub use client::{
+    AuthChallenge, HttpClientAuth, HttpExchange, HttpObserver, SseClientTransport,
+    StreamableHttpTransport,
+};
 
 use std::borrow::Cow;
 

@@ -62,6 +62,7 @@ struct Common {
     http: Option<reqwest::Client>,
     headers: HeaderMap,
     auth: Option<Arc<dyn HttpClientAuth>>,
+    observer: Option<Arc<dyn HttpObserver>>,
     max_message_size: usize,
 }
 
@@ -71,6 +72,7 @@ impl Default for Common {
             http: None,
             headers: HeaderMap::new(),
             auth: None,
+            observer: None,
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
         }
     }
@@ -123,7 +125,10 @@ impl Common {
             let mut request = request?;
             let credentials = self.decorate(&mut request).await;
             let url = request.url().clone();
-            let mut response = client.execute(request).await?;
+            let mut response = match &self.observer {
+                None => client.execute(request).await?,
+                Some(observer) => observe::observed(&client, request, observer.as_ref()).await?,
+            };
             let Some(auth) = &self.auth else {
                 return Ok(response);
             };
@@ -186,6 +191,12 @@ macro_rules! common_setters {
         /// Takes credentials from `auth` (and lets it refresh them on a 401).
         pub fn auth(mut self, auth: impl HttpClientAuth) -> Self {
             self.common.auth = Some(Arc::new(auth));
+            self
+        }
+
+        /// Tells `observer` about every HTTP request sent and the head of its response.
+        pub fn observer(mut self, observer: impl crate::transport::http::HttpObserver) -> Self {
+            self.common.observer = Some(Arc::new(observer));
             self
         }
 
@@ -274,12 +285,14 @@ impl Outbox {
 
 mod auth;
 mod legacy_sse;
+mod observe;
 mod responses;
 mod state;
 mod streamable;
 
 pub use self::auth::{AuthChallenge, HttpClientAuth};
 pub use self::legacy_sse::{SseClientTransport, SseClientWriter};
+pub use self::observe::{HttpExchange, HttpObserver};
 pub use self::streamable::{StreamableHttpTransport, StreamableHttpWriter};
 
 /// What the transport needs to know about an outgoing message.
