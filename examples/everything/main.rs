@@ -9,14 +9,16 @@
 //!
 //! Built on [`FastMcp`](mcp::fastmcp::FastMcp): plain functions for the content tools
 //! ([`tools`]), the multi round-trip tools of the 2026-07-28 era ([`input_required`]), the
-//! `test://` resources ([`resources`]), the `test_…` prompts ([`prompts`]) and the tools that
-//! run as tasks (the tasks extension, [`tasks`]). Both protocol
+//! `test://` resources ([`resources`]), the `test_…` prompts ([`prompts`]), the tools that
+//! run as tasks (the tasks extension, [`tasks`]) and skills (the skills extension,
+//! [`skills`]). Both protocol
 //! eras are served on the one endpoint; streams are resumable (an in-memory event store).
 //! `everything --stdio` serves the same server on stdin and stdout instead.
 
 mod input_required;
 mod prompts;
 mod resources;
+mod skills;
 mod tasks;
 mod tools;
 
@@ -61,12 +63,14 @@ fn port_from_args() -> Option<u16> {
 fn everything() -> FastMcp {
     let mcp = FastMcp::builder("mcp-conformance-test-server")
         .version("0.1.0")
+        .skills()
         .build();
     tools::register(&mcp);
     input_required::register(&mcp);
     resources::register(&mcp);
     prompts::register(&mcp);
     tasks::register(&mcp);
+    skills::register(&mcp);
     mcp
 }
 

@@ -5,6 +5,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::skills::SkillCatalog;
 use super::{DEFAULT_PAGE_SIZE, FastHandler, FastMcp, Registry};
 use crate::server::tasks::TaskSettings;
 use crate::server::{Lifespan, Server, ServerBuilder};
@@ -22,6 +23,7 @@ pub struct FastMcpBuilder {
     lifespan: Option<ApplyLifespan>,
     page_size: usize,
     tasks: TaskSettings,
+    skills: bool,
 }
 
 impl fmt::Debug for FastMcpBuilder {
@@ -41,6 +43,7 @@ impl FastMcpBuilder {
             lifespan: None,
             page_size: DEFAULT_PAGE_SIZE,
             tasks: TaskSettings::in_memory(),
+            skills: false,
         }
     }
 
@@ -93,11 +96,20 @@ impl FastMcpBuilder {
         self
     }
 
+    /// Serves skills (the skills extension, `io.modelcontextprotocol/skills`, with
+    /// `resources/directory/read`): the server declares the extension, and
+    /// [`FastMcp::add_skill`] and [`FastMcp::add_skills_dir`] add what it serves.
+    pub fn skills(mut self) -> Self {
+        self.skills = true;
+        self
+    }
+
     /// Builds the server, with nothing in it yet.
     pub fn build(self) -> FastMcp {
         let inner = Arc::new_cyclic(|registry| {
             let handler = FastHandler {
                 registry: registry.clone(),
+                skills: self.skills,
             };
             let mut server = Server::builder(String::new(), handler)
                 .info(self.info)
@@ -116,6 +128,7 @@ impl FastMcpBuilder {
                 templates: Default::default(),
                 prompts: Default::default(),
                 completions: Default::default(),
+                skills: self.skills.then(SkillCatalog::default),
                 server: server.build(),
             }
         });
