@@ -240,5 +240,8 @@ result_union! {
         CancelTask(CancelTaskResult),
         CreateTask(CreateTaskResult),
         InputRequired(InputRequiredResult),
+        ListSkills(crate::extensions::skills::ListSkillsResult),
+        GetSkill(crate::extensions::skills::GetSkillResult),
+        ReadResourceDirectory(crate::extensions::skills::ReadResourceDirectoryResult),
     }
 }

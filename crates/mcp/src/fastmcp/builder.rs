@@ -5,9 +5,10 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::skills::SkillCatalog;
 use super::{DEFAULT_PAGE_SIZE, FastHandler, FastMcp, Registry};
 use crate::server::tasks::TaskSettings;
-use crate::server::{Lifespan, Server, ServerBuilder};
+use crate::server::{Lifespan, RequestStateKey, Server, ServerBuilder};
 use crate::types::Implementation;
 
 /// Puts the lifespan on the server builder (its state type is known only where it was given).
@@ -22,6 +23,8 @@ pub struct FastMcpBuilder {
     lifespan: Option<ApplyLifespan>,
     page_size: usize,
     tasks: TaskSettings,
+    skills: bool,
+    state_key: Option<RequestStateKey>,
 }
 
 impl fmt::Debug for FastMcpBuilder {
@@ -41,6 +44,8 @@ impl FastMcpBuilder {
             lifespan: None,
             page_size: DEFAULT_PAGE_SIZE,
             tasks: TaskSettings::in_memory(),
+            skills: false,
+            state_key: None,
         }
     }
 
@@ -93,11 +98,28 @@ impl FastMcpBuilder {
         self
     }
 
+    /// Serves skills (the skills extension, `io.modelcontextprotocol/skills`, with
+    /// `resources/directory/read`): the server declares the extension, and
+    /// [`FastMcp::add_skill`] and [`FastMcp::add_skills_dir`] add what it serves.
+    pub fn skills(mut self) -> Self {
+        self.skills = true;
+        self
+    }
+
+    /// The key that seals the request state of multi round-trip requests (default: a random
+    /// one). Replicas behind a load balancer share one, say from
+    /// [`RequestStateKey::from_env`], so that any of them opens what another sealed.
+    pub fn request_state_key(mut self, key: RequestStateKey) -> Self {
+        self.state_key = Some(key);
+        self
+    }
+
     /// Builds the server, with nothing in it yet.
     pub fn build(self) -> FastMcp {
         let inner = Arc::new_cyclic(|registry| {
             let handler = FastHandler {
                 registry: registry.clone(),
+                skills: self.skills,
             };
             let mut server = Server::builder(String::new(), handler)
                 .info(self.info)
@@ -108,6 +130,9 @@ impl FastMcpBuilder {
             if let Some(lifespan) = self.lifespan {
                 server = lifespan(server);
             }
+            if let Some(key) = self.state_key {
+                server = server.request_state_key(key);
+            }
             Registry {
                 dependencies: self.dependencies,
                 page_size: self.page_size,
@@ -116,6 +141,7 @@ impl FastMcpBuilder {
                 templates: Default::default(),
                 prompts: Default::default(),
                 completions: Default::default(),
+                skills: self.skills.then(SkillCatalog::default),
                 server: server.build(),
             }
         });
