@@ -165,6 +165,13 @@ impl Ui {
         }
     }
 
+    /// A line about the work going on at the server (a task's status), hidden by `--quiet`.
+    pub fn status(&self, text: &str) {
+        if !self.inner.quiet {
+            self.line(text);
+        }
+    }
+
     /// A note on stderr (shown even with `--quiet`: it is about what the CLI did).
     pub fn note(&self, text: &str) {
         self.line(text);

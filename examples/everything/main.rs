@@ -9,7 +9,9 @@
 //!
 //! Built on [`FastMcp`](mcp::fastmcp::FastMcp): plain functions for the content tools
 //! ([`tools`]), the multi round-trip tools of the 2026-07-28 era ([`input_required`]), the
-//! `test://` resources ([`resources`]) and the `test_…` prompts ([`prompts`]). Both protocol
+//! `test://` resources ([`resources`]), the `test_…` prompts ([`prompts`]), the tools that
+//! run as tasks (the tasks extension, [`tasks`]) and skills (the skills extension,
+//! [`skills`]). Both protocol
 //! eras are served on the one endpoint; streams are resumable (an in-memory event store).
 //! `everything --stdio` serves the same server on stdin and stdout instead.
 //!
@@ -27,6 +29,8 @@
 mod input_required;
 mod prompts;
 mod resources;
+mod skills;
+mod tasks;
 mod tools;
 
 use std::time::Duration;
@@ -72,7 +76,9 @@ const REDIS_URL_ENV: &str = "MCP_REDIS_URL";
 
 /// The server: its tools, resources, prompts and completions.
 fn everything(state_key: Option<RequestStateKey>) -> FastMcp {
-    let mut builder = FastMcp::builder("mcp-conformance-test-server").version("0.1.0");
+    let mut builder = FastMcp::builder("mcp-conformance-test-server")
+        .version("0.1.0")
+        .skills();
     if let Some(key) = state_key {
         builder = builder.request_state_key(key);
     }
@@ -81,6 +87,8 @@ fn everything(state_key: Option<RequestStateKey>) -> FastMcp {
     input_required::register(&mcp);
     resources::register(&mcp);
     prompts::register(&mcp);
+    tasks::register(&mcp);
+    skills::register(&mcp);
     mcp
 }
 

@@ -602,6 +602,7 @@ impl Bridge {
             resources_list_changed: Some(true),
             resource_subscriptions: (!upstream.uris.is_empty())
                 .then(|| upstream.uris.iter().cloned().collect()),
+            task_ids: None,
         };
         let mut subscription = child.listen(filter).await?;
         let notifier = self.0.stateless.notifier.clone();

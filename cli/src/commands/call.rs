@@ -3,9 +3,11 @@
 //! `key=value` arguments are typed by the tool's input schema: a string property takes the
 //! value as it is, any other property parses it as JSON (`n=3`, `flag=true`, `tags=["a"]`).
 //! `--args '{...}'` gives the whole argument object instead. `--load` calls it many times and
-//! reports throughput, latency and errors instead ([`load`]).
+//! reports throughput, latency and errors instead ([`load`]). `--task` lets the server run the
+//! call as a task and follows it ([`task`]).
 
 mod load;
+mod task;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -30,7 +32,8 @@ Examples:
   mcp call ./target/release/srv long_task steps=10     (progress is shown on stderr)
   mcp call https://host/mcp whoami --client-id bot --client-secret-file secret.txt --dpop
   mcp call --load --concurrency 8 --requests 10000 server.py echo message=hi
-  mcp call --load --rate 200 --duration 30 --json https://host/mcp search q=rust")]
+  mcp call --load --rate 200 --duration 30 --json https://host/mcp search q=rust
+  mcp call --task server.py slow_compute seconds=30   (the task's status on stderr; Ctrl-C cancels)")]
 pub struct Args {
     /// The server (left out when its command follows `--`), the tool, and its arguments.
     #[arg(value_name = "SPEC TOOL [KEY=VALUE]", required = true, num_args = 1..)]
@@ -44,6 +47,10 @@ pub struct Args {
     /// Print the whole result as JSON.
     #[arg(long)]
     json: bool,
+    /// Let the server run the call as a task (the tasks extension): its status is shown on
+    /// stderr until it ends, then its result is printed; Ctrl-C cancels it.
+    #[arg(long, conflicts_with = "load")]
+    task: bool,
     #[command(flatten)]
     load: load::LoadArgs,
     #[command(flatten)]
@@ -122,6 +129,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
             timeout: Some(timeout),
             reset_timeout_on_progress: true,
         };
+        if args.task {
+            return task::call(client, ui, params, &options)
+                .await
+                .map(Outcome::Called);
+        }
         let result = client.call_tool_with(params, &options).await;
         ui.finish_progress();
         result

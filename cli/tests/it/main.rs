@@ -4,6 +4,7 @@
 mod authorization;
 mod bridge;
 mod call_load;
+mod call_task;
 mod check;
 mod check_strict;
 mod cli;

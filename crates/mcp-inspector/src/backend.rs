@@ -604,6 +604,8 @@ impl Backend {
                     .as_ref()
                     .is_some_and(|r| r.subscribe == Some(true)))
             .then_some(subscriptions),
+            // The inspector follows tasks through tasks/get; it opens no task stream.
+            task_ids: None,
         };
         if filter == SubscriptionFilter::default() {
             return;

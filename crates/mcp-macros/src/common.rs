@@ -365,6 +365,32 @@ impl AttrArgs {
         Ok(())
     }
 
+    /// `task` (a task if the client can), `task = "optional"` or `task = "required"`: the
+    /// variant of `TaskSupport` to declare.
+    pub fn task_support(&self) -> syn::Result<Option<proc_macro2::Ident>> {
+        let Some(item) = self.items.iter().find(|i| i.key == "task") else {
+            return Ok(None);
+        };
+        let value = match &item.value {
+            None => "optional".to_owned(),
+            Some(Expr::Lit(ExprLit {
+                lit: Lit::Str(s), ..
+            })) => s.value(),
+            Some(_) => String::new(),
+        };
+        let variant = match value.as_str() {
+            "optional" => "Optional",
+            "required" => "Required",
+            _ => {
+                return Err(syn::Error::new(
+                    item.key.span(),
+                    "`task` takes nothing, \"optional\" or \"required\": #[mcp::tool(task)], #[mcp::tool(task = \"required\")]",
+                ));
+            }
+        };
+        Ok(Some(proc_macro2::Ident::new(variant, item.key.span())))
+    }
+
     /// A string argument.
     pub fn string(&self, key: &str) -> syn::Result<Option<String>> {
         match self.items.iter().find(|i| i.key == key) {
@@ -451,6 +477,19 @@ pub fn tool_metadata(args: &AttrArgs, docs: &Docs) -> syn::Result<TokenStream> {
             __annotations
         })));
     }
+    if let Some(support) = args.task_support()? {
+        calls.extend(quote!(.with_task_support(::mcp::types::TaskSupport::#support)));
+    }
+    if args.flag("defer_task")? == Some(true) {
+        if args.task_support()?.is_none() {
+            let item = args.items.iter().find(|i| i.key == "defer_task");
+            return Err(syn::Error::new(
+                item.map_or_else(proc_macro2::Span::call_site, |i| i.key.span()),
+                "`defer_task` needs `task` (or `task = \"required\"`): only a tool that runs as a task can defer the switch",
+            ));
+        }
+        calls.extend(quote!(.with_deferred_task()));
+    }
     Ok(calls)
 }
 
@@ -463,4 +502,6 @@ pub const TOOL_KEYS: &[&str] = &[
     "destructive",
     "idempotent",
     "open_world",
+    "task",
+    "defer_task",
 ];

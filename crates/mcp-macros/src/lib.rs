@@ -24,8 +24,11 @@ mod tool;
 /// The return value becomes the result (text, content, images, or structured content for a
 /// `Serialize + JsonSchema` type); an `Err` becomes a result with `isError: true`.
 ///
-/// Arguments: `name = "math.add"`, `title = "..."`, `description = "..."`, and the hints
-/// `read_only`, `destructive`, `idempotent`, `open_world` (alone for `true`, or `= false`).
+/// Arguments: `name = "math.add"`, `title = "..."`, `description = "..."`, the hints
+/// `read_only`, `destructive`, `idempotent`, `open_world` (alone for `true`, or `= false`), and
+/// for the tasks extension `task` (the tool runs as a task for clients that can follow one),
+/// `task = "required"` (clients that cannot are refused) and `defer_task` (the function calls
+/// `ctx.run_as_task()` itself, say after asking for input).
 ///
 /// ```ignore
 /// /// Add two numbers

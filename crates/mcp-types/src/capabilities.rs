@@ -197,6 +197,20 @@ impl ServerCapabilities {
         self.completions = Some(JsonObject::new());
         self
     }
+
+    /// The same capabilities with the extension `id` declared with `settings` (replacing an
+    /// earlier declaration of it).
+    pub fn with_extension(mut self, id: impl Into<String>, settings: JsonObject) -> Self {
+        self.extensions
+            .get_or_insert_with(Default::default)
+            .insert(id.into(), settings);
+        self
+    }
+
+    /// The settings of the extension `id`, when the server declares it.
+    pub fn extension(&self, id: &str) -> Option<&JsonObject> {
+        self.extensions.as_ref()?.get(id)
+    }
 }
 
 /// The server's `prompts` capability.

@@ -56,6 +56,7 @@ pub mod content;
 pub mod discovery;
 pub mod elicitation;
 pub mod errors;
+pub mod extensions;
 pub mod implementation;
 pub mod jsonrpc;
 pub mod lifecycle;

@@ -150,6 +150,7 @@ message_union! {
         ElicitationComplete(ElicitationCompleteNotification),
         TaskStatus(TaskStatusNotification),
         SubscriptionsAcknowledged(SubscriptionsAcknowledgedNotification),
+        TaskChanged(crate::extensions::tasks::TaskStatusNotification),
     }
 }
 
@@ -239,5 +240,8 @@ result_union! {
         CancelTask(CancelTaskResult),
         CreateTask(CreateTaskResult),
         InputRequired(InputRequiredResult),
+        ListSkills(crate::extensions::skills::ListSkillsResult),
+        GetSkill(crate::extensions::skills::GetSkillResult),
+        ReadResourceDirectory(crate::extensions::skills::ReadResourceDirectoryResult),
     }
 }

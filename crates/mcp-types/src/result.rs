@@ -15,6 +15,9 @@ open_string_enum! {
         Complete = "complete",
         /// The server needs input first: the result is an [`crate::InputRequiredResult`].
         InputRequired = "input_required",
+        /// The server runs the request as a task: the result is a task handle (tasks
+        /// extension, [`crate::extensions::tasks::CreateTaskResult`]).
+        Task = "task",
     }
 }
 

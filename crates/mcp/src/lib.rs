@@ -129,6 +129,7 @@ pub mod jsonrpc;
 #[cfg(any(feature = "http-client", feature = "http-server"))]
 mod jwt;
 pub mod server;
+pub mod skills;
 pub mod transport;
 
 pub use error::{BoxError, Error, Result};

@@ -1054,6 +1054,7 @@ fn instances(v: V) -> Vec<Instance> {
             prompts_list_changed: Some(true),
             resources_list_changed: Some(false),
             resource_subscriptions: None,
+            task_ids: None,
         }
         .with_resource("file:///project/config.json");
         inst(

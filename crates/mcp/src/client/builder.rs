@@ -1,6 +1,7 @@
 //! Configuring a [`Client`] and connecting it: identity, callbacks, version choice, timeouts,
 //! and the transports to connect over (any, a spawned stdio server, a URL).
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,9 +12,10 @@ use crate::error::{Error, Result};
 use crate::jsonrpc::{Session, SessionOptions};
 use crate::transport::Transport;
 use crate::transport::stdio::{ChildProcess, ChildProcessTransport, StdioServerParameters};
+use crate::types::extensions::tasks::TASKS_EXTENSION;
 use crate::types::{
     ClientCapabilities, CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams,
-    ElicitResult, ErrorData, Implementation, ListRootsResult, LoggingLevel,
+    ElicitResult, ErrorData, Implementation, JsonObject, ListRootsResult, LoggingLevel,
     LoggingMessageNotificationParams, ProtocolVersion, ServerNotification,
 };
 
@@ -42,6 +44,8 @@ pub struct ClientBuilder {
     session_options: SessionOptions,
     log_level: Option<LoggingLevel>,
     max_input_rounds: usize,
+    /// Extensions declared on top of the capabilities, by identifier.
+    extensions: BTreeMap<String, JsonObject>,
 }
 
 impl Default for ClientBuilder {
@@ -55,6 +59,7 @@ impl Default for ClientBuilder {
             session_options: SessionOptions::default(),
             log_level: None,
             max_input_rounds: DEFAULT_MAX_INPUT_ROUNDS,
+            extensions: BTreeMap::new(),
         }
     }
 }
@@ -131,6 +136,20 @@ impl ClientBuilder {
     pub fn capabilities(mut self, capabilities: ClientCapabilities) -> Self {
         self.capabilities = Some(capabilities);
         self
+    }
+
+    /// Declares the extension `id` with `settings` under `capabilities.extensions` (on top of
+    /// the other capabilities, derived or [given](Self::capabilities)).
+    pub fn extension(mut self, id: impl Into<String>, settings: JsonObject) -> Self {
+        self.extensions.insert(id.into(), settings);
+        self
+    }
+
+    /// Declares the tasks extension for the whole session, so that the server may run any
+    /// tool call as a task (follow them with [`Client::tasks`](super::Client::tasks)). Without
+    /// it, [`Tasks`](super::Tasks) still declares the extension call by call.
+    pub fn tasks(self) -> Self {
+        self.extension(TASKS_EXTENSION, JsonObject::new())
     }
 
     /// Speaks exactly `version`.
@@ -236,10 +255,16 @@ impl ClientBuilder {
         transport: T,
         process: Option<ChildProcess>,
     ) -> Result<Client> {
-        let capabilities = self
+        let mut capabilities = self
             .capabilities
             .clone()
             .unwrap_or_else(|| self.callbacks.capabilities());
+        if !self.extensions.is_empty() {
+            capabilities
+                .extensions
+                .get_or_insert_with(Default::default)
+                .extend(self.extensions.clone());
+        }
         let service = Arc::new(ClientService::new(self.callbacks.clone()));
         let session = Session::start(transport, service.clone(), self.session_options.clone());
         let peer = session.peer().clone();

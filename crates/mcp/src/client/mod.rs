@@ -24,6 +24,7 @@ mod builder;
 mod handler;
 mod negotiate;
 mod subscription;
+mod tasks;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -38,6 +39,7 @@ pub use self::handler::{
     SamplingCallback,
 };
 pub use self::subscription::Subscription;
+pub use self::tasks::{Tasks, ToolCall};
 
 use self::handler::ClientService;
 use crate::error::{Error, Result};
@@ -243,24 +245,34 @@ impl Client {
         options: &CallOptions,
     ) -> Result<R::Result> {
         self.stamp(&mut params);
+        let raw = self.rounds(R::METHOD, &mut params, options).await?;
+        parse_complete::<R::Result>(R::METHOD, &raw)
+    }
+
+    /// Sends a stamped request, answering `input_required` rounds through the callbacks, and
+    /// gives the first result that is not `input_required`, unparsed.
+    async fn rounds<P: RequestParams + serde::Serialize>(
+        &self,
+        method: &str,
+        params: &mut P,
+        options: &CallOptions,
+    ) -> Result<Box<serde_json::value::RawValue>> {
         let mut rounds = 0;
         loop {
-            let raw = self.send_raw(R::METHOD, &mut params, options).await?;
+            let raw = self.send_raw(method, params, options).await?;
             if result_type(&raw)? != Some(ResultType::InputRequired) {
-                return parse_complete::<R::Result>(R::METHOD, &raw);
+                return Ok(raw);
             }
             let Some(input) = params.input_mut() else {
                 return Err(Error::ProtocolViolation(format!(
-                    "the server answered {} with input_required, which only tools/call, \
-                     prompts/get and resources/read may be answered with",
-                    R::METHOD
+                    "the server answered {method} with input_required, which only tools/call, \
+                     prompts/get and resources/read may be answered with"
                 )));
             };
             rounds += 1;
             if rounds > self.inner.max_input_rounds {
                 return Err(Error::ProtocolViolation(format!(
-                    "{} still needed input after {} rounds; giving up",
-                    R::METHOD,
+                    "{method} still needed input after {} rounds; giving up",
                     self.inner.max_input_rounds
                 )));
             }

@@ -64,9 +64,12 @@ pub(super) async fn open(
     let answer = pending.send("subscriptions/listen", Some(&params))?;
     let routes = service.clone();
     let done_id = id.clone();
+    let (refused_tx, refused) = tokio::sync::oneshot::channel();
     let request = tokio::spawn(async move {
         if let Err(e) = answer.await {
             tracing::debug!(error = %e, "subscription ended");
+            // Read only when it ends before the acknowledgement: the server's refusal.
+            let _ = refused_tx.send(e);
         }
         // The server ended it: close the stream.
         routes.subscriptions.lock().remove(&done_id);
@@ -85,9 +88,11 @@ pub(super) async fn open(
             )));
         }
         Ok(None) => {
-            return Err(Error::ConnectionClosed(Some(
-                "the subscription ended before it was acknowledged".into(),
-            )));
+            return Err(refused.await.unwrap_or_else(|_| {
+                Error::ConnectionClosed(Some(
+                    "the subscription ended before it was acknowledged".into(),
+                ))
+            }));
         }
         Err(_) => {
             request.abort();

@@ -5,7 +5,9 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::skills::SkillCatalog;
 use super::{DEFAULT_PAGE_SIZE, FastHandler, FastMcp, Registry};
+use crate::server::tasks::TaskSettings;
 use crate::server::{Lifespan, RequestStateKey, Server, ServerBuilder};
 use crate::types::Implementation;
 
@@ -20,6 +22,8 @@ pub struct FastMcpBuilder {
     dependencies: Vec<String>,
     lifespan: Option<ApplyLifespan>,
     page_size: usize,
+    tasks: TaskSettings,
+    skills: bool,
     state_key: Option<RequestStateKey>,
 }
 
@@ -39,6 +43,8 @@ impl FastMcpBuilder {
             dependencies: Vec::new(),
             lifespan: None,
             page_size: DEFAULT_PAGE_SIZE,
+            tasks: TaskSettings::in_memory(),
+            skills: false,
             state_key: None,
         }
     }
@@ -85,6 +91,21 @@ impl FastMcpBuilder {
         self
     }
 
+    /// Where and how the tools that run as tasks keep them (the default: in this process's
+    /// memory, an hour each). Instances of one server behind a load balancer share a store.
+    pub fn tasks(mut self, settings: TaskSettings) -> Self {
+        self.tasks = settings;
+        self
+    }
+
+    /// Serves skills (the skills extension, `io.modelcontextprotocol/skills`, with
+    /// `resources/directory/read`): the server declares the extension, and
+    /// [`FastMcp::add_skill`] and [`FastMcp::add_skills_dir`] add what it serves.
+    pub fn skills(mut self) -> Self {
+        self.skills = true;
+        self
+    }
+
     /// The key that seals the request state of multi round-trip requests (default: a random
     /// one). Replicas behind a load balancer share one, say from
     /// [`RequestStateKey::from_env`], so that any of them opens what another sealed.
@@ -98,8 +119,11 @@ impl FastMcpBuilder {
         let inner = Arc::new_cyclic(|registry| {
             let handler = FastHandler {
                 registry: registry.clone(),
+                skills: self.skills,
             };
-            let mut server = Server::builder(String::new(), handler).info(self.info);
+            let mut server = Server::builder(String::new(), handler)
+                .info(self.info)
+                .tasks(self.tasks);
             if let Some(instructions) = self.instructions {
                 server = server.instructions(instructions);
             }
@@ -117,6 +141,7 @@ impl FastMcpBuilder {
                 templates: Default::default(),
                 prompts: Default::default(),
                 completions: Default::default(),
+                skills: self.skills.then(SkillCatalog::default),
                 server: server.build(),
             }
         });

@@ -38,6 +38,7 @@ mod media;
 mod prompt;
 mod resource;
 mod schema;
+mod skills;
 mod tool;
 mod uri_template;
 
@@ -62,6 +63,7 @@ pub use self::resource::{
     IntoResourceContents, ReadFn, ResourceDef, ResourceTemplateDef, TemplateReadFn, parse_variable,
 };
 pub use self::schema::{input_schema_for, output_schema_for, schema_for};
+pub use self::skills::{SkillDef, SkillDefError};
 pub use self::tool::{IntoContents, IntoToolOutput, Json, ToolDef, ToolFn, tool_error};
 pub use self::uri_template::{UriTemplate, UriTemplateError};
 
@@ -69,12 +71,18 @@ use crate::error::{Error, Result};
 use crate::server::{RequestContext, Server, ServerHandler, ServerNotifier};
 use crate::transport::BoxFuture;
 use crate::transport::Transport;
+use crate::types::extensions::skills::{
+    GetSkillRequestParams, GetSkillResult, ListSkillsResult, ReadResourceDirectoryRequestParams,
+    ReadResourceDirectoryResult, SKILLS_EXTENSION, SkillsCapability,
+};
+use crate::types::extensions::tasks::with_tasks;
 use crate::types::{
-    CallToolRequestParams, CallToolResult, CompleteRequestParams, CompleteResult, Completion,
-    ErrorData, GetPromptRequestParams, GetPromptResult, Implementation, ListPromptsResult,
-    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    Prompt, ReadResourceRequestParams, ReadResourceResult, Reference, Resource, ResourceContents,
-    ResourceTemplate, ServerCapabilities, SubscribeRequestParams, Tool,
+    CallToolRequestParams, CallToolResult, ClientCapabilities, CompleteRequestParams,
+    CompleteResult, Completion, ErrorData, GetPromptRequestParams, GetPromptResult, Implementation,
+    ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
+    PaginatedRequestParams, Prompt, ReadResourceRequestParams, ReadResourceResult, Reference,
+    Resource, ResourceContents, ResourceTemplate, ServerCapabilities, SubscribeRequestParams,
+    TaskSupport, Tool,
 };
 
 /// How many items a list answer holds before it is cut into pages, unless set.
@@ -140,6 +148,8 @@ struct Registry {
     templates: RwLock<IndexMap<String, Arc<ResourceTemplateDef>>>,
     prompts: RwLock<IndexMap<String, Arc<PromptDef>>>,
     completions: RwLock<HashMap<(String, String), CompleteFn>>,
+    /// The skills served, when the server was built to serve them.
+    skills: Option<skills::SkillCatalog>,
     server: Server<FastHandler>,
 }
 
@@ -360,6 +370,9 @@ impl FastMcp {
 
     /// Reads a resource: the one at `uri`, else the first template that matches it.
     pub(crate) async fn read(&self, cx: Context, uri: &str) -> Result<Vec<ResourceContents>> {
+        if let Some(contents) = self.inner.skills.as_ref().and_then(|s| s.read(uri)) {
+            return Ok(vec![contents]);
+        }
         let found = self.inner.resources.read().get(uri).cloned();
         if let Some(resource) = found {
             return resource.read(cx).await;
@@ -462,9 +475,18 @@ fn page<T: Clone>(
     Ok((items[start..end].to_vec(), next))
 }
 
+/// A skills extension method on a server built without skills: "method not found".
+fn skills_not_served(method: &str) -> Error {
+    let mut error = ErrorData::method_not_found(method);
+    error.message = "Method not found (this server was built without skills)".into();
+    Error::Protocol(error)
+}
+
 /// The [`ServerHandler`] serving a [`FastMcp`].
 pub struct FastHandler {
     registry: Weak<Registry>,
+    /// Whether the server declares the skills extension.
+    skills: bool,
 }
 
 impl fmt::Debug for FastHandler {
@@ -490,12 +512,72 @@ impl FastHandler {
 
 impl ServerHandler for FastHandler {
     fn capabilities(&self) -> ServerCapabilities {
-        ServerCapabilities::default()
+        let mut capabilities = ServerCapabilities::default()
             .with_tools(true)
             .with_resources(true, true)
             .with_prompts(true)
             .with_completions()
-            .with_logging()
+            .with_logging();
+        if self.skills {
+            let skills = SkillsCapability {
+                directory_read: Some(true),
+            };
+            capabilities = capabilities.with_extension(SKILLS_EXTENSION, skills.settings());
+        }
+        capabilities
+    }
+
+    async fn list_skills(
+        &self,
+        params: PaginatedRequestParams,
+        _: RequestContext,
+    ) -> Result<ListSkillsResult> {
+        let mcp = self.server()?;
+        let skills = mcp.inner.skills.as_ref();
+        let skills = skills.ok_or_else(|| skills_not_served("skills/list"))?;
+        let (skills, next) = page(
+            &skills.entries(),
+            params.cursor.as_deref(),
+            self.page_size(&mcp),
+        )?;
+        Ok(ListSkillsResult {
+            skills,
+            next_cursor: next,
+            ..Default::default()
+        })
+    }
+
+    async fn get_skill(
+        &self,
+        params: GetSkillRequestParams,
+        _: RequestContext,
+    ) -> Result<GetSkillResult> {
+        let mcp = self.server()?;
+        let skills = mcp.inner.skills.as_ref();
+        let skills = skills.ok_or_else(|| skills_not_served("skills/get"))?;
+        let skill = skills.entry(&params.uri).ok_or_else(|| {
+            ErrorData::invalid_params(format!("no skill is served at {}", params.uri))
+        })?;
+        Ok(GetSkillResult::new(skill))
+    }
+
+    async fn read_resource_directory(
+        &self,
+        params: ReadResourceDirectoryRequestParams,
+        _: RequestContext,
+    ) -> Result<ReadResourceDirectoryResult> {
+        let mcp = self.server()?;
+        let skills = mcp.inner.skills.as_ref();
+        let skills = skills.ok_or_else(|| skills_not_served("resources/directory/read"))?;
+        let children = skills.directory(&params.uri).ok_or_else(|| {
+            ErrorData::invalid_params(format!("{} is not a directory resource", params.uri))
+        })?;
+        let (resources, next) = page(&children, params.cursor.as_deref(), self.page_size(&mcp))?;
+        Ok(ReadResourceDirectoryResult {
+            resources,
+            next_cursor: next,
+            ..Default::default()
+        })
     }
 
     async fn list_tools(
@@ -520,6 +602,18 @@ impl ServerHandler for FastHandler {
         let Some(tool) = tool else {
             return Err(ErrorData::invalid_params(format!("Unknown tool: {}", params.name)).into());
         };
+        match tool.task_support() {
+            TaskSupport::Required if !cx.can_run_as_task() => {
+                return Err(ErrorData::missing_required_client_capability(with_tasks(
+                    ClientCapabilities::default(),
+                ))
+                .into());
+            }
+            TaskSupport::Optional | TaskSupport::Required if !tool.defers_task() => {
+                cx.run_as_task().await?;
+            }
+            _ => {}
+        }
         tool.call(Context::new(cx, mcp), params.arguments).await
     }
 
@@ -529,11 +623,11 @@ impl ServerHandler for FastHandler {
         _: RequestContext,
     ) -> Result<ListResourcesResult> {
         let mcp = self.server()?;
-        let (resources, next) = page(
-            &mcp.resources(),
-            params.cursor.as_deref(),
-            self.page_size(&mcp),
-        )?;
+        let mut all = mcp.resources();
+        if let Some(skills) = &mcp.inner.skills {
+            all.extend(skills.manifests());
+        }
+        let (resources, next) = page(&all, params.cursor.as_deref(), self.page_size(&mcp))?;
         let mut result = ListResourcesResult::new(resources);
         result.next_cursor = next;
         Ok(result)

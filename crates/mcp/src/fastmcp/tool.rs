@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::transport::BoxFuture;
 use crate::types::{
     AudioContent, CallToolResult, ContentBlock, EmbeddedResource, ImageContent, JsonObject,
-    ResourceLink, TextContent, Tool, ToolAnnotations,
+    ResourceLink, TaskSupport, TextContent, Tool, ToolAnnotations, ToolExecution,
 };
 
 /// What runs a tool: its context and its arguments in, its result out.
@@ -51,6 +51,9 @@ pub struct ToolDef {
     /// whose schema says no more than its deserialization checks (types, required fields)
     /// skips it: deserializing is the check, and the validator only words a failure.
     check_first: bool,
+    /// Whether the function switches to a task itself (after gathering input, say) instead of
+    /// running as one from its start.
+    defers_task: bool,
     run: ToolFn,
 }
 
@@ -104,6 +107,7 @@ impl ToolDef {
             tool,
             validator,
             check_first,
+            defers_task: false,
             run,
         }
     }
@@ -116,6 +120,7 @@ impl ToolDef {
             tool,
             validator,
             check_first: true,
+            defers_task: false,
             run,
         }
     }
@@ -158,6 +163,55 @@ impl ToolDef {
     pub fn with_annotations(mut self, annotations: ToolAnnotations) -> Self {
         self.tool.annotations = Some(annotations);
         self
+    }
+
+    /// The same tool, runnable as a task (the tasks extension): `Optional` runs it as a task for
+    /// clients that declared the extension and as an ordinary call for the others; `Required`
+    /// refuses the others (`-32021`). It runs as a task from its start, unless
+    /// [`with_deferred_task`](Self::with_deferred_task). `tools/list` shows it as
+    /// `execution.taskSupport`.
+    ///
+    /// ```
+    /// use mcp::fastmcp::ToolDef;
+    /// use mcp::types::TaskSupport;
+    ///
+    /// #[derive(serde::Deserialize, schemars::JsonSchema)]
+    /// struct Job { seconds: u64 }
+    ///
+    /// let slow = ToolDef::new("slow", |job: Job| async move {
+    ///     tokio::time::sleep(std::time::Duration::from_secs(job.seconds)).await;
+    ///     "done"
+    /// })
+    /// .with_task_support(TaskSupport::Optional);
+    /// assert_eq!(slow.task_support(), TaskSupport::Optional);
+    /// ```
+    pub fn with_task_support(mut self, support: TaskSupport) -> Self {
+        self.tool.execution = Some(ToolExecution {
+            task_support: Some(support),
+        });
+        self
+    }
+
+    /// The same tool, switching to a task only when its function calls
+    /// [`run_as_task`](crate::server::RequestContext::run_as_task): what a tool that first asks
+    /// for input as an ordinary request (multi round-trip), then works long, does.
+    pub fn with_deferred_task(mut self) -> Self {
+        self.defers_task = true;
+        self
+    }
+
+    /// Whether the tool may, must or must not run as a task.
+    pub fn task_support(&self) -> TaskSupport {
+        self.tool
+            .execution
+            .as_ref()
+            .and_then(|execution| execution.task_support)
+            .unwrap_or(TaskSupport::Forbidden)
+    }
+
+    /// Whether the tool switches to a task itself ([`with_deferred_task`](Self::with_deferred_task)).
+    pub fn defers_task(&self) -> bool {
+        self.defers_task
     }
 
     /// Runs the tool: checks the arguments against the input schema (a failure is a tool result

@@ -18,21 +18,23 @@ use super::handler::{Eras, ForRequest, HandlerRequest, ServerHandler, for_method
 use super::notifier;
 use super::request_state::{Binding, params_digest};
 use super::session_state::{SessionChange, SessionRecorder, SessionState};
+use super::tasks::{Driven, TaskLink, TaskMethod, drive, followable, listen_to_tasks};
 use crate::error::Error;
 use crate::jsonrpc::{
     HandlerFuture, IncomingNotification, IncomingRequest, Peer, RequestOrigin, Service,
     meta_version, names_stateless_version, parse_params,
 };
 use crate::transport::BoxFuture;
+use crate::types::extensions::tasks::{CreateTaskResult, declares_tasks, with_tasks};
 use crate::types::meta::{SERVER_INFO, SUBSCRIPTION_ID};
 use crate::types::{
-    ClientRequest, DiscoverRequest, DiscoverResult, EmptyRequestParams, EmptyResult, Era,
-    ErrorCode, ErrorData, InitializeRequest, InitializeRequestParams, InitializeResult,
-    InputRequiredResult, Meta, PingRequest, ProtocolVersion, Request, RequestMeta, RequestParams,
-    ResultFields, ResultType, ServerRequest, ServerResult, SetLevelRequest, SetLevelRequestParams,
-    SubscribeRequest, SubscribeRequestParams, SubscriptionFilter, SubscriptionsListenRequest,
-    SubscriptionsListenRequestParams, SubscriptionsListenResult, UnsubscribeRequest,
-    negotiate_handshake,
+    CallToolRequest, ClientCapabilities, ClientRequest, DiscoverRequest, DiscoverResult,
+    EmptyRequestParams, EmptyResult, Era, ErrorCode, ErrorData, InitializeRequest,
+    InitializeRequestParams, InitializeResult, InputRequiredResult, Meta, PingRequest,
+    ProtocolVersion, Request, RequestMeta, RequestParams, ResultFields, ResultType, ServerRequest,
+    ServerResult, SetLevelRequest, SetLevelRequestParams, SubscribeRequest, SubscribeRequestParams,
+    SubscriptionFilter, SubscriptionsListenRequest, SubscriptionsListenRequestParams,
+    SubscriptionsListenResult, UnsubscribeRequest, negotiate_handshake,
 };
 
 /// What a server answers a request with.
@@ -211,6 +213,7 @@ impl<H: ServerHandler> Connection<H> {
         meta: Option<RequestMeta>,
         resolved: Resolved,
         input: Option<InputState>,
+        task: Option<Arc<TaskLink>>,
     ) -> RequestContext {
         RequestContext {
             inner: Arc::new(ContextInner {
@@ -223,8 +226,37 @@ impl<H: ServerHandler> Connection<H> {
                 log: resolved.log,
                 core: self.core.clone(),
                 input,
+                task,
             }),
         }
+    }
+
+    /// The task link of a request that may become a task: a `tools/call` (the one method the
+    /// extension augments), to a server that runs tasks, from a client that declared the
+    /// extension for its session or in this request's `_meta`.
+    fn task_link(
+        &self,
+        method: &str,
+        resolved: &Resolved,
+        meta: Option<&RequestMeta>,
+        origin: &RequestOrigin,
+    ) -> Option<TaskSwitch> {
+        let settings = self.core.config.tasks.as_ref()?;
+        let declared = declares_tasks(&resolved.client.capabilities)
+            || meta
+                .and_then(|m| m.client_capabilities.as_deref())
+                .is_some_and(declares_tasks);
+        if method != CallToolRequest::METHOD || !declared {
+            return None;
+        }
+        let principal = crate::auth::token_of(origin.peer.extensions()).map(|t| t.principal());
+        let (link, switched) = TaskLink::new(settings.clone(), principal);
+        Some(TaskSwitch {
+            link: Arc::new(link),
+            switched,
+            // A handshake-era session hears how its tasks go.
+            notify: (!resolved.version.is_stateless()).then(|| origin.peer.clone()),
+        })
     }
 
     /// Serves a request of the handler table through `handle` (the handler's method, maybe
@@ -249,6 +281,8 @@ impl<H: ServerHandler> Connection<H> {
         let version = resolved.version;
         let method = Cow::Borrowed(R::METHOD);
         let core = self.core.clone();
+        let switch = self.task_link(R::METHOD, &resolved, meta.as_ref(), &origin);
+        let link = switch.as_ref().map(|switch| switch.link.clone());
         let input = match params.input_mut() {
             Some(input) if version.is_stateless() => {
                 Some((input.responses.take(), input.request_state.take()))
@@ -256,15 +290,20 @@ impl<H: ServerHandler> Connection<H> {
             _ => None,
         };
         let Some((responses, state)) = input else {
-            let cx = self.context(origin, method, meta, resolved, None);
+            let cx = self.context(origin, method, meta, resolved, None, link);
             let future = handle(self.handler.clone(), params, cx);
+            // Without a task to switch to, the handler's future is awaited as it is: the task
+            // driver around it would be moved and polled on every request for nothing.
+            let Some(switch) = switch else {
+                return Ok(Box::pin(async move {
+                    complete::<R>(future.await, version, &core)
+                }));
+            };
             return Ok(Box::pin(async move {
-                let mut result = future.await.map_err(|e| era_error(e, version))?;
-                if version.is_stateless() {
-                    fill_cache(&mut result, &core, R::METHOD);
+                match drive_task(future, switch, version).await {
+                    Driven::Done(outcome) => complete::<R>(outcome, version, &core),
+                    Driven::Task(handle) => Ok(task_handle(handle, version, &core)),
                 }
-                finish(&mut result, version, &core);
-                Ok(ServerReply::Result(result.into()))
             }));
         };
         let digest = params_digest(Some(
@@ -284,33 +323,54 @@ impl<H: ServerHandler> Connection<H> {
             answers.entry(key).or_insert_with(|| response.to_value());
         }
         let input = Some(InputState::new(answers));
-        let cx = self.context(origin, method, meta, resolved, input);
+        let cx = self.context(origin, method, meta, resolved, input, link);
         let future = handle(self.handler.clone(), params, cx.clone());
+        let asked = AskedInput {
+            cx,
+            digest,
+            principal,
+        };
+        let Some(switch) = switch else {
+            return Ok(Box::pin(async move {
+                asked.complete::<R>(future.await, version, &core)
+            }));
+        };
         Ok(Box::pin(async move {
-            let outcome = future.await;
-            let input = cx.inner.input.as_ref().expect("set above");
-            let pending = input.take_pending();
-            if !pending.is_empty() {
-                let binding = Binding {
-                    method: R::METHOD,
-                    digest: &digest,
-                    principal: principal.as_deref(),
-                };
-                let state = core.config.state_key.seal(
-                    &binding,
-                    input.answers.clone(),
-                    core.config.state_ttl,
-                );
-                let mut interim = InputRequiredResult::new();
-                interim.input_requests = Some(pending);
-                interim.request_state = Some(state);
-                finish(&mut interim, version, &core);
-                return Ok(ServerReply::Result(ServerResult::InputRequired(interim)));
+            match drive_task(future, switch, version).await {
+                Driven::Done(outcome) => asked.complete::<R>(outcome, version, &core),
+                Driven::Task(handle) => Ok(task_handle(handle, version, &core)),
             }
-            let mut result = outcome.map_err(|e| era_error(e, version))?;
-            fill_cache(&mut result, &core, R::METHOD);
-            finish(&mut result, version, &core);
-            Ok(ServerReply::Result(result.into()))
+        }))
+    }
+
+    /// One of the tasks extension's requests: refused (`-32021`) to a client that did not
+    /// declare the extension, and answered for the caller's own tasks only.
+    fn task_request(
+        &self,
+        request: &IncomingRequest<'_>,
+        origin: RequestOrigin,
+    ) -> Result<HandlerFuture<ServerReply>, ErrorData> {
+        let Some(settings) = self.core.config.tasks.clone() else {
+            return Err(ErrorData::method_not_found(request.method));
+        };
+        let (method, mut meta) = TaskMethod::parse(request)?;
+        let resolved = self.resolve(request.method, &mut meta, Eras::Both)?;
+        let declared = declares_tasks(&resolved.client.capabilities)
+            || meta
+                .as_ref()
+                .and_then(|m| m.client_capabilities.as_deref())
+                .is_some_and(declares_tasks);
+        if !declared {
+            return Err(ErrorData::missing_required_client_capability(with_tasks(
+                ClientCapabilities::default(),
+            )));
+        }
+        let owner = crate::auth::token_of(origin.peer.extensions()).map(|t| t.principal());
+        let version = resolved.version;
+        let core = self.core.clone();
+        Ok(Box::pin(async move {
+            let value = method.serve(&settings, owner.as_deref()).await?;
+            Ok(ServerReply::Custom(stamp_custom(value, version, &core)))
         }))
     }
 
@@ -424,10 +484,18 @@ impl<H: ServerHandler> Connection<H> {
             meta,
             resolved,
             None,
+            None,
         );
         let handler = self.handler.clone();
         let core = self.core.clone();
         let wanted = params.notifications;
+        let wanted_tasks = wanted.task_ids.clone().unwrap_or_default();
+        if !wanted_tasks.is_empty() && !declares_tasks(cx.client_capabilities()) {
+            return Err(ErrorData::missing_required_client_capability(with_tasks(
+                ClientCapabilities::default(),
+            )));
+        }
+        let owner = crate::auth::token_of(peer.extensions()).map(|t| t.principal());
         // Subscribed before anything is acknowledged, so that no change after the
         // acknowledgement can be missed.
         let events = core.notifier.subscribe();
@@ -453,6 +521,7 @@ impl<H: ServerHandler> Connection<H> {
                         .is_some_and(|r| r.list_changed == Some(true))
                 }),
                 resource_subscriptions: None,
+                task_ids: None,
             };
             if caps
                 .resources
@@ -474,6 +543,14 @@ impl<H: ServerHandler> Connection<H> {
                     granted.resource_subscriptions = Some(uris);
                 }
             }
+            let tasks = match &core.config.tasks {
+                Some(settings) if !wanted_tasks.is_empty() => {
+                    let ids = followable(settings, &wanted_tasks, owner.as_deref()).await;
+                    granted.task_ids = Some(ids.clone());
+                    Some((settings.clone(), ids))
+                }
+                _ => None,
+            };
             let mut ack_meta = Meta::new();
             ack_meta.insert(
                 SUBSCRIPTION_ID.into(),
@@ -487,7 +564,18 @@ impl<H: ServerHandler> Connection<H> {
             )
             .map_err(into_error_data)?;
             // Open until the client cancels it (which drops this future) or the session ends.
-            notifier::stream_to_listener(events, &peer, &id, &granted).await;
+            let task_changes = async {
+                match tasks {
+                    Some((settings, ids)) => {
+                        listen_to_tasks(settings, ids, peer.clone(), id.clone()).await
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                () = notifier::stream_to_listener(events, &peer, &id, &granted) => {}
+                () = task_changes => {}
+            }
             let mut result = SubscriptionsListenResult {
                 meta: Some(ack_meta),
                 result_type: None,
@@ -554,29 +642,23 @@ impl<H: ServerHandler> Connection<H> {
         let resolved = self.resolve(request.method, &mut meta, Eras::Both)?;
         let version = resolved.version;
         let method = request.method.to_owned();
-        let cx = self.context(origin, Cow::Owned(method.clone()), meta, resolved, None);
+        let cx = self.context(
+            origin,
+            Cow::Owned(method.clone()),
+            meta,
+            resolved,
+            None,
+            None,
+        );
         let handler = self.handler.clone();
         let core = self.core.clone();
         let params = (request.params.is_some()).then_some(params);
         Ok(Box::pin(async move {
-            let mut value = handler
+            let value = handler
                 .custom_request(&method, params, cx)
                 .await
                 .map_err(into_error_data)?;
-            if version.is_stateless() {
-                if let Value::Object(map) = &mut value {
-                    map.entry("resultType")
-                        .or_insert_with(|| Value::String("complete".into()));
-                    let meta = map
-                        .entry("_meta")
-                        .or_insert_with(|| Value::Object(Meta::new()));
-                    if let Value::Object(meta) = meta {
-                        meta.entry(SERVER_INFO)
-                            .or_insert_with(|| core.info_json.clone());
-                    }
-                }
-            }
-            Ok(ServerReply::Custom(value))
+            Ok(ServerReply::Custom(stamp_custom(value, version, &core)))
         }))
     }
 
@@ -606,6 +688,9 @@ impl<H: ServerHandler> Connection<H> {
             SubscriptionsListenRequest::METHOD => self.listen(r, origin),
             SubscribeRequest::METHOD => self.subscribe(r, origin),
             UnsubscribeRequest::METHOD => self.unsubscribe(r, origin),
+            method if TaskMethod::is_task_method(method) && self.core.config.tasks.is_some() => {
+                self.task_request(r, origin)
+            }
             method => match for_method(method, Serve(self, r, origin)) {
                 Ok(served) => served,
                 Err(_) if is_spec_method(method) => Err(ErrorData::method_not_found(method)),
@@ -686,6 +771,113 @@ fn finish<T: ResultFields>(result: &mut T, version: ProtocolVersion, core: &Serv
             .or_insert_with(|| core.info_json.clone());
     } else {
         *result.result_type_mut() = None;
+    }
+}
+
+/// Stamps a result the server core does not type (a custom method's, the tasks extension's)
+/// for the stateless era: `resultType` (unless it has one) and the server's identity.
+fn stamp_custom(mut value: Value, version: ProtocolVersion, core: &ServerCore) -> Value {
+    if version.is_stateless() {
+        if let Value::Object(map) = &mut value {
+            map.entry("resultType")
+                .or_insert_with(|| Value::String("complete".into()));
+            let meta = map
+                .entry("_meta")
+                .or_insert_with(|| Value::Object(Meta::new()));
+            if let Value::Object(meta) = meta {
+                meta.entry(SERVER_INFO)
+                    .or_insert_with(|| core.info_json.clone());
+            }
+        }
+    }
+    value
+}
+
+/// The answer to a request that became a task: its handle, `resultType: "task"` in both eras.
+fn task_handle(
+    handle: CreateTaskResult,
+    version: ProtocolVersion,
+    core: &ServerCore,
+) -> ServerReply {
+    let value = serde_json::to_value(&handle).unwrap_or(Value::Null);
+    ServerReply::Custom(stamp_custom(value, version, core))
+}
+
+/// What a request that may become a task needs to switch: the link the handler's context
+/// holds, the receiving end of the switch, and the handshake-era session to notify.
+struct TaskSwitch {
+    link: Arc<TaskLink>,
+    switched: tokio::sync::oneshot::Receiver<super::tasks::SwitchReply>,
+    notify: Option<Peer>,
+}
+
+/// Awaits a handler through [`drive`], so that it may go on as a task.
+async fn drive_task<T, F>(future: F, switch: TaskSwitch, version: ProtocolVersion) -> Driven<T>
+where
+    T: Serialize + Send + 'static,
+    F: Future<Output = crate::Result<T>> + Send + 'static,
+{
+    let to_error = Box::new(move |e| era_error(e, version));
+    drive(
+        future,
+        switch.link,
+        switch.switched,
+        CallToolRequest::METHOD,
+        switch.notify,
+        to_error,
+    )
+    .await
+}
+
+/// A handler's outcome as the reply of request `R`, for the client of `version`.
+fn complete<R: HandlerRequest>(
+    outcome: crate::Result<R::Result>,
+    version: ProtocolVersion,
+    core: &ServerCore,
+) -> Result<ServerReply, ErrorData> {
+    let mut result = outcome.map_err(|e| era_error(e, version))?;
+    if version.is_stateless() {
+        fill_cache(&mut result, core, R::METHOD);
+    }
+    finish(&mut result, version, core);
+    Ok(ServerReply::Result(result.into()))
+}
+
+/// A stateless-era request whose handler may ask the client for input: what sealing the
+/// answers gathered so far into `requestState` binds them to.
+struct AskedInput {
+    cx: RequestContext,
+    digest: String,
+    principal: Option<String>,
+}
+
+impl AskedInput {
+    /// The handler's outcome, or an `input_required` result when it asked for input.
+    fn complete<R: HandlerRequest>(
+        self,
+        outcome: crate::Result<R::Result>,
+        version: ProtocolVersion,
+        core: &ServerCore,
+    ) -> Result<ServerReply, ErrorData> {
+        let input = self.cx.inner.input.as_ref().expect("a context with input");
+        let pending = input.take_pending();
+        if pending.is_empty() {
+            return complete::<R>(outcome, version, core);
+        }
+        let binding = Binding {
+            method: R::METHOD,
+            digest: &self.digest,
+            principal: self.principal.as_deref(),
+        };
+        let state =
+            core.config
+                .state_key
+                .seal(&binding, input.answers.clone(), core.config.state_ttl);
+        let mut interim = InputRequiredResult::new();
+        interim.input_requests = Some(pending);
+        interim.request_state = Some(state);
+        finish(&mut interim, version, core);
+        Ok(ServerReply::Result(ServerResult::InputRequired(interim)))
     }
 }
 

@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::core::{ClientFacts, ServerCore};
 use super::notifier::ServerNotifier;
 use super::session_state::SessionState;
+use super::tasks::TaskLink;
 use crate::error::{Error, Result};
 use crate::jsonrpc::{Peer, RequestOptions};
 use crate::types::{
@@ -75,6 +76,9 @@ pub(crate) struct ContextInner {
     pub log: LogGate,
     pub core: Arc<ServerCore>,
     pub input: Option<InputState>,
+    /// The task the request may become (a `tools/call` of a client that declared the tasks
+    /// extension, to a server that runs tasks).
+    pub task: Option<Arc<TaskLink>>,
 }
 
 /// Everything a handler can know and do about the request it is handling.
@@ -88,6 +92,11 @@ pub(crate) struct ContextInner {
 /// its answers, and the calls that already have an answer return it at once. So the code before
 /// an input request runs once per round: keep it free of side effects, or make them idempotent.
 /// Propagate the [`Error::InputRequired`] these calls return with `?`.
+///
+/// A `tools/call` handler may go on as a task ([`run_as_task`](Self::run_as_task)): from then
+/// on the input requests wait for the client's `tasks/update` (in both eras), progress becomes
+/// the task's status message, and log messages are not sent (the request they would belong to
+/// has been answered).
 #[derive(Debug, Clone)]
 pub struct RequestContext {
     pub(crate) inner: Arc<ContextInner>,
@@ -142,6 +151,41 @@ impl RequestContext {
         crate::auth::token_of(self.inner.peer.extensions())
     }
 
+    /// Whether this request may go on as a task: a `tools/call` from a client that declared
+    /// the tasks extension (for its session or in this request's `_meta`), served by a server
+    /// that runs tasks ([`ServerBuilder::tasks`](super::ServerBuilder::tasks)).
+    pub fn can_run_as_task(&self) -> bool {
+        self.inner.task.is_some()
+    }
+
+    /// Goes on as a task: the client is answered at once with the task's handle (a
+    /// `CreateTaskResult`), and the rest of the handler runs as the task, its result or error
+    /// becoming the task's. Returns `true` once the handler runs as a task, `false` when this
+    /// request cannot become one ([`can_run_as_task`](Self::can_run_as_task)): the handler then
+    /// just goes on, and its client waits for the result as usual.
+    ///
+    /// Input gathered before the switch (a multi round-trip `elicit`, say) stays the request's;
+    /// input asked for after it goes through the task.
+    pub async fn run_as_task(&self) -> Result<bool> {
+        match &self.inner.task {
+            Some(link) => link.run_as_task().await,
+            None => Ok(false),
+        }
+    }
+
+    /// The id of the task this handler runs as, once it [switched](Self::run_as_task).
+    pub fn task_id(&self) -> Option<&str> {
+        self.inner.task.as_deref().and_then(TaskLink::task_id)
+    }
+
+    /// The task link, once the handler runs as a task.
+    fn running_task(&self) -> Option<&TaskLink> {
+        self.inner
+            .task
+            .as_deref()
+            .filter(|link| link.task_id().is_some())
+    }
+
     /// Sends change notifications to every client that asked for them.
     pub fn notifier(&self) -> &ServerNotifier {
         &self.inner.core.notifier
@@ -181,7 +225,7 @@ impl RequestContext {
         logger: Option<&str>,
         data: impl Serialize,
     ) -> Result<()> {
-        if !self.log_enabled(level) {
+        if !self.log_enabled(level) || self.running_task().is_some() {
             return Ok(());
         }
         let params = LoggingMessageNotificationParams {
@@ -218,13 +262,23 @@ impl RequestContext {
     }
 
     /// Reports progress (`notifications/progress`); does nothing when the client did not ask
-    /// for progress.
+    /// for progress. In a task it sets the task's status message instead (`message`, or
+    /// `progress/total`).
     pub fn report_progress(
         &self,
         progress: f64,
         total: Option<f64>,
         message: Option<&str>,
     ) -> Result<()> {
+        if let Some(task) = self.running_task() {
+            let status = match (message, total) {
+                (Some(message), _) => message.to_owned(),
+                (None, Some(total)) => format!("{progress}/{total}"),
+                (None, None) => format!("{progress}"),
+            };
+            task.report(status);
+            return Ok(());
+        }
         let Some(token) = self.progress_token() else {
             return Ok(());
         };
@@ -367,6 +421,16 @@ impl RequestContext {
         params: R::Params,
         wrap: fn(R) -> InputRequest,
     ) -> Result<R::Result> {
+        if let Some(task) = self.running_task() {
+            let answer = task.ask(kind, key, wrap(R::from_params(params))).await?;
+            return serde_json::from_value(answer).map_err(|e| {
+                ErrorData::invalid_params(format!(
+                    "the client's answer to {} does not fit: {e}",
+                    R::METHOD
+                ))
+                .into()
+            });
+        }
         if !self.inner.version.is_stateless() {
             let options = RequestOptions {
                 timeout: None,

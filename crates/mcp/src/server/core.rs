@@ -58,6 +58,8 @@ pub(crate) struct ServerConfig {
     pub cache_hints: HashMap<String, CacheHint>,
     pub session_options: SessionOptions,
     pub lifespan: Option<Box<dyn ErasedLifespan>>,
+    /// Where and how tasks run, when the server runs them (the tasks extension).
+    pub tasks: Option<super::tasks::TaskSettings>,
 }
 
 /// What every connection of one server shares.

@@ -7,6 +7,11 @@ use serde_json::Value;
 
 use super::RequestContext;
 use crate::error::{Error, Result};
+use crate::types::extensions::skills::{
+    GetSkillRequest, GetSkillRequestParams, GetSkillResult, ListSkillsRequest, ListSkillsResult,
+    ReadResourceDirectoryRequest, ReadResourceDirectoryRequestParams, ReadResourceDirectoryResult,
+    SKILLS_EXTENSION, SkillsCapability,
+};
 use crate::types::{
     CallToolRequest, CallToolRequestParams, CallToolResult, CompleteRequest, CompleteRequestParams,
     CompleteResult, EmptyResult, ErrorData, GetPromptRequest, GetPromptRequestParams,
@@ -163,6 +168,41 @@ pub trait ServerHandler: Send + Sync + 'static {
         async { Err(unsupported("completion/complete")) }
     }
 
+    /// `skills/list` (the skills extension): one page of the skills the server serves.
+    /// Defining it declares `io.modelcontextprotocol/skills`; define
+    /// [`get_skill`](Self::get_skill) too, as the extension requires.
+    fn list_skills(
+        &self,
+        params: PaginatedRequestParams,
+        cx: RequestContext,
+    ) -> impl Future<Output = Result<ListSkillsResult>> + Send {
+        let _ = (params, cx);
+        async { Err(unsupported("skills/list")) }
+    }
+
+    /// `skills/get` (the skills extension): the entry of the skill whose `SKILL.md` is at
+    /// `params.uri`; `-32602` for a URI that names no skill of the server.
+    fn get_skill(
+        &self,
+        params: GetSkillRequestParams,
+        cx: RequestContext,
+    ) -> impl Future<Output = Result<GetSkillResult>> + Send {
+        let _ = (params, cx);
+        async { Err(unsupported("skills/get")) }
+    }
+
+    /// `resources/directory/read` (the skills extension): the direct children of a directory
+    /// resource (subdirectories with the MIME type `inode/directory`); `-32602` for a URI that
+    /// is not a directory. Defining it declares `directoryRead: true`.
+    fn read_resource_directory(
+        &self,
+        params: ReadResourceDirectoryRequestParams,
+        cx: RequestContext,
+    ) -> impl Future<Output = Result<ReadResourceDirectoryResult>> + Send {
+        let _ = (params, cx);
+        async { Err(unsupported("resources/directory/read")) }
+    }
+
     /// Any request whose method the specification does not define (extensions, vendor
     /// methods). `params` is the raw parameters object.
     fn custom_request(
@@ -218,6 +258,10 @@ pub enum Capability {
     ResourceSubscriptions,
     /// `completions`.
     Completions,
+    /// The skills extension (`io.modelcontextprotocol/skills`).
+    Skills,
+    /// The skills extension with `directoryRead: true`.
+    SkillDirectories,
     /// Nothing of its own (a method that completes another, such as `unsubscribe`).
     None,
 }
@@ -263,13 +307,12 @@ macro_rules! handler_requests {
                 const ERAS: Eras = Eras::$eras;
                 const CAPABILITY: Capability = Capability::$capability;
 
-                async fn call<H: ServerHandler + ?Sized>(
+                fn call<H: ServerHandler + ?Sized>(
                     handler: &H,
                     params: Self::Params,
                     cx: RequestContext,
-                ) -> Result<Self::Result> {
-                    let answer = handler.$method(params, cx).await?;
-                    Ok(handler_requests!(@answer answer $($unit)?))
+                ) -> impl Future<Output = Result<Self::Result>> + Send {
+                    handler_requests!(@call handler.$method(params, cx) $(, $unit)?)
                 }
             }
         )*
@@ -287,8 +330,15 @@ macro_rules! handler_requests {
             }
         }
     };
-    (@answer $answer:ident) => { $answer };
-    (@answer $answer:ident ()) => {{ let () = $answer; EmptyResult::default() }};
+    // The handler's own future when it answers with the result itself: no state machine
+    // around it on every request.
+    (@call $answer:expr) => { $answer };
+    (@call $answer:expr, ()) => {
+        async move {
+            let () = $answer.await?;
+            Ok(EmptyResult::default())
+        }
+    };
 }
 
 handler_requests! {
@@ -302,6 +352,9 @@ handler_requests! {
     ListPromptsRequest => list_prompts (Both, Prompts);
     GetPromptRequest => get_prompt (Both, Prompts);
     CompleteRequest => complete (Both, Completions);
+    ListSkillsRequest => list_skills (Both, Skills);
+    GetSkillRequest => get_skill (Both, None);
+    ReadResourceDirectoryRequest => read_resource_directory (Both, SkillDirectories);
 }
 
 /// The capabilities of a handler whose impl defines the methods named in `defined`
@@ -334,6 +387,12 @@ pub fn derive_capabilities(defined: &[&str], list_changed: &[&str]) -> ServerCap
         }),
         completions: declares(&[Capability::Completions]).then(JsonObject::default),
         logging: Some(JsonObject::default()),
+        extensions: declares(&[Capability::Skills]).then(|| {
+            let skills = SkillsCapability {
+                directory_read: declares(&[Capability::SkillDirectories]).then_some(true),
+            };
+            [(SKILLS_EXTENSION.to_owned(), skills.settings())].into()
+        }),
         ..ServerCapabilities::default()
     }
 }

@@ -31,6 +31,7 @@ mod lifespan;
 mod notifier;
 pub mod request_state;
 mod session_state;
+pub mod tasks;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -121,6 +122,7 @@ impl<H: ServerHandler> Server<H> {
                 cache_hints: HashMap::new(),
                 session_options: SessionOptions::default(),
                 lifespan: None,
+                tasks: None,
             },
         }
     }
@@ -428,9 +430,28 @@ impl<H: ServerHandler> ServerBuilder<H> {
         self
     }
 
+    /// Runs tasks (the tasks extension, `io.modelcontextprotocol/tasks`): the server declares
+    /// the extension, answers `tasks/get`, `tasks/update` and `tasks/cancel`, and a `tools/call`
+    /// handler serving a client that declared it too may go on as a task
+    /// ([`RequestContext::run_as_task`]). Tasks live in the settings' store.
+    pub fn tasks(mut self, settings: tasks::TaskSettings) -> Self {
+        self.config.tasks = Some(settings);
+        self
+    }
+
     /// Builds the server.
     pub fn build(mut self) -> Server<H> {
         self.config.capabilities = self.handler.capabilities();
+        if self.config.tasks.is_some() {
+            self.config
+                .capabilities
+                .extensions
+                .get_or_insert_with(Default::default)
+                .insert(
+                    crate::types::extensions::tasks::TASKS_EXTENSION.to_owned(),
+                    Default::default(),
+                );
+        }
         let handler = Arc::new(self.handler);
         let core = Arc::new(ServerCore::new(self.config));
         let exchanges = Connection::new(handler.clone(), core.clone(), HandshakePolicy::Refused);

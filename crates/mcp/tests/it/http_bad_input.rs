@@ -427,8 +427,10 @@ async fn stateless_headers_are_checked_against_the_body() {
         ),
         (
             "an unknown method",
-            f.stateless(&json!({"jsonrpc": "2.0", "id": 10, "method": "tasks/get",
-                                "params": {"taskId": "t", "_meta": meta()}})),
+            f.stateless(
+                &json!({"jsonrpc": "2.0", "id": 10, "method": "tasks/result",
+                                "params": {"taskId": "t", "_meta": meta()}}),
+            ),
             StatusCode::NOT_FOUND,
             -32601,
         ),

@@ -13,4 +13,6 @@ mod macros;
 mod oauth_client;
 mod proptests;
 mod server;
+mod skills;
+mod tasks;
 mod websocket;

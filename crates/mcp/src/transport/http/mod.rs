@@ -40,16 +40,19 @@ pub const MCP_PROTOCOL_VERSION: &str = "mcp-protocol-version";
 /// `Mcp-Method`: the JSON-RPC method of a stateless-era request.
 pub const MCP_METHOD: &str = "mcp-method";
 /// `Mcp-Name`: the tool or prompt name, or the resource URI, of a stateless-era `tools/call`,
-/// `prompts/get` or `resources/read`.
+/// `prompts/get` or `resources/read`; the task id of `tasks/get`, `tasks/update` or
+/// `tasks/cancel`.
 pub const MCP_NAME: &str = "mcp-name";
 /// `Last-Event-ID`: where a client resumes a broken event stream.
 pub const LAST_EVENT_ID: &str = "last-event-id";
 
-/// The requests whose `Mcp-Name` header mirrors a member of their params, and that member.
+/// The requests whose `Mcp-Name` header mirrors a member of their params, and that member
+/// (the tasks extension's requests mirror `taskId`).
 pub(crate) fn name_member(method: &str) -> Option<&'static str> {
     match method {
         "tools/call" | "prompts/get" => Some("name"),
         "resources/read" => Some("uri"),
+        "tasks/get" | "tasks/update" | "tasks/cancel" => Some("taskId"),
         _ => None,
     }
 }
@@ -98,6 +101,8 @@ pub(crate) struct ParamsSniff<'a> {
     pub name: Option<&'a RawValue>,
     #[serde(borrow, default)]
     pub uri: Option<&'a RawValue>,
+    #[serde(borrow, default, rename = "taskId")]
+    pub task_id: Option<&'a RawValue>,
     #[serde(borrow, default, rename = "_meta")]
     pub meta: Option<&'a RawValue>,
     #[serde(borrow, default, rename = "requestId")]
@@ -125,12 +130,15 @@ impl<'a> ParamsSniff<'a> {
             .unwrap_or_default()
     }
 
-    /// The member an `Mcp-Name` header mirrors for `method` (`name`, or `uri` for
-    /// `resources/read`), as a string: `None` when the method has none, `Some(None)` when the
-    /// params lack it or it is not a string.
+    /// The member an `Mcp-Name` header mirrors for `method` (`name`, `uri` for
+    /// `resources/read`, `taskId` for the tasks extension's requests), as a string: `None` when
+    /// the method has none, `Some(None)` when the params lack it or it is not a string.
     pub(crate) fn mirrored_name(&self, method: &str) -> Option<Option<String>> {
-        let member = name_member(method)?;
-        let raw = if member == "uri" { self.uri } else { self.name };
+        let raw = match name_member(method)? {
+            "uri" => self.uri,
+            "taskId" => self.task_id,
+            _ => self.name,
+        };
         Some(raw.and_then(as_string))
     }
 
