@@ -17,10 +17,10 @@
 //!
 //! Replicas behind a load balancer share their state through the environment:
 //!
-//! - `MCP_REDIS_URL` (`redis://127.0.0.1:6379/`): streams and handshake-era sessions are kept
-//!   in Redis instead of memory, and the replicas talk through it, so that any replica serves
-//!   any request of a session and a client resumes its stream on any replica (needs the
-//!   `redis` feature);
+//! - `MCP_REDIS_URL` (`redis://127.0.0.1:6379/`): streams, handshake-era sessions and tasks
+//!   are kept in Redis instead of memory, and the replicas talk through it, so that any
+//!   replica serves any request of a session, a client resumes its stream on any replica and
+//!   follows its task on any ([`redis`]; needs the `redis` feature);
 //! - `MCP_SESSION_SECRET` (32 bytes in base64): the key signing session ids, so that an id no
 //!   replica issued is refused without asking Redis;
 //! - `MCP_REQUEST_STATE_KEY` (32 bytes in base64, `openssl rand -base64 32`): the key sealing
@@ -28,6 +28,7 @@
 
 mod input_required;
 mod prompts;
+mod redis;
 mod resources;
 mod skills;
 mod tasks;
@@ -36,8 +37,11 @@ mod tools;
 use std::time::Duration;
 
 use mcp::fastmcp::FastMcp;
-use mcp::http_server::{HttpServerBuilder, InMemoryEventStore, SessionSecret};
+use mcp::http_server::{InMemoryEventStore, SessionSecret};
 use mcp::server::RequestStateKey;
+use mcp::server::tasks::TaskSettings;
+
+use crate::redis::{REDIS_URL_ENV, Redis};
 
 /// The default port, as the conformance suite's examples use.
 const DEFAULT_PORT: u16 = 3001;
@@ -71,16 +75,16 @@ fn port_from_args() -> Option<u16> {
     }
 }
 
-/// The variable naming the Redis that replicas keep their streams in.
-const REDIS_URL_ENV: &str = "MCP_REDIS_URL";
-
-/// The server: its tools, resources, prompts and completions.
-fn everything(state_key: Option<RequestStateKey>) -> FastMcp {
+/// The server: its tools, resources, prompts and completions, its tasks kept in `tasks`.
+fn everything(state_key: Option<RequestStateKey>, tasks: Option<TaskSettings>) -> FastMcp {
     let mut builder = FastMcp::builder("mcp-conformance-test-server")
         .version("0.1.0")
         .skills();
     if let Some(key) = state_key {
         builder = builder.request_state_key(key);
+    }
+    if let Some(tasks) = tasks {
+        builder = builder.tasks(tasks);
     }
     let mcp = builder.build();
     tools::register(&mcp);
@@ -90,41 +94,6 @@ fn everything(state_key: Option<RequestStateKey>) -> FastMcp {
     tasks::register(&mcp);
     skills::register(&mcp);
     mcp
-}
-
-/// Where resumable streams and sessions are kept: in Redis, shared with the other replicas,
-/// when `MCP_REDIS_URL` names one; in this process's memory otherwise.
-async fn with_state<H: mcp::server::ServerHandler>(
-    http: HttpServerBuilder<H>,
-) -> mcp::Result<HttpServerBuilder<H>> {
-    let Some(url) = std::env::var_os(REDIS_URL_ENV) else {
-        return Ok(http.event_store(InMemoryEventStore::new(EVENTS_KEPT)));
-    };
-    let url = url.to_string_lossy().into_owned();
-    #[cfg(feature = "redis")]
-    {
-        use mcp::http_server::{RedisEventStore, RedisReplicaBus, RedisSessionStore};
-        let unreachable = |e: mcp::http_server::RedisStoreError| {
-            mcp::Error::other(format!("{REDIS_URL_ENV}: {e}"))
-        };
-        let events = RedisEventStore::connect(url.as_str())
-            .await
-            .map_err(unreachable)?;
-        let sessions = RedisSessionStore::connect(url.as_str())
-            .await
-            .map_err(unreachable)?;
-        let bus = RedisReplicaBus::connect(url.as_str())
-            .await
-            .map_err(unreachable)?;
-        // (Not the URL: the tests read the first address printed as the one served.)
-        eprintln!("everything: streams and sessions are kept in Redis ({REDIS_URL_ENV})");
-        Ok(http.event_store(events).shared_sessions(sessions, bus))
-    }
-    #[cfg(not(feature = "redis"))]
-    Err(mcp::Error::other(format!(
-        "{REDIS_URL_ENV}={url} asks for Redis, but this build lacks the `redis` feature \
-         (cargo run --example everything --features redis)"
-    )))
 }
 
 /// Stops on a configuration the server cannot run with, saying what is wrong.
@@ -137,14 +106,22 @@ fn misconfigured(error: impl std::fmt::Display) -> ! {
 async fn main() -> mcp::Result<()> {
     let state_key = RequestStateKey::from_env().unwrap_or_else(|e| misconfigured(e));
     let session_secret = SessionSecret::from_env().unwrap_or_else(|e| misconfigured(e));
-    let mcp = everything(state_key);
+    let redis = Redis::from_env().await.unwrap_or_else(|e| misconfigured(e));
+    let mcp = everything(state_key, redis.as_ref().map(Redis::tasks));
     let Some(port) = port_from_args() else {
         return mcp.run().await;
     };
-    let mut http = with_state(mcp.http())
-        .await
-        .unwrap_or_else(|e| misconfigured(e))
-        .retry_interval(Duration::from_millis(100));
+    let mut http = match redis {
+        Some(redis) => {
+            // (Not the URL: the tests read the first address printed as the one served.)
+            eprintln!(
+                "everything: streams, sessions and tasks are kept in Redis ({REDIS_URL_ENV})"
+            );
+            redis.host(mcp.http())
+        }
+        None => mcp.http().event_store(InMemoryEventStore::new(EVENTS_KEPT)),
+    }
+    .retry_interval(Duration::from_millis(100));
     if let Some(secret) = session_secret {
         http = http.session_secret(secret);
     }

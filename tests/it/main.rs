@@ -11,4 +11,6 @@ mod interop_python;
 mod interop_typescript;
 mod scale_out;
 mod shared_sessions;
+mod shared_tasks;
 mod stdio_client;
+mod task_store;

@@ -100,8 +100,9 @@ pub use queue::DEFAULT_STREAM_BUFFER;
 #[cfg(feature = "redis")]
 pub use redis::{
     DEFAULT_REDIS_EVENT_STORE_AGE, DEFAULT_REDIS_EVENT_STORE_BYTES, DEFAULT_REDIS_KEY_PREFIX,
-    RedisEventStore, RedisEventStoreBuilder, RedisReplicaBus, RedisReplicaBusBuilder,
-    RedisSessionStore, RedisSessionStoreBuilder, RedisStoreError,
+    DEFAULT_REDIS_TASK_AGE, RedisEventStore, RedisEventStoreBuilder, RedisReplicaBus,
+    RedisReplicaBusBuilder, RedisSessionStore, RedisSessionStoreBuilder, RedisStoreError,
+    RedisTaskStore, RedisTaskStoreBuilder,
 };
 pub use replica_bus::{BusDelivery, InMemoryReplicaBus, ReplicaBus};
 pub use session_id::{SESSION_SECRET_ENV, SessionSecret, SessionSecretError};

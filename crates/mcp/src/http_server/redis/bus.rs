@@ -10,7 +10,7 @@ use redis::aio::ConnectionManager;
 use redis::{PushInfo, PushKind, Value};
 use tokio::sync::mpsc;
 
-use super::{DEFAULT_KEY_PREFIX, DEFAULT_TIMEOUT, RedisStoreError, connect};
+use super::{DEFAULT_KEY_PREFIX, DEFAULT_TIMEOUT, RedisStoreError, connect, reconnect};
 use crate::error::BoxError;
 use crate::http_server::replica_bus::{BusDelivery, ReplicaBus};
 use crate::http_server::session_id::random_hex;
@@ -195,20 +195,5 @@ async fn pump(
             }
             _ => {}
         }
-    }
-}
-
-/// Pings until Redis answers, after a pause growing from 100 ms to 2 s.
-async fn reconnect(connection: &ConnectionManager) {
-    let mut pause = Duration::from_millis(100);
-    loop {
-        tokio::time::sleep(pause).await;
-        let pong: Result<String, _> = redis::cmd("PING")
-            .query_async(&mut connection.clone())
-            .await;
-        if pong.is_ok() {
-            return;
-        }
-        pause = (pause * 2).min(Duration::from_secs(2));
     }
 }

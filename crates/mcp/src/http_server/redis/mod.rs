@@ -1,11 +1,13 @@
 //! State in Redis that the replicas of a server share (feature `redis`): the events of
 //! resumable streams ([`RedisEventStore`]), the handshake-era sessions
-//! ([`RedisSessionStore`]) and the bus they talk on ([`RedisReplicaBus`]), each on the redis
-//! crate's tokio connection manager, which reconnects by itself.
+//! ([`RedisSessionStore`]), the tasks of the tasks extension ([`RedisTaskStore`]) and the bus
+//! the replicas talk on ([`RedisReplicaBus`]), each on the redis crate's tokio connection
+//! manager, which reconnects by itself.
 
 mod bus;
 mod event_store;
 mod sessions;
+mod tasks;
 
 use std::time::Duration;
 
@@ -19,6 +21,7 @@ pub use self::event_store::{
     RedisEventStoreBuilder,
 };
 pub use self::sessions::{RedisSessionStore, RedisSessionStoreBuilder};
+pub use self::tasks::{DEFAULT_REDIS_TASK_AGE, RedisTaskStore, RedisTaskStoreBuilder};
 
 /// The default prefix of the keys and channels of the Redis stores and bus.
 pub const DEFAULT_REDIS_KEY_PREFIX: &str = "mcp:";
@@ -109,4 +112,20 @@ async fn connect(
             source,
         })?;
     Ok((connection, shown))
+}
+
+/// Pings until Redis answers, after a pause growing from 100 ms to 2 s: a connection manager
+/// that lost its connection makes it again (and subscribes again) on the next command.
+async fn reconnect(connection: &ConnectionManager) {
+    let mut pause = Duration::from_millis(100);
+    loop {
+        tokio::time::sleep(pause).await;
+        let pong: Result<String, _> = redis::cmd("PING")
+            .query_async(&mut connection.clone())
+            .await;
+        if pong.is_ok() {
+            return;
+        }
+        pause = (pause * 2).min(Duration::from_secs(2));
+    }
 }
