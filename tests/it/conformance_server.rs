@@ -29,7 +29,7 @@ fn conformance_cli() -> PathBuf {
 
 /// The tasks extension's scenarios (SEP-2663), which the 2026-07-28 requirements run without
 /// scoring them: each must run and pass.
-const TASK_SCENARIOS: [&str; 10] = [
+pub(crate) const TASK_SCENARIOS: [&str; 10] = [
     "tasks-lifecycle",
     "tasks-capability-negotiation",
     "tasks-wire-fields",
@@ -52,7 +52,7 @@ const SKILLS_SCENARIOS: [&str; 3] = [
 
 /// Whether the suite's summary has `scenario` run with no failed check
 /// (`✓ name: N passed, 0 failed`).
-fn passed(stdout: &str, scenario: &str) -> bool {
+pub(crate) fn passed(stdout: &str, scenario: &str) -> bool {
     stdout.lines().map(plain).any(|line| {
         line.trim_start()
             .strip_prefix('✓')
