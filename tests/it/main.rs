@@ -9,6 +9,7 @@ mod event_store;
 mod examples_fastmcp;
 mod interop_python;
 mod interop_typescript;
+mod redis_outage;
 mod scale_out;
 mod shared_sessions;
 mod shared_tasks;

@@ -1,8 +1,8 @@
 //! A `redis-server` of the test's own: on a free loopback port, without persistence, in a
 //! temporary directory, stopped when dropped.
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -71,14 +71,49 @@ impl RedisServer {
         }
     }
 
+    /// Shuts it down cleanly, saving its data first (`SHUTDOWN SAVE`), as an operator
+    /// restarting it would: clients see their connections break, and
+    /// [`start_again`](Self::start_again) brings the data back.
+    pub fn stop_saving(&mut self) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port))
+            .expect("redis-server accepts a connection to be shut down");
+        stream
+            .write_all(b"SHUTDOWN SAVE\r\n")
+            .expect("redis-server takes SHUTDOWN SAVE");
+        let status = child.wait().expect("redis-server exits");
+        assert!(
+            self.dir.path().join(DUMP).exists(),
+            "redis-server exited ({status}) without saving its data"
+        );
+    }
+
+    /// Starts it again on its port (after [`stop`](Self::stop) or
+    /// [`stop_saving`](Self::stop_saving)), with the data the latter saved.
+    pub fn start_again(&mut self) {
+        assert!(self.child.is_none(), "redis-server still runs");
+        let child = spawn(self.port, &self.dir)
+            .unwrap_or_else(|e| panic!("redis-server did not start again on its port: {e}"));
+        self.child = Some(child);
+    }
+
     /// Stops it if it runs and starts it again on the same port, empty.
     pub fn restart(&mut self) {
         self.stop();
-        let child = spawn(self.port, &self.dir)
-            .unwrap_or_else(|e| panic!("redis-server did not restart on its port: {e}"));
-        self.child = Some(child);
+        match std::fs::remove_file(self.dir.path().join(DUMP)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                panic!("could not remove redis-server's saved data: {e}")
+            }
+            _ => {}
+        }
+        self.start_again();
     }
 }
+
+/// The file redis-server saves its data in, in its directory.
+const DUMP: &str = "dump.rdb";
 
 impl Drop for RedisServer {
     fn drop(&mut self) {
@@ -165,5 +200,28 @@ mod tests {
         let port = redis.port();
         drop(redis);
         assert!(ping(port).is_err(), "nothing listens once dropped");
+    }
+
+    fn command(port: u16, line: &str) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        stream.write_all(format!("{line}\r\n").as_bytes()).unwrap();
+        let mut reply = String::new();
+        BufReader::new(stream).read_line(&mut reply).unwrap();
+        reply
+    }
+
+    #[test]
+    fn keeps_its_data_across_a_saving_stop_and_loses_it_on_restart() {
+        let mut redis = RedisServer::start();
+        assert_eq!(command(redis.port(), "SET kept yes"), "+OK\r\n");
+        redis.stop_saving();
+        assert!(ping(redis.port()).is_err(), "nothing listens once stopped");
+        redis.start_again();
+        assert_eq!(command(redis.port(), "EXISTS kept"), ":1\r\n");
+        redis.restart();
+        assert_eq!(command(redis.port(), "EXISTS kept"), ":0\r\n");
     }
 }

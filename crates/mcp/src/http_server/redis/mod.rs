@@ -93,7 +93,11 @@ async fn connect(
     let mut config = ConnectionManagerConfig::new()
         .set_connection_timeout(Some(timeout))
         .set_response_timeout(Some(timeout))
-        .set_max_delay(Duration::from_secs(2));
+        .set_max_delay(Duration::from_secs(2))
+        // Commands wait for a connection being made again: one quick retry, not the default
+        // six over five seconds, so that while Redis is down each request that needs it fails
+        // at once with a clear error (the next command tries to connect again).
+        .set_number_of_retries(1);
     if let Some(pushes) = pushes {
         let settings = info
             .redis_settings()

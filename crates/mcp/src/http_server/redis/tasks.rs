@@ -15,7 +15,8 @@ use crate::transport::BoxFuture;
 /// How long a task without a time to live of its own is kept by default: a day.
 pub const DEFAULT_REDIS_TASK_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// How often a waiter reads its task again by default, in case a notice of a change was lost.
+/// How often a waiter reads its task again by default, in case a notice of a change was lost
+/// (or, while Redis is unreachable, to see whether it is back).
 const DEFAULT_RECHECK: Duration = Duration::from_secs(1);
 
 /// Builds a [`RedisTaskStore`] (see [`RedisTaskStore::builder`]).
@@ -90,6 +91,11 @@ impl RedisTaskStoreBuilder {
 /// replica changed the task meanwhile (one script compares the versions), then announced on
 /// the channel `{prefix}tasks`, which wakes the replica running the task at once.
 ///
+/// While Redis is unreachable, `create`, `get` and `update` fail at once with
+/// [`RedisStoreError::Unreachable`] (inside a [`TaskStoreError`]), which clients see as a
+/// JSON-RPC error naming it; `changed` keeps waiting, and reads the task again once the
+/// connection is back, so a running task is not abandoned for a blip.
+///
 /// ```no_run
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 /// use mcp::fastmcp::FastMcp;
@@ -129,6 +135,14 @@ fn whole_ms(duration: Duration) -> u64 {
 
 fn failed(error: impl Into<crate::error::BoxError>) -> TaskStoreError {
     TaskStoreError(error.into())
+}
+
+/// Whether the store failed for want of a connection (one that comes back by itself).
+fn is_unreachable(error: &TaskStoreError) -> bool {
+    matches!(
+        error.0.downcast_ref::<RedisStoreError>(),
+        Some(RedisStoreError::Unreachable { .. })
+    )
 }
 
 impl RedisTaskStore {
@@ -224,12 +238,21 @@ impl RedisTaskStore {
     ) -> Result<Option<TaskRecord>, TaskStoreError> {
         // Listening before reading: a change between the two is not missed.
         let mut changes = self.changes.subscribe();
+        let mut unreachable = false;
         loop {
-            let Some(record) = self.read(task_id).await? else {
-                return Ok(None);
-            };
-            if record.version > version {
-                return Ok(Some(record));
+            match self.read(task_id).await {
+                Ok(Some(record)) if record.version > version => return Ok(Some(record)),
+                Ok(Some(_)) => unreachable = false,
+                Ok(None) => return Ok(None),
+                // A wait outlasts a lost connection: the task is read again once the
+                // connection manager has made a new one, rather than its runner giving up.
+                Err(error) if is_unreachable(&error) => {
+                    if !unreachable {
+                        tracing::warn!(task = task_id, %error, "waiting for the task's store to come back");
+                    }
+                    unreachable = true;
+                }
+                Err(error) => return Err(error),
             }
             let deadline = tokio::time::sleep(self.recheck);
             tokio::pin!(deadline);

@@ -135,8 +135,30 @@ async fn execute<T: Serialize>(
         Ok(result) => TaskChange::Complete { result },
         Err(error) => TaskChange::Fail { error },
     };
-    if let Err(e) = store.update(task_id, change).await {
-        tracing::warn!(task = task_id, error = %e, "could not record the task's outcome");
+    record_outcome(&*store, task_id, change, deadline).await;
+}
+
+/// Records the task's outcome, trying again (after a pause growing to 2 s) while the store
+/// fails, as a shared store does while its connection is being made again: the outcome is
+/// given up only once the task's time to live is over.
+async fn record_outcome(
+    store: &dyn TaskStore,
+    task_id: &str,
+    change: TaskChange,
+    deadline: Option<Instant>,
+) {
+    let mut pause = std::time::Duration::from_millis(100);
+    loop {
+        let Err(e) = store.update(task_id, change.clone()).await else {
+            return;
+        };
+        if deadline.is_some_and(|deadline| Instant::now() + pause >= deadline) {
+            tracing::error!(task = task_id, error = %e, "could not record the task's outcome before its time to live ran out");
+            return;
+        }
+        tracing::warn!(task = task_id, error = %e, "could not record the task's outcome; trying again");
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(std::time::Duration::from_secs(2));
     }
 }
 
