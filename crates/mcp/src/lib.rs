@@ -130,6 +130,8 @@ pub mod jsonrpc;
 mod jwt;
 pub mod server;
 pub mod skills;
+#[cfg(any(test, feature = "store-contracts"))]
+pub mod store_contracts;
 pub mod transport;
 
 pub use error::{BoxError, Error, Result};

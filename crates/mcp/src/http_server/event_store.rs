@@ -244,25 +244,7 @@ impl EventStore for InMemoryEventStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[tokio::test]
-    async fn replays_what_followed_on_the_same_stream() {
-        let store = InMemoryEventStore::default();
-        let prime = store.store_event("s/1", None).await.unwrap();
-        let a = store.store_event("s/1", Some(b"a")).await.unwrap();
-        store.store_event("s/2", Some(b"other")).await.unwrap();
-        store.store_event("s/1", Some(b"b")).await.unwrap();
-        let replay = store.events_after(&prime).await.unwrap().unwrap();
-        assert_eq!(replay.stream_id, "s/1");
-        let messages: Vec<_> = replay.events.iter().map(|e| e.message.clone()).collect();
-        assert_eq!(messages, [Some(b"a".to_vec()), Some(b"b".to_vec())]);
-        let after_a = store.events_after(&a).await.unwrap().unwrap();
-        assert_eq!(after_a.events.len(), 1);
-        assert!(store.events_after("nope").await.unwrap().is_none());
-        assert!(store.events_after("s/1:999").await.unwrap().is_none());
-        store.forget("s/").await;
-        assert!(store.events_after(&a).await.unwrap().is_none());
-    }
+    use crate::store_contracts::event_store as contract;
 
     #[tokio::test]
     async fn forgets_the_least_recently_written_streams_past_the_event_limit() {
@@ -278,41 +260,13 @@ mod tests {
         assert!(store.events_after(&busy).await.unwrap().is_none());
     }
 
+    /// The contract's byte-bound check (which every store runs, see
+    /// `crate::store_contracts::event_store`), then the store's own books: its totals are
+    /// the sums over its streams.
     #[tokio::test]
-    async fn the_byte_bound_evicts_other_streams_never_the_one_written_to() {
-        let kib = vec![b'x'; 1024];
-        let store = InMemoryEventStore::new(1_000_000).max_bytes(10 * (1024 + EVENT_OVERHEAD));
-        let other = store.store_event("s/other", Some(&kib)).await.unwrap();
-        let first = store.store_event("s/get", Some(&kib)).await.unwrap();
-        for _ in 0..8 {
-            store.store_event("s/get", Some(&kib)).await.unwrap();
-        }
-        // Ten events fill the store exactly; the eleventh pushes the other stream out.
-        assert!(store.events_after(&other).await.unwrap().is_some());
-        let eleventh = store.store_event("s/get", Some(&kib)).await.unwrap();
-        assert!(store.events_after(&other).await.unwrap().is_none());
-        let replay = store.events_after(&first).await.unwrap().unwrap();
-        assert_eq!(
-            replay.events.len(),
-            9,
-            "the stream written to keeps all it has"
-        );
-        // Alone over the bound, the stream loses its own oldest events, one at a time.
-        let latest = store.store_event("s/get", Some(&kib)).await.unwrap();
-        assert!(store.events_after(&first).await.unwrap().is_none());
-        let replay = store.events_after(&eleventh).await.unwrap().unwrap();
-        assert_eq!(replay.events.last().unwrap().id, latest);
-        // A message larger than the whole bound is still kept, alone.
-        let huge = vec![b'y'; 20 * 1024];
-        let kept = store.store_event("s/big", Some(&huge)).await.unwrap();
-        assert!(
-            store.events_after(&kept).await.unwrap().is_some(),
-            "kept, alone"
-        );
-        assert!(store.events_after(&eleventh).await.unwrap().is_none());
-        let after = store.store_event("s/big", None).await.unwrap();
-        assert!(store.events_after(&kept).await.unwrap().is_none());
-        assert!(store.events_after(&after).await.unwrap().is_some());
+    async fn evicting_by_bytes_keeps_the_books_straight() {
+        let store = InMemoryEventStore::new(1_000_000).max_bytes(contract::TEN_KIB_EVENTS);
+        contract::the_byte_bound_evicts_other_streams_never_the_one_written_to(&store).await;
         let inner = store.inner.lock();
         assert_eq!(
             inner.events,
