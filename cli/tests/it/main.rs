@@ -19,5 +19,6 @@ mod new_projects;
 mod remote;
 mod requests;
 mod run;
+mod skills;
 mod specs;
 mod version;

@@ -23,6 +23,7 @@ pub mod auth;
 mod builder;
 mod handler;
 mod negotiate;
+mod skills;
 mod subscription;
 mod tasks;
 
@@ -38,6 +39,7 @@ pub use self::handler::{
     Callbacks, ElicitationCallback, LoggingCallback, NotificationCallback, RootsCallback,
     SamplingCallback,
 };
+pub use self::skills::{SkillError, SkillFile, Skills};
 pub use self::subscription::Subscription;
 pub use self::tasks::{Tasks, ToolCall};
 
