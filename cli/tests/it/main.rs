@@ -1,6 +1,7 @@
 //! The `mcp` command's end-to-end tests, one module per command or concern, in one test binary
 //! (linked once instead of once per file). `common` holds what they share.
 
+mod apps;
 mod authorization;
 mod bridge;
 mod call_load;

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::jsonrpc::{Session, SessionOptions};
 use crate::transport::Transport;
 use crate::transport::stdio::{ChildProcess, ChildProcessTransport, StdioServerParameters};
+use crate::types::extensions::apps::{UI_EXTENSION, UiClientCapability};
 use crate::types::extensions::tasks::TASKS_EXTENSION;
 use crate::types::{
     ClientCapabilities, CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams,
@@ -150,6 +151,13 @@ impl ClientBuilder {
     /// it, [`Tasks`](super::Tasks) still declares the extension call by call.
     pub fn tasks(self) -> Self {
         self.extension(TASKS_EXTENSION, JsonObject::new())
+    }
+
+    /// Declares that this client renders MCP App views (`io.modelcontextprotocol/ui` with
+    /// `text/html;profile=mcp-app`): servers may then answer tools that have a view with
+    /// results meant for it. Read a tool's view with [`Client::read_app_view`](super::Client::read_app_view).
+    pub fn apps(self) -> Self {
+        self.extension(UI_EXTENSION, UiClientCapability::html().settings())
     }
 
     /// Speaks exactly `version`.

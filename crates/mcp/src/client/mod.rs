@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+mod apps;
 #[cfg(feature = "http-client")]
 pub mod auth;
 mod builder;
@@ -34,6 +35,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+pub use self::apps::{AppViewContents, AppViewError};
 pub use self::builder::{ClientBuilder, VersionChoice};
 pub use self::handler::{
     Callbacks, ElicitationCallback, LoggingCallback, NotificationCallback, RootsCallback,
