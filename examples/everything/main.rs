@@ -14,6 +14,13 @@
 //! [`skills`]). Both protocol
 //! eras are served on the one endpoint; streams are resumable (an in-memory event store).
 //! `everything --stdio` serves the same server on stdin and stdout instead.
+//!
+//! Replicas behind a load balancer share their state through the environment:
+//!
+//! - `MCP_REDIS_URL` (`redis://127.0.0.1:6379/`): streams are kept in Redis instead of memory,
+//!   so a client resumes its stream on any replica (needs the `redis` feature);
+//! - `MCP_REQUEST_STATE_KEY` (32 bytes in base64, `openssl rand -base64 32`): the key sealing
+//!   the request state of multi round-trip requests, so any replica opens what another sealed.
 
 mod input_required;
 mod prompts;
@@ -25,7 +32,8 @@ mod tools;
 use std::time::Duration;
 
 use mcp::fastmcp::FastMcp;
-use mcp::http_server::InMemoryEventStore;
+use mcp::http_server::{HttpServerBuilder, InMemoryEventStore};
+use mcp::server::RequestStateKey;
 
 /// The default port, as the conformance suite's examples use.
 const DEFAULT_PORT: u16 = 3001;
@@ -59,12 +67,18 @@ fn port_from_args() -> Option<u16> {
     }
 }
 
+/// The variable naming the Redis that replicas keep their streams in.
+const REDIS_URL_ENV: &str = "MCP_REDIS_URL";
+
 /// The server: its tools, resources, prompts and completions.
-fn everything() -> FastMcp {
-    let mcp = FastMcp::builder("mcp-conformance-test-server")
+fn everything(state_key: Option<RequestStateKey>) -> FastMcp {
+    let mut builder = FastMcp::builder("mcp-conformance-test-server")
         .version("0.1.0")
-        .skills()
-        .build();
+        .skills();
+    if let Some(key) = state_key {
+        builder = builder.request_state_key(key);
+    }
+    let mcp = builder.build();
     tools::register(&mcp);
     input_required::register(&mcp);
     resources::register(&mcp);
@@ -74,23 +88,54 @@ fn everything() -> FastMcp {
     mcp
 }
 
+/// Where resumable streams are kept: Redis when `MCP_REDIS_URL` names one, memory otherwise.
+async fn with_event_store<H: mcp::server::ServerHandler>(
+    http: HttpServerBuilder<H>,
+) -> mcp::Result<HttpServerBuilder<H>> {
+    let Some(url) = std::env::var_os(REDIS_URL_ENV) else {
+        return Ok(http.event_store(InMemoryEventStore::new(EVENTS_KEPT)));
+    };
+    let url = url.to_string_lossy().into_owned();
+    #[cfg(feature = "redis")]
+    {
+        let store = mcp::http_server::RedisEventStore::connect(url.as_str())
+            .await
+            .map_err(|e| mcp::Error::other(format!("{REDIS_URL_ENV}: {e}")))?;
+        // (Not the URL: the tests read the first address printed as the one served.)
+        eprintln!("everything: streams are kept in Redis ({REDIS_URL_ENV})");
+        Ok(http.event_store(store))
+    }
+    #[cfg(not(feature = "redis"))]
+    Err(mcp::Error::other(format!(
+        "{REDIS_URL_ENV}={url} asks for Redis, but this build lacks the `redis` feature \
+         (cargo run --example everything --features redis)"
+    )))
+}
+
+/// Stops on a configuration the server cannot run with, saying what is wrong.
+fn misconfigured(error: impl std::fmt::Display) -> ! {
+    eprintln!("everything: {error}");
+    std::process::exit(2);
+}
+
 #[tokio::main]
 async fn main() -> mcp::Result<()> {
-    let mcp = everything();
+    let state_key = RequestStateKey::from_env().unwrap_or_else(|e| misconfigured(e));
+    let mcp = everything(state_key);
     let Some(port) = port_from_args() else {
         return mcp.run().await;
     };
+    let http = with_event_store(mcp.http())
+        .await
+        .unwrap_or_else(|e| misconfigured(e))
+        .retry_interval(Duration::from_millis(100))
+        .build();
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     // With port 0 the system picks one: this line says which.
     eprintln!(
         "everything: serving MCP at http://{}/mcp",
         listener.local_addr()?
     );
-    let http = mcp
-        .http()
-        .event_store(InMemoryEventStore::new(EVENTS_KEPT))
-        .retry_interval(Duration::from_millis(100))
-        .build();
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -10,7 +10,7 @@
 //! extension's ten (run by the 2026-07-28 requirements) and the skills extension's three (run
 //! one by one, in both eras) must each run and pass.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use mcp_test_support::{Listening, example, peer_node, repo_root};
@@ -104,25 +104,30 @@ fn summary(stdout: &str) -> Vec<String> {
 /// Runs the suite's server scenarios that `revision` requires against a fresh `everything`;
 /// gives the suite's output.
 fn run_suite(revision: &str) -> String {
-    let cli = conformance_cli();
-    let node = peer_node();
     let server = Listening::start(
         Command::new(example("everything")).args(["--port", "0"]),
         "everything",
     );
+    run_suite_against(&server.url("/mcp"), revision, &expected_failures())
+}
+
+/// Runs the suite's server scenarios that `revision` requires against the server at `url`,
+/// with the failures listed in `expected_failures` expected; gives the suite's output.
+pub(crate) fn run_suite_against(url: &str, revision: &str, expected_failures: &Path) -> String {
+    let cli = conformance_cli();
+    let node = peer_node();
     let results = tempfile::tempdir().expect("a temporary directory");
     let output = Command::new(node)
         .arg(cli)
-        .args(["server", "--url", &server.url("/mcp")])
+        .args(["server", "--url", url])
         .args(["--requirements", revision])
         .arg("--expected-failures")
-        .arg(expected_failures())
+        .arg(expected_failures)
         .arg("--output-dir")
         .arg(results.path())
         .current_dir(results.path())
         .output()
         .expect("node runs the conformance suite");
-    drop(server);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!("--- conformance server --requirements {revision}\n{stdout}");

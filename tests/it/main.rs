@@ -5,7 +5,9 @@
 mod bad_input;
 mod conformance_client;
 mod conformance_server;
+mod event_store;
 mod examples_fastmcp;
 mod interop_python;
 mod interop_typescript;
+mod scale_out;
 mod stdio_client;

@@ -4,10 +4,17 @@
 //!
 //! The peers (the official Python SDK, the TypeScript SDK's server-everything, Node 22) are
 //! installed by `scripts/setup-peers`; a test that needs one fails with a message naming that
-//! script when it is missing, never skips.
+//! script when it is missing, never skips. So does [`RedisServer`] without the `redis-server`
+//! of `scripts/setup-redis`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+mod proxy;
+mod redis;
+
+pub use proxy::RoundRobinProxy;
+pub use redis::{RedisServer, redis_server_binary};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {

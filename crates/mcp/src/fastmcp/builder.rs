@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::skills::SkillCatalog;
 use super::{DEFAULT_PAGE_SIZE, FastHandler, FastMcp, Registry};
 use crate::server::tasks::TaskSettings;
-use crate::server::{Lifespan, Server, ServerBuilder};
+use crate::server::{Lifespan, RequestStateKey, Server, ServerBuilder};
 use crate::types::Implementation;
 
 /// Puts the lifespan on the server builder (its state type is known only where it was given).
@@ -24,6 +24,7 @@ pub struct FastMcpBuilder {
     page_size: usize,
     tasks: TaskSettings,
     skills: bool,
+    state_key: Option<RequestStateKey>,
 }
 
 impl fmt::Debug for FastMcpBuilder {
@@ -44,6 +45,7 @@ impl FastMcpBuilder {
             page_size: DEFAULT_PAGE_SIZE,
             tasks: TaskSettings::in_memory(),
             skills: false,
+            state_key: None,
         }
     }
 
@@ -104,6 +106,14 @@ impl FastMcpBuilder {
         self
     }
 
+    /// The key that seals the request state of multi round-trip requests (default: a random
+    /// one). Replicas behind a load balancer share one, say from
+    /// [`RequestStateKey::from_env`], so that any of them opens what another sealed.
+    pub fn request_state_key(mut self, key: RequestStateKey) -> Self {
+        self.state_key = Some(key);
+        self
+    }
+
     /// Builds the server, with nothing in it yet.
     pub fn build(self) -> FastMcp {
         let inner = Arc::new_cyclic(|registry| {
@@ -119,6 +129,9 @@ impl FastMcpBuilder {
             }
             if let Some(lifespan) = self.lifespan {
                 server = lifespan(server);
+            }
+            if let Some(key) = self.state_key {
+                server = server.request_state_key(key);
             }
             Registry {
                 dependencies: self.dependencies,

@@ -77,8 +77,9 @@ pub const DEFAULT_EVENT_STORE_EVENTS: usize = 10_000;
 /// The default bound of an [`InMemoryEventStore`] in bytes: 32 MiB.
 pub const DEFAULT_EVENT_STORE_BYTES: usize = 32 * 1024 * 1024;
 
-/// What an event costs besides its message (its id, the bookkeeping), for the byte bound.
-const EVENT_OVERHEAD: usize = 64;
+/// What an event costs besides its message (its id, the bookkeeping), for the byte bounds of
+/// the stores.
+pub const EVENT_OVERHEAD: usize = 64;
 
 /// The events of one stream.
 #[derive(Debug, Default)]

@@ -298,9 +298,18 @@ impl<H: ServerHandler> Shared<H> {
             );
         }
         let session_id = header(headers, MCP_SESSION_ID).ok().flatten();
+        let last_event_id = header(headers, LAST_EVENT_ID).ok().flatten();
         let session = match self.session(session_id, principal.as_deref()) {
             Ok(session) => session,
-            Err(response) => return response,
+            Err(response) => {
+                return match (session_id, last_event_id) {
+                    (Some(session_id), Some(last_event_id)) => self
+                        .replay_ended_session(session_id, last_event_id)
+                        .await
+                        .unwrap_or(response),
+                    _ => response,
+                };
+            }
         };
         let busy = Busy::new(session.clone());
         let mut response_headers = HeaderMap::new();
@@ -308,7 +317,6 @@ impl<H: ServerHandler> Shared<H> {
             response_headers.insert(MCP_SESSION_ID, value);
         }
         let options = self.reply_options(ResponseMode::Sse, false, response_headers);
-        let last_event_id = header(headers, LAST_EVENT_ID).ok().flatten();
         if let (Some(last_event_id), true) = (last_event_id, session.routes.resumable()) {
             return match session.routes.resume(last_event_id.to_owned()).await {
                 Ok(rx) => sse_response(None, rx, busy, &options),
@@ -343,6 +351,54 @@ impl<H: ServerHandler> Shared<H> {
             session.routes.prime_standalone();
         }
         sse_response(None, rx, busy, &options)
+    }
+
+    /// Resumes the stream of a session this instance does not hold, from the event store: the
+    /// session was served by another instance sharing the store (one that died, say). What the
+    /// store kept after `last_event_id` is replayed and the stream ends, since nothing will be
+    /// added to it; once nothing is left, `None` (the session is gone, and the client opens a
+    /// new one). Not with authorization: who owned the session is not known here.
+    async fn replay_ended_session(
+        &self,
+        session_id: &str,
+        last_event_id: &str,
+    ) -> Option<Response> {
+        let store = self.config.event_store.as_ref()?;
+        if self.config.auth.is_some() || self.sessions.read().contains_key(session_id) {
+            return None;
+        }
+        match store.events_after(last_event_id).await {
+            Ok(Some(replay))
+                if replay.stream_id.starts_with(&format!("{session_id}/"))
+                    && replay.events.iter().any(|e| e.message.is_some()) =>
+            {
+                let replayed: usize = replay
+                    .events
+                    .iter()
+                    .map(|e| e.message.as_ref().map_or(0, Vec::len) + e.id.len())
+                    .sum();
+                let (tx, rx) = frame_channel(replayed.saturating_add(1));
+                for event in replay.events {
+                    if let Some(json) = event.message {
+                        let _ = tx.send(respond::Frame::Message {
+                            json,
+                            event_id: Some(event.id),
+                            last: false,
+                        });
+                    }
+                }
+                drop(tx);
+                let options = self.reply_options(ResponseMode::Sse, false, HeaderMap::new());
+                Some(sse_response(None, rx, (), &options))
+            }
+            Ok(_) => None,
+            Err(e) => Some(error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::INTERNAL_ERROR,
+                format!("the event store failed to replay the stream: {e}"),
+                None,
+            )),
+        }
     }
 
     pub(super) fn delete(&self, parts: &Parts, principal: Option<String>) -> Response {

@@ -70,6 +70,8 @@ mod legacy;
 mod listen;
 mod posted;
 mod queue;
+#[cfg(feature = "redis")]
+mod redis_event_store;
 mod respond;
 mod security;
 mod session;
@@ -84,10 +86,15 @@ pub use builder::{
     DEFAULT_SESSION_IDLE_TIMEOUT, DEFAULT_WRITE_TIMEOUT, HttpServerBuilder,
 };
 pub use event_store::{
-    DEFAULT_EVENT_STORE_BYTES, DEFAULT_EVENT_STORE_EVENTS, EventStore, InMemoryEventStore, Replay,
-    StoredEvent,
+    DEFAULT_EVENT_STORE_BYTES, DEFAULT_EVENT_STORE_EVENTS, EVENT_OVERHEAD, EventStore,
+    InMemoryEventStore, Replay, StoredEvent,
 };
 pub use queue::DEFAULT_STREAM_BUFFER;
+#[cfg(feature = "redis")]
+pub use redis_event_store::{
+    DEFAULT_REDIS_EVENT_STORE_AGE, DEFAULT_REDIS_EVENT_STORE_BYTES, DEFAULT_REDIS_KEY_PREFIX,
+    RedisEventStore, RedisEventStoreBuilder, RedisEventStoreError,
+};
 
 use std::collections::HashMap;
 use std::future::Future;

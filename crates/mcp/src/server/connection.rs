@@ -208,11 +208,8 @@ impl<H: ServerHandler> Connection<H> {
         method: &str,
         resolved: &Resolved,
         meta: Option<&RequestMeta>,
-        principal: Option<&str>,
-    ) -> Option<(
-        Arc<TaskLink>,
-        tokio::sync::oneshot::Receiver<super::tasks::SwitchReply>,
-    )> {
+        origin: &RequestOrigin,
+    ) -> Option<TaskSwitch> {
         let settings = self.core.config.tasks.as_ref()?;
         let declared = declares_tasks(&resolved.client.capabilities)
             || meta
@@ -221,8 +218,14 @@ impl<H: ServerHandler> Connection<H> {
         if method != CallToolRequest::METHOD || !declared {
             return None;
         }
-        let (link, switched) = TaskLink::new(settings.clone(), principal.map(str::to_owned));
-        Some((Arc::new(link), switched))
+        let principal = crate::auth::token_of(origin.peer.extensions()).map(|t| t.principal());
+        let (link, switched) = TaskLink::new(settings.clone(), principal);
+        Some(TaskSwitch {
+            link: Arc::new(link),
+            switched,
+            // A handshake-era session hears how its tasks go.
+            notify: (!resolved.version.is_stateless()).then(|| origin.peer.clone()),
+        })
     }
 
     /// Serves a request of the handler table through `handle` (the handler's method, maybe
@@ -247,11 +250,8 @@ impl<H: ServerHandler> Connection<H> {
         let version = resolved.version;
         let method = Cow::Borrowed(R::METHOD);
         let core = self.core.clone();
-        let principal = crate::auth::token_of(origin.peer.extensions()).map(|t| t.principal());
-        let switch = self.task_link(R::METHOD, &resolved, meta.as_ref(), principal.as_deref());
-        let link = switch.as_ref().map(|(link, _)| link.clone());
-        // A handshake-era session hears how its tasks go.
-        let notify = (!version.is_stateless()).then(|| origin.peer.clone());
+        let switch = self.task_link(R::METHOD, &resolved, meta.as_ref(), &origin);
+        let link = switch.as_ref().map(|switch| switch.link.clone());
         let input = match params.input_mut() {
             Some(input) if version.is_stateless() => {
                 Some((input.responses.take(), input.request_state.take()))
@@ -261,22 +261,24 @@ impl<H: ServerHandler> Connection<H> {
         let Some((responses, state)) = input else {
             let cx = self.context(origin, method, meta, resolved, None, link);
             let future = handle(self.handler.clone(), params, cx);
+            // Without a task to switch to, the handler's future is awaited as it is: the task
+            // driver around it would be moved and polled on every request for nothing.
+            let Some(switch) = switch else {
+                return Ok(Box::pin(async move {
+                    complete::<R>(future.await, version, &core)
+                }));
+            };
             return Ok(Box::pin(async move {
-                let outcome = match run(future, switch, notify, version).await {
-                    Ran::Done(outcome) => outcome,
-                    Ran::Task(handle) => return Ok(task_handle(handle, version, &core)),
-                };
-                let mut result = outcome.map_err(|e| era_error(e, version))?;
-                if version.is_stateless() {
-                    fill_cache(&mut result, &core, R::METHOD);
+                match drive_task(future, switch, version).await {
+                    Driven::Done(outcome) => complete::<R>(outcome, version, &core),
+                    Driven::Task(handle) => Ok(task_handle(handle, version, &core)),
                 }
-                finish(&mut result, version, &core);
-                Ok(ServerReply::Result(result.into()))
             }));
         };
         let digest = params_digest(Some(
             &serde_json::to_value(&params).map_err(|e| ErrorData::invalid_params(e.to_string()))?,
         ));
+        let principal = crate::auth::token_of(origin.peer.extensions()).map(|t| t.principal());
         let binding = Binding {
             method: R::METHOD,
             digest: &digest,
@@ -292,34 +294,21 @@ impl<H: ServerHandler> Connection<H> {
         let input = Some(InputState::new(answers));
         let cx = self.context(origin, method, meta, resolved, input, link);
         let future = handle(self.handler.clone(), params, cx.clone());
+        let asked = AskedInput {
+            cx,
+            digest,
+            principal,
+        };
+        let Some(switch) = switch else {
+            return Ok(Box::pin(async move {
+                asked.complete::<R>(future.await, version, &core)
+            }));
+        };
         Ok(Box::pin(async move {
-            let outcome = match run(future, switch, notify, version).await {
-                Ran::Done(outcome) => outcome,
-                Ran::Task(handle) => return Ok(task_handle(handle, version, &core)),
-            };
-            let input = cx.inner.input.as_ref().expect("set above");
-            let pending = input.take_pending();
-            if !pending.is_empty() {
-                let binding = Binding {
-                    method: R::METHOD,
-                    digest: &digest,
-                    principal: principal.as_deref(),
-                };
-                let state = core.config.state_key.seal(
-                    &binding,
-                    input.answers.clone(),
-                    core.config.state_ttl,
-                );
-                let mut interim = InputRequiredResult::new();
-                interim.input_requests = Some(pending);
-                interim.request_state = Some(state);
-                finish(&mut interim, version, &core);
-                return Ok(ServerReply::Result(ServerResult::InputRequired(interim)));
+            match drive_task(future, switch, version).await {
+                Driven::Done(outcome) => asked.complete::<R>(outcome, version, &core),
+                Driven::Task(handle) => Ok(task_handle(handle, version, &core)),
             }
-            let mut result = outcome.map_err(|e| era_error(e, version))?;
-            fill_cache(&mut result, &core, R::METHOD);
-            finish(&mut result, version, &core);
-            Ok(ServerReply::Result(result.into()))
         }))
     }
 
@@ -739,44 +728,81 @@ fn task_handle(
     ServerReply::Custom(stamp_custom(value, version, core))
 }
 
-/// How a handler that may become a task ended.
-enum Ran<T> {
-    /// It finished: its outcome.
-    Done(crate::Result<T>),
-    /// It went on as a task: the task's handle.
-    Task(CreateTaskResult),
+/// What a request that may become a task needs to switch: the link the handler's context
+/// holds, the receiving end of the switch, and the handshake-era session to notify.
+struct TaskSwitch {
+    link: Arc<TaskLink>,
+    switched: tokio::sync::oneshot::Receiver<super::tasks::SwitchReply>,
+    notify: Option<Peer>,
 }
 
-/// Awaits a handler; with a task link, through [`drive`], so that it may switch to a task.
-async fn run<T, F>(
-    future: F,
-    switch: Option<(
-        Arc<TaskLink>,
-        tokio::sync::oneshot::Receiver<super::tasks::SwitchReply>,
-    )>,
-    notify: Option<Peer>,
-    version: ProtocolVersion,
-) -> Ran<T>
+/// Awaits a handler through [`drive`], so that it may go on as a task.
+async fn drive_task<T, F>(future: F, switch: TaskSwitch, version: ProtocolVersion) -> Driven<T>
 where
     T: Serialize + Send + 'static,
     F: Future<Output = crate::Result<T>> + Send + 'static,
 {
-    let Some((link, switched)) = switch else {
-        return Ran::Done(future.await);
-    };
     let to_error = Box::new(move |e| era_error(e, version));
-    match drive(
+    drive(
         future,
-        link,
-        switched,
+        switch.link,
+        switch.switched,
         CallToolRequest::METHOD,
-        notify,
+        switch.notify,
         to_error,
     )
     .await
-    {
-        Driven::Done(outcome) => Ran::Done(outcome),
-        Driven::Task(handle) => Ran::Task(handle),
+}
+
+/// A handler's outcome as the reply of request `R`, for the client of `version`.
+fn complete<R: HandlerRequest>(
+    outcome: crate::Result<R::Result>,
+    version: ProtocolVersion,
+    core: &ServerCore,
+) -> Result<ServerReply, ErrorData> {
+    let mut result = outcome.map_err(|e| era_error(e, version))?;
+    if version.is_stateless() {
+        fill_cache(&mut result, core, R::METHOD);
+    }
+    finish(&mut result, version, core);
+    Ok(ServerReply::Result(result.into()))
+}
+
+/// A stateless-era request whose handler may ask the client for input: what sealing the
+/// answers gathered so far into `requestState` binds them to.
+struct AskedInput {
+    cx: RequestContext,
+    digest: String,
+    principal: Option<String>,
+}
+
+impl AskedInput {
+    /// The handler's outcome, or an `input_required` result when it asked for input.
+    fn complete<R: HandlerRequest>(
+        self,
+        outcome: crate::Result<R::Result>,
+        version: ProtocolVersion,
+        core: &ServerCore,
+    ) -> Result<ServerReply, ErrorData> {
+        let input = self.cx.inner.input.as_ref().expect("a context with input");
+        let pending = input.take_pending();
+        if pending.is_empty() {
+            return complete::<R>(outcome, version, core);
+        }
+        let binding = Binding {
+            method: R::METHOD,
+            digest: &self.digest,
+            principal: self.principal.as_deref(),
+        };
+        let state =
+            core.config
+                .state_key
+                .seal(&binding, input.answers.clone(), core.config.state_ttl);
+        let mut interim = InputRequiredResult::new();
+        interim.input_requests = Some(pending);
+        interim.request_state = Some(state);
+        finish(&mut interim, version, core);
+        Ok(ServerReply::Result(ServerResult::InputRequired(interim)))
     }
 }
 

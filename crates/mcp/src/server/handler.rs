@@ -307,13 +307,12 @@ macro_rules! handler_requests {
                 const ERAS: Eras = Eras::$eras;
                 const CAPABILITY: Capability = Capability::$capability;
 
-                async fn call<H: ServerHandler + ?Sized>(
+                fn call<H: ServerHandler + ?Sized>(
                     handler: &H,
                     params: Self::Params,
                     cx: RequestContext,
-                ) -> Result<Self::Result> {
-                    let answer = handler.$method(params, cx).await?;
-                    Ok(handler_requests!(@answer answer $($unit)?))
+                ) -> impl Future<Output = Result<Self::Result>> + Send {
+                    handler_requests!(@call handler.$method(params, cx) $(, $unit)?)
                 }
             }
         )*
@@ -331,8 +330,15 @@ macro_rules! handler_requests {
             }
         }
     };
-    (@answer $answer:ident) => { $answer };
-    (@answer $answer:ident ()) => {{ let () = $answer; EmptyResult::default() }};
+    // The handler's own future when it answers with the result itself: no state machine
+    // around it on every request.
+    (@call $answer:expr) => { $answer };
+    (@call $answer:expr, ()) => {
+        async move {
+            let () = $answer.await?;
+            Ok(EmptyResult::default())
+        }
+    };
 }
 
 handler_requests! {

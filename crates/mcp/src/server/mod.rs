@@ -44,7 +44,7 @@ pub use self::handler::{
 };
 pub use self::lifespan::Lifespan;
 pub use self::notifier::{ServerEvent, ServerNotifier};
-pub use self::request_state::RequestStateKey;
+pub use self::request_state::{REQUEST_STATE_KEY_ENV, RequestStateKey, RequestStateKeyError};
 
 use self::connection::{Connection, HandshakePolicy};
 use self::core::{ServerConfig, ServerCore};
@@ -354,7 +354,8 @@ impl<H: ServerHandler> ServerBuilder<H> {
     }
 
     /// The key that seals the request state of multi round-trip requests. Instances of one
-    /// server behind a load balancer need the same key; the default is a random one.
+    /// server behind a load balancer need the same key (see [`RequestStateKey::from_env`]);
+    /// the default is a random one.
     pub fn request_state_key(mut self, key: RequestStateKey) -> Self {
         self.config.state_key = key;
         self

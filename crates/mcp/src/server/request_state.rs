@@ -34,7 +34,85 @@ impl fmt::Debug for RequestStateKey {
     }
 }
 
+/// The environment variable [`RequestStateKey::from_env`] reads: the 32 bytes of the key in
+/// base64 (as `openssl rand -base64 32` prints them) or in hex. Every replica of a server gets
+/// the same value.
+pub const REQUEST_STATE_KEY_ENV: &str = "MCP_REQUEST_STATE_KEY";
+
+/// A request-state key that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{origin} is not a request-state key: {reason} (expected 32 random bytes in base64 or \
+     hex, as `openssl rand -base64 32` prints them)"
+)]
+pub struct RequestStateKeyError {
+    /// Where the key came from (the variable's name, or "the text").
+    pub origin: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl std::str::FromStr for RequestStateKey {
+    type Err = RequestStateKeyError;
+
+    /// Reads 32 bytes in base64 (standard or URL-safe, padded or not) or in hex.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        parse_key(text).map_err(|reason| RequestStateKeyError {
+            origin: "the text".into(),
+            reason,
+        })
+    }
+}
+
+fn parse_key(text: &str) -> Result<RequestStateKey, String> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE};
+    let text = text.trim();
+    let bytes = if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        (0..32)
+            .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16))
+            .collect::<Result<Vec<u8>, _>>()
+            .map_err(|e| e.to_string())?
+    } else {
+        [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+            .iter()
+            .find_map(|engine| engine.decode(text).ok())
+            .ok_or_else(|| "it is neither base64 nor 64 hex digits".to_owned())?
+    };
+    let bytes: [u8; 32] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| format!("it holds {} bytes, not 32", bytes.len()))?;
+    Ok(RequestStateKey::from_bytes(bytes))
+}
+
 impl RequestStateKey {
+    /// The key in [`REQUEST_STATE_KEY_ENV`] (`MCP_REQUEST_STATE_KEY`), or `None` when that is
+    /// not set: the way replicas behind a load balancer share one.
+    ///
+    /// ```
+    /// # fn demo() -> Result<(), mcp::server::RequestStateKeyError> {
+    /// use mcp::server::{RequestStateKey, Server};
+    /// # struct Handler;
+    /// # #[mcp::server_handler]
+    /// # impl mcp::server::ServerHandler for Handler {}
+    /// let key = RequestStateKey::from_env()?.unwrap_or_else(RequestStateKey::random);
+    /// let server = Server::builder("replicated", Handler).request_state_key(key).build();
+    /// # Ok(()) }
+    /// ```
+    pub fn from_env() -> Result<Option<Self>, RequestStateKeyError> {
+        let Some(value) = std::env::var_os(REQUEST_STATE_KEY_ENV) else {
+            return Ok(None);
+        };
+        let refused = |reason: String| RequestStateKeyError {
+            origin: REQUEST_STATE_KEY_ENV.into(),
+            reason,
+        };
+        let text = value
+            .to_str()
+            .ok_or_else(|| refused("it is not UTF-8".into()))?;
+        parse_key(text).map(Some).map_err(refused)
+    }
+
     /// A fresh random key.
     pub fn random() -> Self {
         Self {
@@ -241,6 +319,35 @@ mod tests {
                 .open(&state, &binding(&digest))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn a_key_reads_from_base64_or_hex_and_seals_as_the_same_bytes() {
+        let bytes: [u8; 32] = std::array::from_fn(|i| i as u8 * 7);
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let digest = params_digest(None);
+        let state = RequestStateKey::from_bytes(bytes).seal(
+            &binding(&digest),
+            BTreeMap::new(),
+            Duration::from_secs(60),
+        );
+        for text in [
+            base64::engine::general_purpose::STANDARD.encode(bytes),
+            URL_SAFE_NO_PAD.encode(bytes),
+            hex.to_uppercase(),
+            format!("  {hex}\n"),
+        ] {
+            let key: RequestStateKey = text.parse().unwrap();
+            assert!(key.open(&state, &binding(&digest)).is_ok(), "{text}");
+        }
+        let short = "c2hvcnQ=".parse::<RequestStateKey>().unwrap_err();
+        assert_eq!(short.reason, "it holds 5 bytes, not 32");
+        assert!(
+            short.to_string().contains("openssl rand -base64 32"),
+            "{short}"
+        );
+        let garbage = "not a key!".parse::<RequestStateKey>().unwrap_err();
+        assert!(garbage.reason.contains("neither base64"), "{garbage}");
     }
 
     #[test]
