@@ -298,12 +298,11 @@ impl ClientBuilder {
             }
         };
         let _ = client.inner.negotiated.set(negotiated);
-        if !client.protocol_version().is_stateless() {
-            if let Some(level) = self.log_level {
-                if client.server_capabilities().logging.is_some() {
-                    client.set_logging_level(level).await?;
-                }
-            }
+        if !client.protocol_version().is_stateless()
+            && let Some(level) = self.log_level
+            && client.server_capabilities().logging.is_some()
+        {
+            client.set_logging_level(level).await?;
         }
         Ok(client)
     }
