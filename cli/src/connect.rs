@@ -41,6 +41,10 @@ pub struct ConnectArgs {
     /// Hide the server's stderr, log messages and progress.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Declare that this client renders MCP App views (io.modelcontextprotocol/ui), as a host
+    /// showing them does: a tool with a view may answer differently.
+    #[arg(long, global = true)]
+    pub apps: bool,
     #[command(flatten)]
     pub oauth: OAuthArgs,
 }
@@ -223,6 +227,9 @@ fn client_builder(args: &ConnectArgs, ui: &Ui) -> ClientBuilder {
         .log_level(args.log_level);
     if let Some(version) = args.protocol_version {
         builder = builder.protocol_version(version);
+    }
+    if args.apps {
+        builder = builder.apps();
     }
     builder
 }

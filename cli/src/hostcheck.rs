@@ -43,6 +43,7 @@ pub async fn start_as_host(
         protocol_version: None,
         log_level: mcp::types::LoggingLevel::Error,
         quiet: true,
+        apps: false,
         oauth: Default::default(),
     };
     let resolved = Resolved {

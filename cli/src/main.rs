@@ -89,6 +89,8 @@ enum Command {
     Prompts(commands::list_items::PromptsArgs),
     /// Get one prompt, with its arguments.
     GetPrompt(commands::get_prompt::Args),
+    /// List a server's skills, or fetch one with its files verified (the skills extension).
+    Skills(commands::skills::Args),
     /// Add a server to a host's config (Claude Desktop by default).
     Install(commands::install::Args),
     /// Remove a server from a host's config.
@@ -124,6 +126,7 @@ fn main() -> ExitCode {
         Command::Read(args) => commands::read::run(args),
         Command::Prompts(args) => commands::list_items::prompts(args),
         Command::GetPrompt(args) => commands::get_prompt::run(args),
+        Command::Skills(args) => commands::skills::run(args),
         Command::Install(args) => commands::install::run(args),
         Command::Uninstall(args) => commands::uninstall::run(args),
         Command::List(args) => commands::list::run(args),

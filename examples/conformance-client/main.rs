@@ -110,6 +110,10 @@ async fn run(scenario: &Scenario) -> Result<(), BoxError> {
         "http-invalid-tool-headers" => call_every_listed_tool(scenario).await,
         "json-schema-ref-no-deref" => list_tools(scenario).await,
         "json-schema-2020-12-preservation" => echo_schema(scenario).await,
+        "sep-2640-client-no-prefetch" => list_skills(scenario).await,
+        "sep-2640-client-verify-digest"
+        | "sep-2640-client-verify-size"
+        | "sep-2640-client-verify-frontmatter" => load_skills(scenario).await,
         other => Err(format!("unknown scenario {other:?}").into()),
     }
 }
@@ -120,6 +124,29 @@ async fn list_tools(scenario: &Scenario) -> Result<(), BoxError> {
     client.list_all_tools().await?;
     client.close().await;
     Ok(())
+}
+
+/// Lists the skills, reading none of their files (they are read when a skill is loaded).
+async fn list_skills(scenario: &Scenario) -> Result<(), BoxError> {
+    let client = scenario.connect(scenario.builder()).await?;
+    let skills = client.skills().list_all().await;
+    client.close().await;
+    skills?;
+    Ok(())
+}
+
+/// Lists the skills and loads each one: its `SKILL.md` checked against the listing before any
+/// other file is read; a skill that fails is refused with an error.
+async fn load_skills(scenario: &Scenario) -> Result<(), BoxError> {
+    let client = scenario.connect(scenario.builder()).await?;
+    let mut outcome = Ok(());
+    for skill in client.skills().list_all().await? {
+        if let Err(e) = client.skills().fetch(&skill).await {
+            outcome = Err(format!("refused the skill {}: {e}", skill.uri).into());
+        }
+    }
+    client.close().await;
+    outcome
 }
 
 /// Connects, lists the tools, calls `tool` with `arguments`.

@@ -3,7 +3,8 @@
 //! revision, with the scenarios that revision requires. Scenarios that do not pass yet are listed,
 //! with the reason, in tests/conformance/client-expected-failures.yaml; a failure not listed there
 //! fails the test, and so does a listed scenario that now passes (the suite calls it stale). The
-//! authorization extension scenarios must run, and pass, in every revision.
+//! authorization extension scenarios must run, and pass, in every revision; the skills
+//! extension's client scenarios are run one by one and must pass.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -126,4 +127,59 @@ fn requirements_2025_11_25() {
 #[test]
 fn requirements_2026_07_28() {
     run_revision("2026-07-28");
+}
+
+/// The skills extension's client scenarios (SEP-2640), which no requirement set runs: listing
+/// reads no skill file, and a `SKILL.md` failing its digest, size or frontmatter check is
+/// refused before any other file of the skill is read.
+const SKILLS_SCENARIOS: [&str; 4] = [
+    "sep-2640-client-no-prefetch",
+    "sep-2640-client-verify-digest",
+    "sep-2640-client-verify-size",
+    "sep-2640-client-verify-frontmatter",
+];
+
+#[test]
+fn skills_scenarios() {
+    let client = example("conformance-client");
+    let mut failed = Vec::new();
+    for scenario in SKILLS_SCENARIOS {
+        let results = tempfile::tempdir().expect("a temporary directory");
+        let output = Command::new(peer_node())
+            .arg(conformance_suite())
+            .arg("client")
+            .arg("--command")
+            .arg(&client)
+            .args(["--scenario", scenario])
+            .arg("-o")
+            .arg(results.path())
+            .current_dir(repo_root())
+            .output()
+            .expect("the conformance suite starts");
+        // A single scenario's report goes to stderr.
+        let report = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        println!("--- {scenario}\n{report}");
+        let verdict = report
+            .lines()
+            .find(|line| line.trim_start().starts_with("Passed:"))
+            .unwrap_or_default();
+        let clean = output.status.success()
+            && verdict.contains(" 0 failed")
+            && verdict
+                .split_whitespace()
+                .nth(1)
+                .and_then(|ratio| ratio.trim_end_matches(',').split_once('/'))
+                .is_some_and(|(passed, all)| passed == all && passed != "0");
+        if !clean {
+            failed.push(format!("{scenario}: {verdict}"));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "skills client scenarios that did not pass every check: {failed:?}; see the output above"
+    );
 }

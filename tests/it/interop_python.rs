@@ -1,6 +1,7 @@
 //! Interop with the official Python SDK (`mcp` 2.3.0): its client drives our `lowlevel` example
 //! in both protocol eras, over stdio, Streamable HTTP and the legacy HTTP+SSE transport; and our
-//! client drives its high-level `MCPServer` over stdio and Streamable HTTP.
+//! client drives its high-level `MCPServer` over stdio and Streamable HTTP. Its client also reads
+//! our MCP Apps example, declaring the extension or not.
 
 use std::process::Command;
 use std::sync::{Arc, Mutex};
@@ -540,4 +541,75 @@ async fn our_client_reads_json_answers_of_a_stateless_python_server() {
     let tools = client.list_all_tools().await.unwrap();
     assert!(tools.iter().any(|t| t.name == "echo"), "{tools:?}");
     client.close().await;
+}
+
+/// The Python SDK client against our `apps` example (MCP Apps), declaring the extension when
+/// `apps`: the report of `drive_server.py`.
+fn python_drives_apps(version: &str, apps: bool) -> Value {
+    let mut command = Command::new(peer_python());
+    command
+        .arg(peer_script("drive_server.py"))
+        .args(["--protocol-version", version, "--read-all"])
+        .args([
+            "--call-tool",
+            r##"check_contrast={"foreground":"#000000","background":"#ffffff"}"##,
+        ]);
+    if apps {
+        command.args([
+            "--advertise",
+            r#"io.modelcontextprotocol/ui={"mimeTypes":["text/html;profile=mcp-app"]}"#,
+        ]);
+    }
+    let out = run_ok(command.arg("--").arg(example("apps")));
+    serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("drive_server.py printed no JSON ({e}):\n{out}"))
+}
+
+#[test]
+fn python_client_sees_our_app_tools_and_views_in_both_eras() {
+    for version in ["2025-11-25", "2026-07-28"] {
+        for apps in [false, true] {
+            let report = python_drives_apps(version, apps);
+            let tools = report["tools"].as_array().expect("tools");
+            let check = tools
+                .iter()
+                .find(|t| t["name"] == "check_contrast")
+                .unwrap();
+            assert_eq!(
+                check["_meta"]["ui"]["resourceUri"], "ui://contrast/view.html",
+                "{version}: {check:#}"
+            );
+            let adjust = tools
+                .iter()
+                .find(|t| t["name"] == "adjust_foreground")
+                .unwrap();
+            assert_eq!(adjust["_meta"]["ui"]["visibility"], json!(["app"]));
+            let read = &report["resource_reads"]
+                .as_array()
+                .expect("resource reads")
+                .iter()
+                .find(|r| r["uri"] == "ui://contrast/view.html")
+                .unwrap_or_else(|| panic!("{version}: the view was not read: {report:#}"))["result"]
+                ["contents"][0];
+            assert_eq!(read["mimeType"], "text/html;profile=mcp-app", "{read:#}");
+            assert_eq!(
+                read["_meta"]["ui"]["csp"]["resourceDomains"],
+                json!(["https://fonts.gstatic.com"])
+            );
+            assert!(
+                read["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("<!doctype html>")
+            );
+            let text = tool_text(&report, "check_contrast");
+            let expected = if apps {
+                "21:1 (passes AAA); shown in the view"
+            } else {
+                "#000000 on #ffffff: contrast 21:1, passes AAA for normal text (AA needs 4.5:1, \
+                 AAA 7:1)"
+            };
+            assert_eq!(text, expected, "{version}, advertised: {apps}");
+        }
+    }
 }

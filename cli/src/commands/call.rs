@@ -16,6 +16,7 @@ use std::sync::Arc;
 use base64::Engine;
 use mcp::client::CallOptions;
 use mcp::types::CallToolRequestParams;
+use mcp::types::extensions::apps::UiToolMeta;
 use serde_json::{Map, Value};
 
 use super::{Reach, key_values, print_json, split_positionals};
@@ -112,6 +113,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 }
             )));
         };
+        let view = UiToolMeta::of(found);
         let schema = serde_json::to_value(found).unwrap_or_default()["inputSchema"].clone();
         let arguments = match given {
             Some(map) => map,
@@ -136,6 +138,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         let result = client.call_tool_with(params, &options).await;
         ui.finish_progress();
+        if let Some(view) = &view {
+            ui.note(&format!(
+                "`{tool}` has an MCP App view, {}: `mcp read` prints it, `mcp dev` renders it",
+                printable(&view.resource_uri)
+            ));
+        }
         result
             .map(Outcome::Called)
             .map_err(|e| from_sdk(&format!("tools/call {tool}"), e))

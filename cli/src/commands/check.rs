@@ -6,7 +6,8 @@
 //! validates every message it sent against the official schema of the negotiated version. Each
 //! step has a time limit (`--timeout`). With `--strict` it also checks that hosts can offer the
 //! tools to models: every name and input schema against the model vendors' tool formats
-//! ([`crate::portability`]). The report is text by default, JSON with `--json`, and JUnit XML in
+//! ([`crate::portability`]). The views of MCP Apps the tools name are read and checked as a host
+//! would before rendering them ([`apps`]). The report is text by default, JSON with `--json`, and JUnit XML in
 //! `--junit FILE` as well.
 //!
 //! Exit code 0 when every step passed, 1 when the server failed one, 2 for a usage error, 3 when
@@ -32,6 +33,7 @@ use crate::schema::Validator;
 use crate::spec::{self, Purpose, SpecArgs};
 use crate::ui::Ui;
 
+mod apps;
 mod output;
 
 use output::{junit, print_text};
@@ -279,6 +281,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         if args.strict {
             portable = Some(portability_step(&mut steps, tools.as_deref(), &args.vendor));
+        }
+        if let Some(tools) = &tools {
+            apps::step(&mut steps, client, tools, limit).await;
         }
         if capabilities.resources.is_some() {
             let at = Instant::now();

@@ -16,7 +16,7 @@ use mcp_inspector::{
 
 use super::{ServerArg, block_on, resolve};
 use crate::error::{CliError, Result};
-use crate::spec::{self, Kind, Resolved, SpecArgs};
+use crate::spec::{self, CargoProfile, Kind, Purpose, Resolved, SpecArgs};
 
 /// Which inspector to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -209,9 +209,7 @@ fn target(resolved: &Resolved, spec_args: &SpecArgs) -> (Target, bool) {
                         "--bin".into(),
                         bin.clone(),
                     ];
-                    if spec_args.release {
-                        build_args.push("--release".into());
-                    }
+                    build_args.extend(CargoProfile::chosen(spec_args, Purpose::Run).cargo_args());
                     let cargo = std::env::var_os("CARGO")
                         .map(PathBuf::from)
                         .unwrap_or_else(|| PathBuf::from("cargo"));

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use mcp::types::extensions::apps::{UiToolMeta, UiVisibility};
 use serde_json::{Value, json};
 
 use super::{Reach, ServerArg, print_json};
@@ -54,6 +55,17 @@ pub fn tools(args: ToolsArgs) -> Result<ExitCode> {
             printable(&parameters(&value["inputSchema"]))
         );
         describe(&value);
+        if let Some(view) = UiToolMeta::of(tool) {
+            let app_only = if view.visible_to(UiVisibility::Model) {
+                ""
+            } else {
+                " (called by its view only)"
+            };
+            anstream::println!(
+                "    {DIM}view: {}{app_only}{DIM:#}",
+                printable(&view.resource_uri)
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

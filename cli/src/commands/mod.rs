@@ -11,6 +11,7 @@ pub mod list_items;
 pub mod new;
 pub mod read;
 pub mod run;
+pub mod skills;
 pub mod uninstall;
 pub mod version;
 

@@ -104,13 +104,46 @@ fn list(names: &[String]) -> String {
     }
 }
 
+/// The Cargo profile a project is built with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CargoProfile {
+    /// `dev`, cargo's default.
+    Dev,
+    /// `release` (`--release`).
+    Release,
+    /// Any other profile, by name (`--profile NAME`).
+    Named(String),
+}
+
+impl CargoProfile {
+    /// The profile `args` ask for when resolving for `purpose`: `--profile NAME`, else
+    /// release for `--release` or an install (a host runs the optimised binary), else dev.
+    pub fn chosen(args: &SpecArgs, purpose: Purpose) -> Self {
+        match args.profile.as_deref() {
+            Some("dev") => Self::Dev,
+            Some("release") => Self::Release,
+            Some(name) => Self::Named(name.to_owned()),
+            None if args.release || purpose == Purpose::Install => Self::Release,
+            None => Self::Dev,
+        }
+    }
+
+    /// The arguments that select this profile on `cargo build`.
+    pub fn cargo_args(&self) -> Vec<String> {
+        match self {
+            Self::Dev => Vec::new(),
+            Self::Release => vec!["--release".to_owned()],
+            Self::Named(name) => vec!["--profile".to_owned(), name.clone()],
+        }
+    }
+}
+
 /// Resolves a Cargo project: reads the manifest, builds the binary, returns how to run it.
 pub fn resolve(manifest: &Path, args: &SpecArgs, purpose: Purpose) -> Result<Resolved> {
     let manifest = absolute(manifest);
     let binaries = binaries(&manifest)?;
     let bin = pick(&binaries, args.bin.as_deref(), &manifest)?;
-    let release = args.release || purpose == Purpose::Install;
-    let executable = build(&manifest, &bin, release)?;
+    let executable = build(&manifest, &bin, &CargoProfile::chosen(args, purpose))?;
     Ok(Resolved {
         kind: Kind::Cargo {
             manifest,
@@ -123,7 +156,7 @@ pub fn resolve(manifest: &Path, args: &SpecArgs, purpose: Purpose) -> Result<Res
 
 /// Runs `cargo build` for one binary and returns the executable cargo reports. Cargo's own
 /// output goes to stderr; stdout stays clean.
-fn build(manifest: &Path, bin: &str, release: bool) -> Result<PathBuf> {
+fn build(manifest: &Path, bin: &str, profile: &CargoProfile) -> Result<PathBuf> {
     let cargo = std::env::var_os("CARGO")
         .map(PathBuf::from)
         .or_else(|| which::which("cargo").ok())
@@ -140,12 +173,10 @@ fn build(manifest: &Path, bin: &str, release: bool) -> Result<PathBuf> {
         .arg("--manifest-path")
         .arg(manifest)
         .args(["--bin", bin, "--message-format=json-render-diagnostics"])
+        .args(profile.cargo_args())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
-    if release {
-        command.arg("--release");
-    }
     let mut child = command
         .spawn()
         .map_err(|e| CliError::environment(format!("cannot run {}: {e}", cargo.display())))?;
@@ -191,6 +222,33 @@ mod tests {
             std::fs::write(path, "fn main() {}").unwrap();
         }
         dir
+    }
+
+    #[test]
+    fn the_profile_is_dev_to_run_release_to_install_unless_named() {
+        let chosen = |release: bool, profile: Option<&str>, purpose| {
+            let args = SpecArgs {
+                release,
+                profile: profile.map(str::to_owned),
+                ..SpecArgs::default()
+            };
+            CargoProfile::chosen(&args, purpose)
+        };
+        assert_eq!(chosen(false, None, Purpose::Run), CargoProfile::Dev);
+        assert_eq!(chosen(true, None, Purpose::Run), CargoProfile::Release);
+        assert_eq!(chosen(false, None, Purpose::Install), CargoProfile::Release);
+        let dist = chosen(false, Some("dist"), Purpose::Install);
+        assert_eq!(dist, CargoProfile::Named("dist".into()));
+        assert_eq!(dist.cargo_args(), ["--profile", "dist"]);
+        assert_eq!(
+            chosen(false, Some("dev"), Purpose::Install),
+            CargoProfile::Dev
+        );
+        assert_eq!(
+            chosen(false, Some("release"), Purpose::Run).cargo_args(),
+            ["--release"]
+        );
+        assert!(CargoProfile::Dev.cargo_args().is_empty());
     }
 
     #[test]

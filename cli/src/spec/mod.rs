@@ -17,7 +17,9 @@
 //! - a command on `PATH`;
 //! - or, instead of a spec, a whole command line after `--`.
 
+mod args;
 mod cargo;
+mod launch;
 mod npm;
 mod pyproject;
 mod python;
@@ -30,83 +32,11 @@ use std::path::{Path, PathBuf};
 use crate::error::{CliError, Result};
 use crate::hosts;
 
+use args::headers;
+pub use args::{SpecArgs, environment, parse_key_value};
+pub use cargo::CargoProfile;
+pub use launch::{Launch, shell_quote};
 pub use python::PythonSdk;
-
-/// The options every subcommand that starts a server shares.
-#[derive(Debug, Clone, Default, clap::Args)]
-#[command(next_help_heading = "Server options")]
-pub struct SpecArgs {
-    /// An mcpServers JSON file (Claude Desktop, Cursor, .mcp.json, VS Code's mcp.json, Goose's
-    /// config.yaml) to look server names up in.
-    #[arg(long, value_name = "FILE", global = true)]
-    pub config: Option<PathBuf>,
-    /// Set an environment variable for the server (repeatable).
-    #[arg(short = 'v', long = "env-var", value_name = "KEY=VALUE", global = true)]
-    pub env_vars: Vec<String>,
-    /// Load environment variables for the server from a .env file.
-    #[arg(short = 'f', long = "env-file", value_name = "FILE", global = true)]
-    pub env_file: Option<PathBuf>,
-    /// An extra argument for the server (repeatable; for a command, put it after `--` instead).
-    #[arg(
-        long = "arg",
-        value_name = "ARG",
-        allow_hyphen_values = true,
-        global = true
-    )]
-    pub server_args: Vec<String>,
-    /// The Python interpreter for .py servers (default: uv when on PATH, else python3).
-    #[arg(long, value_name = "PATH", env = "MCP_PYTHON", global = true)]
-    pub python: Option<PathBuf>,
-    /// The uv binary that runs .py servers (default: uv on PATH).
-    #[arg(
-        long,
-        value_name = "PATH",
-        env = "MCP_UV",
-        global = true,
-        conflicts_with = "python"
-    )]
-    pub uv: Option<PathBuf>,
-    /// An extra Python package for a .py server run through uv (repeatable).
-    #[arg(long = "with", value_name = "PACKAGE", global = true)]
-    pub with: Vec<String>,
-    /// A local Python project to install in editable mode for a .py server run through uv.
-    #[arg(short = 'e', long = "with-editable", value_name = "DIR", global = true)]
-    pub with_editable: Option<PathBuf>,
-    /// The Node.js binary for .js servers (default: node on PATH).
-    #[arg(long, value_name = "PATH", env = "MCP_NODE", global = true)]
-    pub node: Option<PathBuf>,
-    /// The binary of a Cargo project with several.
-    #[arg(long, value_name = "NAME", global = true)]
-    pub bin: Option<String>,
-    /// Build a Cargo project in release mode (`mcp install` always does).
-    #[arg(long, global = true)]
-    pub release: bool,
-    /// An HTTP header for a remote server, as `NAME: VALUE` (repeatable).
-    #[arg(
-        short = 'H',
-        long = "header",
-        value_name = "NAME: VALUE",
-        global = true
-    )]
-    pub headers: Vec<String>,
-    /// Run a server defined by this directory's project config (.mcp.json, .cursor/mcp.json,
-    /// ...) without asking first; remembered for that file, name and command.
-    #[arg(long, global = true)]
-    pub trust_project: bool,
-    /// A bearer token for a remote server (sent as `Authorization: Bearer TOKEN`). A token on
-    /// the command line is visible to other users in `ps`: prefer --bearer-token-file, or
-    /// MCP_BEARER_TOKEN in the environment.
-    #[arg(long, value_name = "TOKEN", global = true)]
-    pub bearer_token: Option<String>,
-    /// Read the bearer token for a remote server from this file (its first line).
-    #[arg(
-        long,
-        value_name = "FILE",
-        global = true,
-        conflicts_with = "bearer_token"
-    )]
-    pub bearer_token_file: Option<PathBuf>,
-}
 
 /// What the user named: a spec string, or a command line given after `--`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,75 +78,12 @@ impl std::fmt::Display for Spec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     /// Start it from this process (Cargo projects are built in the dev profile unless
-    /// `--release`; Python files run through the embedded launcher).
+    /// `--release` or `--profile`; Python files run through the embedded launcher).
     Run,
     /// A command line that a host can run later on its own: absolute paths everywhere, Cargo
-    /// projects built in release mode, Python files run through `mcp run`.
+    /// projects built in release mode unless `--profile` names another, Python files run
+    /// through `mcp run`.
     Install,
-}
-
-/// How to start a local server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Launch {
-    /// The program (an absolute path whenever it could be found).
-    pub program: PathBuf,
-    /// Its arguments.
-    pub args: Vec<OsString>,
-    /// Environment variables to set for it.
-    pub env: BTreeMap<String, String>,
-    /// Its working directory, when it needs one.
-    pub cwd: Option<PathBuf>,
-}
-
-impl Launch {
-    fn new(program: impl Into<PathBuf>) -> Self {
-        Self {
-            program: program.into(),
-            args: Vec::new(),
-            env: BTreeMap::new(),
-            cwd: None,
-        }
-    }
-
-    fn arg(mut self, arg: impl Into<OsString>) -> Self {
-        self.args.push(arg.into());
-        self
-    }
-
-    /// The arguments as strings, for config files and messages.
-    pub fn args_lossy(&self) -> Vec<String> {
-        self.args
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect()
-    }
-
-    /// The command line, for messages (the embedded Python launcher is abbreviated).
-    pub fn display(&self) -> String {
-        std::iter::once(self.program.display().to_string())
-            .chain(self.args_lossy().into_iter().map(|a| {
-                if a == python::LAUNCHER {
-                    "<mcp's python launcher>".to_owned()
-                } else {
-                    shell_quote(&a)
-                }
-            }))
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
-
-/// Quotes a word for display when it has characters a shell would split on.
-pub fn shell_quote(word: &str) -> String {
-    if !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c))
-    {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
 }
 
 /// The transport of a remote server.
@@ -368,90 +235,6 @@ pub fn resolve(spec: &Spec, args: &SpecArgs, purpose: Purpose) -> Result<Resolve
         }
     }
     Ok(resolved)
-}
-
-/// The headers of `-H NAME: VALUE` and `--bearer-token` (which sets `Authorization`); only a
-/// remote server takes them.
-fn headers(args: &SpecArgs) -> Result<BTreeMap<String, String>> {
-    let mut headers = BTreeMap::new();
-    for header in &args.headers {
-        let (name, value) = header
-            .split_once(':')
-            .map(|(n, v)| (n.trim(), v.trim()))
-            .filter(|(n, _)| !n.is_empty())
-            .ok_or_else(|| {
-                CliError::usage(format!("`{header}` is not an HTTP header"))
-                    .hint("write headers as -H 'NAME: VALUE'")
-            })?;
-        headers.insert(name.to_owned(), value.to_owned());
-    }
-    if let Some(token) = bearer_token(args)? {
-        headers.insert("Authorization".to_owned(), format!("Bearer {token}"));
-    }
-    Ok(headers)
-}
-
-/// The environment variable a remote server's bearer token can come from.
-pub const BEARER_TOKEN_VAR: &str = "MCP_BEARER_TOKEN";
-
-/// The bearer token for a remote server: `--bearer-token`, else the first line of
-/// `--bearer-token-file`, else `MCP_BEARER_TOKEN`.
-fn bearer_token(args: &SpecArgs) -> Result<Option<String>> {
-    if let Some(token) = &args.bearer_token {
-        return Ok(Some(token.clone()));
-    }
-    if let Some(file) = &args.bearer_token_file {
-        let text = std::fs::read_to_string(file).map_err(|e| {
-            CliError::usage(format!(
-                "cannot read the bearer token file {}: {e}",
-                file.display()
-            ))
-        })?;
-        let token = text.lines().next().unwrap_or_default().trim();
-        if token.is_empty() {
-            return Err(CliError::usage(format!(
-                "the bearer token file {} is empty",
-                file.display()
-            )));
-        }
-        return Ok(Some(token.to_owned()));
-    }
-    Ok(std::env::var(BEARER_TOKEN_VAR)
-        .ok()
-        .map(|token| token.trim().to_owned())
-        .filter(|token| !token.is_empty()))
-}
-
-/// The server's environment from `-f FILE` then `-v KEY=VALUE` (later ones win).
-pub fn environment(args: &SpecArgs) -> Result<BTreeMap<String, String>> {
-    let mut env = BTreeMap::new();
-    if let Some(file) = &args.env_file {
-        let entries = dotenvy::from_path_iter(file).map_err(|e| {
-            CliError::usage(format!("cannot read the env file {}: {e}", file.display()))
-        })?;
-        for entry in entries {
-            let (key, value) = entry.map_err(|e| {
-                CliError::usage(format!("{} is not a valid .env file: {e}", file.display()))
-                    .hint("lines look like KEY=value; # starts a comment")
-            })?;
-            env.insert(key, value);
-        }
-    }
-    for pair in &args.env_vars {
-        let (key, value) = parse_key_value(pair).ok_or_else(|| {
-            CliError::usage(format!("`{pair}` is not KEY=VALUE"))
-                .hint("write environment variables as -v KEY=VALUE")
-        })?;
-        env.insert(key.to_owned(), value.to_owned());
-    }
-    Ok(env)
-}
-
-/// Splits `KEY=VALUE` (the key trimmed, non-empty).
-pub fn parse_key_value(pair: &str) -> Option<(&str, &str)> {
-    let (key, value) = pair.split_once('=')?;
-    let key = key.trim();
-    (!key.is_empty()).then_some((key, value))
 }
 
 fn command(words: &[String], purpose: Purpose) -> Result<Resolved> {
@@ -866,19 +649,5 @@ mod tests {
             script_name(Path::new("/x/everything/dist/index.js")),
             "everything"
         );
-    }
-
-    #[test]
-    fn key_values_need_a_key() {
-        assert_eq!(parse_key_value("A=b=c"), Some(("A", "b=c")));
-        assert_eq!(parse_key_value("=x"), None);
-        assert_eq!(parse_key_value("novalue"), None);
-    }
-
-    #[test]
-    fn shell_quoting_only_when_needed() {
-        assert_eq!(shell_quote("/a/b.py"), "/a/b.py");
-        assert_eq!(shell_quote("a b"), "'a b'");
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
     }
 }

@@ -17,6 +17,7 @@ fn every_subcommand_has_help_with_examples() {
         "read",
         "prompts",
         "get-prompt",
+        "skills",
         "install",
         "uninstall",
         "list",

@@ -1,6 +1,7 @@
 //! The `mcp` command's end-to-end tests, one module per command or concern, in one test binary
 //! (linked once instead of once per file). `common` holds what they share.
 
+mod apps;
 mod authorization;
 mod bridge;
 mod call_load;
@@ -19,5 +20,6 @@ mod new_projects;
 mod remote;
 mod requests;
 mod run;
+mod skills;
 mod specs;
 mod version;

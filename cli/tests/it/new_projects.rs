@@ -5,8 +5,9 @@
 //! answered through a pseudo-terminal.
 //!
 //! The Rust projects depend on this workspace's SDK by path (`--sdk-path`) and build into the
-//! workspace's target directory with its lock file and release profile, so the SDK's
-//! dependencies are not downloaded or compiled from nothing. The Python projects run with the
+//! workspace's target directory with its lock file and its `ci` profile (added to the generated
+//! manifest), so most of the SDK's dependencies are found already built by the workspace's
+//! build (`mcp check`, `mcp install` and `mcp dev` take `--profile` as cargo does). The Python projects run with the
 //! uv of `scripts/setup-peers` and its cache; the TypeScript ones install from the npm
 //! registry (through npm's cache) and run on the peers' Node 22.
 
@@ -191,8 +192,12 @@ fn rust_project(name: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let mut all = vec!["--template", "rust", "--sdk-path", sdk.to_str().unwrap()];
     all.extend(args);
     let (parent, dir) = scaffold(name, &all);
-    // The workspace's lock: the same versions as the SDK was tested with, already compiled.
+    // The workspace's lock and profile: the same versions as the SDK was tested with, most of
+    // them already compiled in target/ci.
     std::fs::copy(repo_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let manifest = dir.join("Cargo.toml");
+    let generated = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, generated + &ci_profile()).unwrap();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     run_ok(
         with_tools(&mut Command::new(&cargo))
@@ -202,7 +207,7 @@ fn rust_project(name: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
     );
     let output = run_ok(
         with_tools(&mut Command::new(&cargo))
-            .args(["test", "--release"])
+            .args(["test", "--profile", "ci"])
             .current_dir(&dir),
         "cargo test",
     );
@@ -214,12 +219,30 @@ fn rust_project(name: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
     (parent, dir)
 }
 
+/// The workspace's `ci` profile (what scripts/test builds), for a generated project's manifest;
+/// the SDK's own crates at the level of the workspace's.
+fn ci_profile() -> String {
+    let workspace = std::fs::read_to_string(repo_root().join("Cargo.toml")).unwrap();
+    let workspace: toml::Table = toml::from_str(&workspace).unwrap();
+    let ci = &workspace["profile"]["ci"];
+    let own = ci["opt-level"].as_integer().unwrap();
+    let mut profile = format!(
+        "\n[profile.ci]\ninherits = {:?}\nopt-level = {own}\n\n[profile.ci.package.\"*\"]\nopt-level = {}\n",
+        ci["inherits"].as_str().unwrap(),
+        ci["package"]["*"]["opt-level"].as_integer().unwrap(),
+    );
+    for sdk in ["mcp", "mcp-types", "mcp-macros"] {
+        profile += &format!("\n[profile.ci.package.{sdk}]\nopt-level = {own}\n");
+    }
+    profile
+}
+
 #[test]
 fn rust_minimal_over_stdio_builds_tests_and_checks() {
     let (_parent, dir) = rust_project("hello-rust", &["--preset", "minimal"]);
-    check_dir(&dir, &["--release"]);
-    let entry = install_entry(&dir, &[]);
-    let binary = repo_root().join("target/release/hello-rust");
+    check_dir(&dir, &["--profile", "ci"]);
+    let entry = install_entry(&dir, &["--profile", "ci"]);
+    let binary = repo_root().join("target/ci/hello-rust");
     assert_eq!(entry["command"], binary.to_str().unwrap(), "{entry}");
 }
 
@@ -229,10 +252,10 @@ fn rust_api_over_http_with_auth_builds_tests_and_checks() {
         "api-rust",
         &["--preset", "api", "--transport", "http", "--auth"],
     );
-    check_dir(&dir, &["--release", "--arg", "--stdio"]);
+    check_dir(&dir, &["--profile", "ci", "--arg", "--stdio"]);
     let port = free_port();
     let _server = serve(
-        Command::new(repo_root().join("target/release/api-rust"))
+        Command::new(repo_root().join("target/ci/api-rust"))
             .env("PORT", port.to_string())
             .env("MCP_AUTH_TOKEN", "s3cret"),
         port,
@@ -246,10 +269,10 @@ fn rust_database_over_http_builds_tests_and_checks() {
         "notes-rust",
         &["--preset", "database", "--transport", "http", "--no-auth"],
     );
-    check_dir(&dir, &["--release", "--arg", "--stdio"]);
+    check_dir(&dir, &["--profile", "ci", "--arg", "--stdio"]);
     let port = free_port();
     let _server = serve(
-        Command::new(repo_root().join("target/release/notes-rust"))
+        Command::new(repo_root().join("target/ci/notes-rust"))
             .env("PORT", port.to_string())
             .env("DATABASE_PATH", dir.join("notes.db")),
         port,

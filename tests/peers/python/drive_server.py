@@ -26,6 +26,10 @@ Protocol version pinning (how mcp 2.3.0's `Client` does it):
     adopting and reports its result.
   * auto: `Client(mode="auto")` — probes server/discover, falls back to initialize.
 
+Extensions: --advertise ID=JSON declares the extension ID with those settings in the client
+capabilities (the SDK's `advertise`), e.g. --advertise 'io.modelcontextprotocol/ui={"mimeTypes":
+["text/html;profile=mcp-app"]}' for a host that renders MCP App views.
+
 Server-to-client requests get deterministic canned answers, in both eras (handshake era: a
 JSON-RPC request from the server; 2026-07-28: `InputRequiredResult` input requests, answered by
 the SDK's retry driver through the same callbacks):
@@ -66,6 +70,7 @@ import anyio
 import mcp.client.session as client_session_module
 import mcp_types as types
 from mcp import Client, StdioServerParameters
+from mcp.client.extension import advertise
 from mcp.client.sse import sse_client
 from mcp.client.session import ClientRequestContext
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
@@ -151,6 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", action="append", default=[], metavar="URI", help="roots/list answer (repeatable)")
     p.add_argument("--log-level", default="debug", help="2026-07-28 per-request log opt-in level (default debug)")
     p.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="extra server environment")
+    p.add_argument(
+        "--advertise",
+        action="append",
+        default=[],
+        metavar="ID=JSONSETTINGS",
+        help="declare the extension ID with these settings in the client capabilities (repeatable)",
+    )
     p.add_argument("--cwd", default=None, help="server working directory")
     p.add_argument("--timeout", type=float, default=30.0, help="per-request read timeout, seconds (default 30)")
     p.add_argument("--total-timeout", type=float, default=120.0, help="whole run, seconds (default 120)")
@@ -179,6 +191,7 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     try:
         args.prompt_specs = [parse_named_json(s, "--get-prompt") for s in args.get_prompt]
         args.tool_specs = [parse_named_json(s, "--call-tool") for s in args.call_tool]
+        args.extension_specs = [parse_named_json(s, "--advertise") for s in args.advertise]
         for name, prompt_args in args.prompt_specs:
             bad = [k for k, v in prompt_args.items() if not isinstance(v, str)]
             if bad:
@@ -334,6 +347,7 @@ async def drive(args: argparse.Namespace, server_cmd: list[str]) -> dict[str, An
         message_handler=rec.message,
         log_level=args.log_level if mode != "legacy" else None,
         cache=None,  # every list/read must reach the server
+        extensions=[advertise(identifier, settings) for identifier, settings in args.extension_specs] or None,
     )
     out: dict[str, Any] = {"requested_protocol_version": requested, "mode": mode}
     if args.url:

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::jsonrpc::{Session, SessionOptions};
 use crate::transport::Transport;
 use crate::transport::stdio::{ChildProcess, ChildProcessTransport, StdioServerParameters};
+use crate::types::extensions::apps::{UI_EXTENSION, UiClientCapability};
 use crate::types::extensions::tasks::TASKS_EXTENSION;
 use crate::types::{
     ClientCapabilities, CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams,
@@ -152,6 +153,13 @@ impl ClientBuilder {
         self.extension(TASKS_EXTENSION, JsonObject::new())
     }
 
+    /// Declares that this client renders MCP App views (`io.modelcontextprotocol/ui` with
+    /// `text/html;profile=mcp-app`): servers may then answer tools that have a view with
+    /// results meant for it. Read a tool's view with [`Client::read_app_view`](super::Client::read_app_view).
+    pub fn apps(self) -> Self {
+        self.extension(UI_EXTENSION, UiClientCapability::html().settings())
+    }
+
     /// Speaks exactly `version`.
     pub fn protocol_version(mut self, version: ProtocolVersion) -> Self {
         self.version = VersionChoice::Pinned(version);
@@ -290,12 +298,11 @@ impl ClientBuilder {
             }
         };
         let _ = client.inner.negotiated.set(negotiated);
-        if !client.protocol_version().is_stateless() {
-            if let Some(level) = self.log_level {
-                if client.server_capabilities().logging.is_some() {
-                    client.set_logging_level(level).await?;
-                }
-            }
+        if !client.protocol_version().is_stateless()
+            && let Some(level) = self.log_level
+            && client.server_capabilities().logging.is_some()
+        {
+            client.set_logging_level(level).await?;
         }
         Ok(client)
     }

@@ -207,10 +207,10 @@ impl Service for ClientService {
                 return None;
             }
         };
-        if let Some(params) = &params {
-            if self.route_to_subscription(params, &parsed) {
-                return None;
-            }
+        if let Some(params) = &params
+            && self.route_to_subscription(params, &parsed)
+        {
+            return None;
         }
         match parsed {
             ServerNotification::LoggingMessage(message) => {

@@ -18,11 +18,13 @@
 //! # Ok(()) }
 //! ```
 
+mod apps;
 #[cfg(feature = "http-client")]
 pub mod auth;
 mod builder;
 mod handler;
 mod negotiate;
+mod skills;
 mod subscription;
 mod tasks;
 
@@ -33,11 +35,13 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+pub use self::apps::{AppViewContents, AppViewError};
 pub use self::builder::{ClientBuilder, VersionChoice};
 pub use self::handler::{
     Callbacks, ElicitationCallback, LoggingCallback, NotificationCallback, RootsCallback,
     SamplingCallback,
 };
+pub use self::skills::{SkillError, SkillFile, Skills};
 pub use self::subscription::Subscription;
 pub use self::tasks::{Tasks, ToolCall};
 

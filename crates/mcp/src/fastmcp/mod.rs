@@ -32,6 +32,7 @@
 //! arguments struct ([`ToolDef::new`]), or from functions of the raw values
 //! ([`ResourceTemplateDef::new`], [`PromptDef::new`]).
 
+mod apps;
 mod builder;
 mod context;
 mod media;
@@ -55,6 +56,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use indexmap::IndexMap;
 use parking_lot::RwLock;
 
+pub use self::apps::{AppError, AppView};
 pub use self::builder::FastMcpBuilder;
 pub use self::context::{Context, Elicitation, requested_schema};
 pub use self::media::{Audio, Image};

@@ -159,6 +159,16 @@ impl ToolDef {
         self
     }
 
+    /// The same tool with `_meta[key]` set to `value` (metadata for clients, such as an
+    /// extension's).
+    pub fn with_meta(mut self, key: impl Into<String>, value: Value) -> Self {
+        self.tool
+            .meta
+            .get_or_insert_with(Default::default)
+            .insert(key.into(), value);
+        self
+    }
+
     /// The same tool with annotations (read-only, destructive, idempotent, open-world hints).
     pub fn with_annotations(mut self, annotations: ToolAnnotations) -> Self {
         self.tool.annotations = Some(annotations);

@@ -322,14 +322,14 @@ impl<H: ServerHandler> Shared<H> {
 
     pub(super) async fn get(self: &Arc<Self>, parts: Parts, principal: Option<String>) -> Response {
         let headers = &parts.headers;
-        if let Ok(Some(version)) = header(headers, MCP_PROTOCOL_VERSION) {
-            if is_stateless_version(version) {
-                return method_not_allowed(
-                    "POST",
-                    "Method Not Allowed: the stateless era has no GET stream; open a \
+        if let Ok(Some(version)) = header(headers, MCP_PROTOCOL_VERSION)
+            && is_stateless_version(version)
+        {
+            return method_not_allowed(
+                "POST",
+                "Method Not Allowed: the stateless era has no GET stream; open a \
                      subscriptions/listen request for change notifications",
-                );
-            }
+            );
         }
         if self.config.stateless {
             return method_not_allowed(

@@ -72,10 +72,10 @@ impl<H: ServerHandler> Drop for StreamGuard<H> {
         if let Some(shared) = self.shared.upgrade() {
             shared.legacy.lock().remove(&self.id);
         }
-        if let Some(session) = self.session.take() {
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                runtime.spawn(session.close());
-            }
+        if let Some(session) = self.session.take()
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            runtime.spawn(session.close());
         }
     }
 }

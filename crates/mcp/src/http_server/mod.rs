@@ -507,10 +507,10 @@ impl<H: ServerHandler> Shared<H> {
                 .post_stateless(headers, body, posted, accepts_sse, token)
                 .await;
         }
-        if let Some(version) = version {
-            if !self.handshake_version_supported(version) {
-                return self.unsupported_version(version, posted_id(&posted));
-            }
+        if let Some(version) = version
+            && !self.handshake_version_supported(version)
+        {
+            return self.unsupported_version(version, posted_id(&posted));
         }
         if self.config.stateless {
             return self.post_sessionless(body, posted, version, token).await;

@@ -305,10 +305,10 @@ impl<G: Unpin> Stream for EventStream<G> {
         if this.done {
             return Poll::Ready(None);
         }
-        if let Some(interval) = &mut this.keep_alive {
-            if interval.poll_tick(cx).is_ready() {
-                return Poll::Ready(Some(Ok(Bytes::from_static(sse::KEEP_ALIVE))));
-            }
+        if let Some(interval) = &mut this.keep_alive
+            && interval.poll_tick(cx).is_ready()
+        {
+            return Poll::Ready(Some(Ok(Bytes::from_static(sse::KEEP_ALIVE))));
         }
         Poll::Pending
     }

@@ -479,10 +479,10 @@ impl Routes {
     /// The client cancelled a request: its stream ends without an answer.
     pub fn cancelled(&self, id: &RequestId) {
         let mut state = self.state.lock();
-        if let Some(slot) = state.requests.remove(id) {
-            if let Some(stream_id) = &slot.stream_id {
-                state.streams.remove(stream_id);
-            }
+        if let Some(slot) = state.requests.remove(id)
+            && let Some(stream_id) = &slot.stream_id
+        {
+            state.streams.remove(stream_id);
         }
     }
 
@@ -569,13 +569,12 @@ impl Routes {
                             let _ = tx.send(Frame::of(message, event_id, true));
                         }
                     }
-                } else if let Some(slot) = state.requests.get_mut(id) {
-                    if let Some(tx) = &slot.tx {
-                        if let Err(e) = tx.send(Frame::of(message, event_id, false)) {
-                            self.dropped(e, "the response stream of a request");
-                            slot.tx = None;
-                        }
-                    }
+                } else if let Some(slot) = state.requests.get_mut(id)
+                    && let Some(tx) = &slot.tx
+                    && let Err(e) = tx.send(Frame::of(message, event_id, false))
+                {
+                    self.dropped(e, "the response stream of a request");
+                    slot.tx = None;
                 }
             }
             Target::Standalone => self.send_standalone(state, Frame::of(message, event_id, false)),
@@ -583,11 +582,11 @@ impl Routes {
     }
 
     fn send_standalone(&self, state: &mut RouteState, frame: Frame) {
-        if let Some(tx) = &state.standalone {
-            if let Err(e) = tx.send(frame) {
-                self.dropped(e, "the GET stream");
-                state.standalone = None;
-            }
+        if let Some(tx) = &state.standalone
+            && let Err(e) = tx.send(frame)
+        {
+            self.dropped(e, "the GET stream");
+            state.standalone = None;
         }
     }
 
@@ -699,10 +698,9 @@ async fn store_loop(routes: Arc<Routes>, mut jobs: mpsc::UnboundedReceiver<Job>)
                                 state.standalone = Some(tx);
                             } else if let Some(id) =
                                 state.streams.get(replay.stream_id.as_str()).cloned()
+                                && let Some(slot) = state.requests.get_mut(&id)
                             {
-                                if let Some(slot) = state.requests.get_mut(&id) {
-                                    slot.tx = Some(tx);
-                                }
+                                slot.tx = Some(tx);
                             }
                         }
                         Ok(Resumed { rx, standalone })

@@ -41,10 +41,10 @@ impl<H: ServerHandler> Shared<H> {
             Kind::Notification => {
                 // The stateless era defines no client notifications over HTTP (closing the
                 // response stream is the cancellation): accept and drop them.
-                if let Some(version) = version {
-                    if !self.stateless_version_supported(version) {
-                        return self.unsupported_version(version, None);
-                    }
+                if let Some(version) = version
+                    && !self.stateless_version_supported(version)
+                {
+                    return self.unsupported_version(version, None);
                 }
                 return empty_response(StatusCode::ACCEPTED, &HeaderMap::new());
             }

@@ -125,13 +125,13 @@ pub fn parse(data: &[u8]) -> IncomingMessage<'_> {
         }
     }
     if let Some(method) = envelope.method {
-        if let Some(params) = envelope.params {
-            if !matches!(params.get().as_bytes().first(), Some(b'{')) {
-                return IncomingMessage::Invalid {
-                    id,
-                    error: ErrorData::invalid_request("\"params\" must be an object"),
-                };
-            }
+        if let Some(params) = envelope.params
+            && !matches!(params.get().as_bytes().first(), Some(b'{'))
+        {
+            return IncomingMessage::Invalid {
+                id,
+                error: ErrorData::invalid_request("\"params\" must be an object"),
+            };
         }
         return match (envelope.id, id) {
             (None, _) => IncomingMessage::Notification {

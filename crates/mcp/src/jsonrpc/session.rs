@@ -425,10 +425,9 @@ impl<S: Service> Engine<S> {
                 if let Ok(Cancelled {
                     request_id: Some(id),
                 }) = parse_params(method, params)
+                    && let Some(handle) = self.peer.inner.in_flight.lock().remove(&id)
                 {
-                    if let Some(handle) = self.peer.inner.in_flight.lock().remove(&id) {
-                        handle.abort();
-                    }
+                    handle.abort();
                 }
                 return;
             }

@@ -57,11 +57,11 @@ struct Resolved {
 
 /// Fills in the cache hints of a stateless-era cacheable result the handler left without them.
 fn fill_cache<T: ResultFields>(result: &mut T, core: &ServerCore, method: &str) {
-    if let Some(result) = result.as_cacheable_mut() {
-        if result.ttl_ms().is_none() {
-            let hint = core.cache_hint(method);
-            result.set_cache(hint.ttl_ms, hint.scope);
-        }
+    if let Some(result) = result.as_cacheable_mut()
+        && result.ttl_ms().is_none()
+    {
+        let hint = core.cache_hint(method);
+        result.set_cache(hint.ttl_ms, hint.scope);
     }
 }
 
@@ -777,17 +777,17 @@ fn finish<T: ResultFields>(result: &mut T, version: ProtocolVersion, core: &Serv
 /// Stamps a result the server core does not type (a custom method's, the tasks extension's)
 /// for the stateless era: `resultType` (unless it has one) and the server's identity.
 fn stamp_custom(mut value: Value, version: ProtocolVersion, core: &ServerCore) -> Value {
-    if version.is_stateless() {
-        if let Value::Object(map) = &mut value {
-            map.entry("resultType")
-                .or_insert_with(|| Value::String("complete".into()));
-            let meta = map
-                .entry("_meta")
-                .or_insert_with(|| Value::Object(Meta::new()));
-            if let Value::Object(meta) = meta {
-                meta.entry(SERVER_INFO)
-                    .or_insert_with(|| core.info_json.clone());
-            }
+    if version.is_stateless()
+        && let Value::Object(map) = &mut value
+    {
+        map.entry("resultType")
+            .or_insert_with(|| Value::String("complete".into()));
+        let meta = map
+            .entry("_meta")
+            .or_insert_with(|| Value::Object(Meta::new()));
+        if let Value::Object(meta) = meta {
+            meta.entry(SERVER_INFO)
+                .or_insert_with(|| core.info_json.clone());
         }
     }
     value

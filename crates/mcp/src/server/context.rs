@@ -454,12 +454,12 @@ impl RequestContext {
             Some(key) => key.to_owned(),
             None => input.next_key(kind),
         };
-        if let Some(answer) = input.answers.get(&key) {
-            if let Ok(result) = serde_json::from_value::<R::Result>(answer.clone()) {
-                return Ok(result);
-            }
-            // An answer of the wrong shape counts as no answer: ask again.
+        if let Some(answer) = input.answers.get(&key)
+            && let Ok(result) = serde_json::from_value::<R::Result>(answer.clone())
+        {
+            return Ok(result);
         }
+        // An answer of the wrong shape counts as no answer: ask again.
         input
             .pending
             .lock()

@@ -126,11 +126,11 @@ impl ServerCore {
         match &mut *lifecycle {
             Lifecycle::Running(users) => *users += 1,
             Lifecycle::Idle => {
-                if self.lifespan_state.get().is_none() {
-                    if let Some(lifespan) = &self.config.lifespan {
-                        let state = lifespan.start().await.map_err(Error::Other)?;
-                        let _ = self.lifespan_state.set(state);
-                    }
+                if self.lifespan_state.get().is_none()
+                    && let Some(lifespan) = &self.config.lifespan
+                {
+                    let state = lifespan.start().await.map_err(Error::Other)?;
+                    let _ = self.lifespan_state.set(state);
                 }
                 *lifecycle = Lifecycle::Running(1);
             }

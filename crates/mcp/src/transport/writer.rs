@@ -138,10 +138,10 @@ impl TransportWriter for LineWriter {
             }
             // When the writing task holds the stream it is at work, and looks at the queue
             // again before it sleeps; otherwise write the burst here and now.
-            if let Ok(mut out) = self.shared.out.try_lock() {
-                if let Err(failure) = write_pending(&self.shared, &mut out).await {
-                    mark_closed(&self.shared, Some(failure.to_string()));
-                }
+            if let Ok(mut out) = self.shared.out.try_lock()
+                && let Err(failure) = write_pending(&self.shared, &mut out).await
+            {
+                mark_closed(&self.shared, Some(failure.to_string()));
             }
         })
     }

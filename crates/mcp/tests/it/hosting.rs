@@ -101,10 +101,10 @@ struct AnswerRouter(Arc<Mutex<HashMap<RequestId, oneshot::Sender<Vec<u8>>>>>);
 
 impl TransportWriter for AnswerRouter {
     fn send(&self, message: Outgoing) -> Result<(), TransportClosed> {
-        if let (OutgoingKind::Response, Some(id)) = (message.kind, &message.related_request) {
-            if let Some(waiting) = self.0.lock().unwrap().remove(id) {
-                let _ = waiting.send(message.json);
-            }
+        if let (OutgoingKind::Response, Some(id)) = (message.kind, &message.related_request)
+            && let Some(waiting) = self.0.lock().unwrap().remove(id)
+        {
+            let _ = waiting.send(message.json);
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! The SDK's integration tests, one module per area, in one test binary (linked once instead of
 //! once per file).
 
+mod apps;
 mod dpop;
 mod fastmcp;
 mod hosting;

@@ -123,10 +123,10 @@ pub(crate) async fn followable(
 ) -> Vec<String> {
     let mut granted = Vec::new();
     for task_id in task_ids {
-        if let Ok(Some(record)) = settings.store().get(task_id).await {
-            if record.owner.as_deref() == owner {
-                granted.push(task_id.clone());
-            }
+        if let Ok(Some(record)) = settings.store().get(task_id).await
+            && record.owner.as_deref() == owner
+        {
+            granted.push(task_id.clone());
         }
     }
     granted

@@ -181,13 +181,12 @@ async fn report_progress(link: &TaskLink, store: &dyn TaskStore, task_id: &str) 
     let mut progress = link.progress.subscribe();
     while progress.changed().await.is_ok() {
         let message = progress.borrow_and_update().clone();
-        if let Some(message) = message {
-            if let Err(e) = store
+        if let Some(message) = message
+            && let Err(e) = store
                 .update(task_id, TaskChange::Progress { message })
                 .await
-            {
-                tracing::warn!(task = task_id, error = %e, "could not record progress");
-            }
+        {
+            tracing::warn!(task = task_id, error = %e, "could not record progress");
         }
     }
     std::future::pending().await

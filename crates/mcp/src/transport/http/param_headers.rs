@@ -212,10 +212,10 @@ pub(crate) fn annotations(schema: &Value) -> Result<Vec<Annotation>, InvalidAnno
                 if let Value::Array(items) = value {
                     stack.extend(items.iter().map(|s| (None, s)));
                 }
-            } else if MAP.contains(&keyword) {
-                if let Value::Object(map) = value {
-                    stack.extend(map.values().map(|s| (None, s)));
-                }
+            } else if MAP.contains(&keyword)
+                && let Value::Object(map) = value
+            {
+                stack.extend(map.values().map(|s| (None, s)));
             }
         }
     }

@@ -304,10 +304,10 @@ async fn sse_posts(inner: Arc<SseInner>, mut outgoing: mpsc::UnboundedReceiver<O
                 format!("could not reach {endpoint}: {}", error_chain(&e)),
             )),
         };
-        if let (Some(error), Some(id)) = (failure, request) {
-            if let Some(incoming) = inner.incoming.lock().as_ref() {
-                let _ = incoming.send(Ok(outgoing::error_response(Some(&id), &error)));
-            }
+        if let (Some(error), Some(id)) = (failure, request)
+            && let Some(incoming) = inner.incoming.lock().as_ref()
+        {
+            let _ = incoming.send(Ok(outgoing::error_response(Some(&id), &error)));
         }
     }
 }

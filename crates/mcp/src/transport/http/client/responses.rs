@@ -107,10 +107,11 @@ pub(super) async fn run_request(
             )
         })?;
     let status = response.status();
-    if initialize && status.is_success() {
-        if let Some(session_id) = response.headers().get(MCP_SESSION_ID) {
-            inner.state.lock().session_id = Some(session_id.clone());
-        }
+    if initialize
+        && status.is_success()
+        && let Some(session_id) = response.headers().get(MCP_SESSION_ID)
+    {
+        inner.state.lock().session_id = Some(session_id.clone());
     }
     if status == StatusCode::ACCEPTED {
         return Err(ErrorData::invalid_request(format!(
