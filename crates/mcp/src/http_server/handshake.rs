@@ -200,10 +200,10 @@ impl<H: ServerHandler> Shared<H> {
         let id = match posted.kind {
             Kind::Request(id) => id,
             Kind::Notification | Kind::Response(_) => {
-                if let Kind::Response(Some(id)) = &posted.kind {
-                    if let Some(response) = self.pass_answer_on(&session, id, &body).await {
-                        return response;
-                    }
+                if let Kind::Response(Some(id)) = &posted.kind
+                    && let Some(response) = self.pass_answer_on(&session, id, &body).await
+                {
+                    return response;
                 }
                 let busy = Busy::new(session.clone());
                 if let Some(cancelled) = &posted.cancelled {
@@ -368,10 +368,10 @@ impl<H: ServerHandler> Shared<H> {
         if let (Some(last_event_id), true) = (last_event_id, session.routes.resumable()) {
             return match session.routes.resume(last_event_id.to_owned()).await {
                 Ok(resumed) => {
-                    if resumed.standalone {
-                        if let Err(response) = self.hold_get_stream(&session).await {
-                            return response;
-                        }
+                    if resumed.standalone
+                        && let Err(response) = self.hold_get_stream(&session).await
+                    {
+                        return response;
                     }
                     sse_response(None, resumed.rx, busy, &options)
                 }
