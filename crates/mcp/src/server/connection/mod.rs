@@ -5,64 +5,47 @@
 //! handshake era and needs a preceding `initialize` on this connection. Both kinds can arrive on
 //! the same connection.
 
+mod reply;
+mod task_switch;
+
 use std::borrow::Cow;
 use std::future::{Future, ready};
 use std::sync::Arc;
 
-use serde::Serialize;
 use serde_json::Value;
 
+pub use self::reply::ServerReply;
+use self::reply::{complete, fill_cache, finish, into_error_data, stamp_custom, task_handle};
+use self::task_switch::{AskedInput, TaskSwitch, drive_task};
 use super::context::{ContextInner, InputState, LogGate, RequestContext};
 use super::core::{ClientFacts, Handshake, ServerCore, forward_to_session};
 use super::handler::{Eras, ForRequest, HandlerRequest, ServerHandler, for_method};
 use super::notifier;
 use super::request_state::{Binding, params_digest};
 use super::session_state::{SessionChange, SessionRecorder, SessionState};
-use super::tasks::{Driven, TaskLink, TaskMethod, drive, followable, listen_to_tasks};
-use crate::error::Error;
+use super::tasks::{Driven, TaskLink, TaskMethod, followable, listen_to_tasks};
 use crate::jsonrpc::{
     HandlerFuture, IncomingNotification, IncomingRequest, Peer, RequestOrigin, Service,
     meta_version, names_stateless_version, parse_params,
 };
 use crate::transport::BoxFuture;
-use crate::types::extensions::tasks::{CreateTaskResult, declares_tasks, with_tasks};
-use crate::types::meta::{SERVER_INFO, SUBSCRIPTION_ID};
+use crate::types::extensions::tasks::{declares_tasks, with_tasks};
+use crate::types::meta::SUBSCRIPTION_ID;
 use crate::types::{
     CallToolRequest, ClientCapabilities, ClientRequest, DiscoverRequest, DiscoverResult,
-    EmptyRequestParams, EmptyResult, Era, ErrorCode, ErrorData, InitializeRequest,
-    InitializeRequestParams, InitializeResult, InputRequiredResult, Meta, PingRequest,
-    ProtocolVersion, Request, RequestMeta, RequestParams, ResultFields, ResultType, ServerRequest,
-    ServerResult, SetLevelRequest, SetLevelRequestParams, SubscribeRequest, SubscribeRequestParams,
-    SubscriptionFilter, SubscriptionsListenRequest, SubscriptionsListenRequestParams,
-    SubscriptionsListenResult, UnsubscribeRequest, negotiate_handshake,
+    EmptyRequestParams, EmptyResult, Era, ErrorData, InitializeRequest, InitializeRequestParams,
+    InitializeResult, Meta, PingRequest, ProtocolVersion, Request, RequestMeta, RequestParams,
+    ServerRequest, SetLevelRequest, SetLevelRequestParams, SubscribeRequest,
+    SubscribeRequestParams, SubscriptionFilter, SubscriptionsListenRequest,
+    SubscriptionsListenRequestParams, SubscriptionsListenResult, UnsubscribeRequest,
+    negotiate_handshake,
 };
-
-/// What a server answers a request with.
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)] // boxing would cost an allocation per response
-pub enum ServerReply {
-    /// A result of a method the specification defines.
-    Result(ServerResult),
-    /// The result of a custom method.
-    Custom(Value),
-}
 
 /// The era and client a request is served for.
 struct Resolved {
     version: ProtocolVersion,
     client: Arc<ClientFacts>,
     log: LogGate,
-}
-
-/// Fills in the cache hints of a stateless-era cacheable result the handler left without them.
-fn fill_cache<T: ResultFields>(result: &mut T, core: &ServerCore, method: &str) {
-    if let Some(result) = result.as_cacheable_mut()
-        && result.ttl_ms().is_none()
-    {
-        let hint = core.cache_hint(method);
-        result.set_cache(hint.ttl_ms, hint.scope);
-    }
 }
 
 /// How a connection treats the handshake era.
@@ -740,147 +723,6 @@ fn unsaved(error: crate::error::BoxError) -> ErrorData {
     ))
 }
 
-fn into_error_data(error: Error) -> ErrorData {
-    match error {
-        Error::InputRequired => ErrorData::internal_error(
-            "the handler reported that it needs input from the client, but this request cannot ask for any",
-        ),
-        other => other.into(),
-    }
-}
-
-/// A handler's error as the client of `version` expects it: in the stateless era a missing
-/// resource is `-32602`, no longer `-32002`.
-fn era_error(error: Error, version: ProtocolVersion) -> ErrorData {
-    let mut data = into_error_data(error);
-    if version.is_stateless() && data.code == ErrorCode::RESOURCE_NOT_FOUND {
-        data.code = ErrorCode::INVALID_PARAMS;
-    }
-    data
-}
-
-/// Stamps a result for its era: `resultType` and the server's identity in the stateless era,
-/// neither in the handshake era.
-fn finish<T: ResultFields>(result: &mut T, version: ProtocolVersion, core: &ServerCore) {
-    if version.is_stateless() {
-        result.result_type_mut().get_or_insert(ResultType::Complete);
-        result
-            .meta_mut()
-            .get_or_insert_with(Meta::new)
-            .entry(SERVER_INFO)
-            .or_insert_with(|| core.info_json.clone());
-    } else {
-        *result.result_type_mut() = None;
-    }
-}
-
-/// Stamps a result the server core does not type (a custom method's, the tasks extension's)
-/// for the stateless era: `resultType` (unless it has one) and the server's identity.
-fn stamp_custom(mut value: Value, version: ProtocolVersion, core: &ServerCore) -> Value {
-    if version.is_stateless()
-        && let Value::Object(map) = &mut value
-    {
-        map.entry("resultType")
-            .or_insert_with(|| Value::String("complete".into()));
-        let meta = map
-            .entry("_meta")
-            .or_insert_with(|| Value::Object(Meta::new()));
-        if let Value::Object(meta) = meta {
-            meta.entry(SERVER_INFO)
-                .or_insert_with(|| core.info_json.clone());
-        }
-    }
-    value
-}
-
-/// The answer to a request that became a task: its handle, `resultType: "task"` in both eras.
-fn task_handle(
-    handle: CreateTaskResult,
-    version: ProtocolVersion,
-    core: &ServerCore,
-) -> ServerReply {
-    let value = serde_json::to_value(&handle).unwrap_or(Value::Null);
-    ServerReply::Custom(stamp_custom(value, version, core))
-}
-
-/// What a request that may become a task needs to switch: the link the handler's context
-/// holds, the receiving end of the switch, and the handshake-era session to notify.
-struct TaskSwitch {
-    link: Arc<TaskLink>,
-    switched: tokio::sync::oneshot::Receiver<super::tasks::SwitchReply>,
-    notify: Option<Peer>,
-}
-
-/// Awaits a handler through [`drive`], so that it may go on as a task.
-async fn drive_task<T, F>(future: F, switch: TaskSwitch, version: ProtocolVersion) -> Driven<T>
-where
-    T: Serialize + Send + 'static,
-    F: Future<Output = crate::Result<T>> + Send + 'static,
-{
-    let to_error = Box::new(move |e| era_error(e, version));
-    drive(
-        future,
-        switch.link,
-        switch.switched,
-        CallToolRequest::METHOD,
-        switch.notify,
-        to_error,
-    )
-    .await
-}
-
-/// A handler's outcome as the reply of request `R`, for the client of `version`.
-fn complete<R: HandlerRequest>(
-    outcome: crate::Result<R::Result>,
-    version: ProtocolVersion,
-    core: &ServerCore,
-) -> Result<ServerReply, ErrorData> {
-    let mut result = outcome.map_err(|e| era_error(e, version))?;
-    if version.is_stateless() {
-        fill_cache(&mut result, core, R::METHOD);
-    }
-    finish(&mut result, version, core);
-    Ok(ServerReply::Result(result.into()))
-}
-
-/// A stateless-era request whose handler may ask the client for input: what sealing the
-/// answers gathered so far into `requestState` binds them to.
-struct AskedInput {
-    cx: RequestContext,
-    digest: String,
-    principal: Option<String>,
-}
-
-impl AskedInput {
-    /// The handler's outcome, or an `input_required` result when it asked for input.
-    fn complete<R: HandlerRequest>(
-        self,
-        outcome: crate::Result<R::Result>,
-        version: ProtocolVersion,
-        core: &ServerCore,
-    ) -> Result<ServerReply, ErrorData> {
-        let input = self.cx.inner.input.as_ref().expect("a context with input");
-        let pending = input.take_pending();
-        if pending.is_empty() {
-            return complete::<R>(outcome, version, core);
-        }
-        let binding = Binding {
-            method: R::METHOD,
-            digest: &self.digest,
-            principal: self.principal.as_deref(),
-        };
-        let state =
-            core.config
-                .state_key
-                .seal(&binding, input.answers.clone(), core.config.state_ttl);
-        let mut interim = InputRequiredResult::new();
-        interim.input_requests = Some(pending);
-        interim.request_state = Some(state);
-        finish(&mut interim, version, core);
-        Ok(ServerReply::Result(ServerResult::InputRequired(interim)))
-    }
-}
-
 impl<H: ServerHandler> Service for Connection<H> {
     type Result = ServerReply;
 
@@ -915,11 +757,5 @@ impl<H: ServerHandler> Service for Connection<H> {
                 None
             }
         }
-    }
-}
-
-impl From<ServerResult> for ServerReply {
-    fn from(result: ServerResult) -> Self {
-        ServerReply::Result(result)
     }
 }
