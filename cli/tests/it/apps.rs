@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::common::{Home, example, peer_python, peer_script, stderr, stdout};
+use crate::common::{Home, example, ok, peer_python, peer_script, stderr, stdout};
 
 /// `mcp ARGS... -- apps` (our example).
 fn on_example(home: &Home, args: &[&str]) -> std::process::Output {
@@ -29,21 +29,10 @@ fn on_python(home: &Home, args: &[&str], server_args: &[&str]) -> std::process::
         .unwrap()
 }
 
-fn ok(output: &std::process::Output) -> String {
-    assert!(
-        output.status.success(),
-        "failed with {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        output.status,
-        stdout(output),
-        stderr(output)
-    );
-    stdout(output)
-}
-
 #[test]
 fn tools_show_their_views() {
     let home = Home::new();
-    let text = ok(&on_example(&home, &["tools"]));
+    let text = ok(on_example(&home, &["tools"]));
     assert!(
         text.contains("check_contrast(background: string, foreground: string)"),
         "{text}"
@@ -56,7 +45,7 @@ fn tools_show_their_views() {
         text.contains("view: ui://contrast/view.html (called by its view only)"),
         "{text}"
     );
-    let text = ok(&on_python(&home, &["tools"], &[]));
+    let text = ok(on_python(&home, &["tools"], &[]));
     assert!(
         text.contains("view: ui://clock/view.html (called by its view only)"),
         "{text}"
@@ -95,7 +84,7 @@ fn call_names_the_view_and_apps_changes_the_answer_in_both_eras() {
             "{version}: {}",
             stderr(&output)
         );
-        let text = ok(&on_example(&home, &args(true)));
+        let text = ok(on_example(&home, &args(true)));
         assert_eq!(
             text.trim(),
             "4.48:1 (fails AA); shown in the view",
@@ -103,9 +92,9 @@ fn call_names_the_view_and_apps_changes_the_answer_in_both_eras() {
         );
     }
     // The Python SDK's server asks the same question of the client's capabilities.
-    let text = ok(&on_python(&home, &["call", "--apps", "get_time"], &[]));
+    let text = ok(on_python(&home, &["call", "--apps", "get_time"], &[]));
     assert_eq!(text.trim(), "12:00 (shown in the clock view)");
-    let text = ok(&on_python(&home, &["call", "get_time"], &[]));
+    let text = ok(on_python(&home, &["call", "get_time"], &[]));
     assert_eq!(text.trim(), "It is 12:00.");
 }
 
@@ -131,7 +120,7 @@ fn the_app_only_tool_works_for_the_view() {
 #[test]
 fn check_reads_every_view_as_a_host_would() {
     let home = Home::new();
-    let text = ok(&on_example(&home, &["check"]));
+    let text = ok(on_example(&home, &["check"]));
     assert!(
         text.contains("✓ apps") && text.contains("2 tools with 1 view: ui://contrast/view.html"),
         "{text}"
@@ -139,7 +128,7 @@ fn check_reads_every_view_as_a_host_would() {
     assert!(text.contains("CSP 1 origin"), "{text}");
 
     let json: Value =
-        serde_json::from_str(&ok(&on_python(&home, &["check", "--json"], &[]))).unwrap();
+        serde_json::from_str(&ok(on_python(&home, &["check", "--json"], &[]))).unwrap();
     let apps = json["steps"]
         .as_array()
         .unwrap()

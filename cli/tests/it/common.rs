@@ -1,7 +1,9 @@
 //! What the CLI's tests share: the built `mcp` run in a temporary HOME, fixtures, and (from
 //! `mcp-test-support`) where the examples and the installed peers are.
 
+use std::borrow::Borrow;
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 use assert_cmd::Command;
 
@@ -82,4 +84,17 @@ impl Home {
             .replace(&repo_root().display().to_string(), "[REPO]")
             .replace(&self.path().display().to_string(), "[HOME]")
     }
+}
+
+/// The stdout of a command that must have succeeded; on a failure, its status and both outputs.
+pub fn ok(output: impl Borrow<Output>) -> String {
+    let output = output.borrow();
+    assert!(
+        output.status.success(),
+        "failed with {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status,
+        stdout(output),
+        stderr(output)
+    );
+    stdout(output)
 }

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::common::{
-    Home, example, make_executable, path_with, peer_python, python_server, stderr, stdout,
+    Home, example, make_executable, ok, path_with, peer_python, python_server, stderr, stdout,
 };
 use serde_json::Value;
 
@@ -20,17 +20,6 @@ fn redact(home: &Home, text: &str) -> String {
 
 fn install(home: &Home, args: &[&str]) -> std::process::Output {
     home.mcp().arg("install").args(args).output().unwrap()
-}
-
-fn ok(output: std::process::Output) -> String {
-    assert!(
-        output.status.success(),
-        "failed with {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        output.status,
-        stdout(&output),
-        stderr(&output)
-    );
-    stdout(&output)
 }
 
 #[test]

@@ -6,23 +6,12 @@
 use std::path::{Path, PathBuf};
 
 use crate::common::{
-    Home, example, make_executable, path_with, peer_python, python_server, stderr, stdout,
+    Home, example, make_executable, ok, path_with, peer_python, python_server, stderr, stdout,
 };
 use serde_json::Value;
 
 fn lowlevel() -> String {
     example("lowlevel").display().to_string()
-}
-
-fn ok(output: std::process::Output) -> String {
-    assert!(
-        output.status.success(),
-        "failed with {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        output.status,
-        stdout(&output),
-        stderr(&output)
-    );
-    stdout(&output)
 }
 
 fn claude_config(home: &Home) -> Value {

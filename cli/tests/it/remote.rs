@@ -7,8 +7,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 
 use crate::common::{
-    Home, lowlevel_over_http, lowlevel_over_websocket, python_over_http, server_everything_over,
-    stderr, stdout,
+    Home, lowlevel_over_http, lowlevel_over_websocket, ok, python_over_http,
+    server_everything_over, stderr, stdout,
 };
 use serde_json::Value;
 
@@ -37,17 +37,6 @@ fn assert_passed(code: i32, report: &Value) {
     assert!(failed.is_empty(), "failed steps: {failed:#?}");
 }
 
-fn ok(output: &std::process::Output) -> String {
-    assert!(
-        output.status.success(),
-        "failed with {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        output.status,
-        stdout(output),
-        stderr(output)
-    );
-    stdout(output)
-}
-
 #[test]
 fn check_and_call_our_example_over_streamable_http_in_both_eras() {
     let server = lowlevel_over_http();
@@ -61,15 +50,15 @@ fn check_and_call_our_example_over_streamable_http_in_both_eras() {
     assert_passed(code, &report);
     assert_eq!(report["protocolVersion"], "2025-11-25");
 
-    let text = ok(&home
+    let text = ok(home
         .mcp()
         .args(["call", &url, "tool-name", "arg1=over-http"])
         .output()
         .unwrap());
     assert_eq!(text.trim(), "tool-name received arg1=over-http");
-    let text = ok(&home.mcp().args(["prompts", &url]).output().unwrap());
+    let text = ok(home.mcp().args(["prompts", &url]).output().unwrap());
     assert!(text.contains("example-prompt"), "{text}");
-    let text = ok(&home.mcp().args(["resources", &url]).output().unwrap());
+    let text = ok(home.mcp().args(["resources", &url]).output().unwrap());
     assert!(text.contains("file://some/path"), "{text}");
 }
 
@@ -80,7 +69,7 @@ fn check_and_call_our_example_over_legacy_sse() {
     let url = server.url("/sse");
     let (code, report) = check_json(&home, &[&url]);
     assert_passed(code, &report);
-    let text = ok(&home
+    let text = ok(home
         .mcp()
         .args(["call", &url, "tool-name", "arg1=over-sse"])
         .output()
@@ -96,19 +85,19 @@ fn check_and_call_the_python_sdk_server_over_streamable_http() {
     let (code, report) = check_json(&home, &[&url, "--call", "add={\"a\": 2, \"b\": 3}"]);
     assert_passed(code, &report);
     assert_eq!(report["server"]["name"], "python-highlevel");
-    let text = ok(&home
+    let text = ok(home
         .mcp()
         .args(["call", &url, "add", "a=2", "b=40"])
         .output()
         .unwrap());
     assert_eq!(text.trim(), "42");
-    let text = ok(&home
+    let text = ok(home
         .mcp()
         .args(["read", &url, "greeting://http"])
         .output()
         .unwrap());
     assert_eq!(text.trim(), "Hello, http!");
-    let text = ok(&home
+    let text = ok(home
         .mcp()
         .args(["get-prompt", &url, "review_code", "code=x = 1"])
         .output()
@@ -124,13 +113,13 @@ fn check_and_call_server_everything_over_streamable_http() {
     let (code, report) = check_json(&home, &[&url, "--call", "echo={\"message\": \"hi\"}"]);
     assert_passed(code, &report);
     assert_eq!(report["protocolVersion"], "2025-11-25");
-    let text = ok(&home
+    let text = ok(home
         .mcp()
         .args(["call", &url, "echo", "message=over http"])
         .output()
         .unwrap());
     assert!(text.contains("over http"), "{text}");
-    let text = ok(&home.mcp().args(["tools", &url]).output().unwrap());
+    let text = ok(home.mcp().args(["tools", &url]).output().unwrap());
     assert!(text.contains("get-sum"), "{text}");
 }
 
@@ -147,7 +136,7 @@ fn a_streamable_http_url_that_is_an_sse_server_falls_back_to_sse() {
             server.url("/sse")
         ),
     );
-    let text = ok(&home
+    let text = ok(home
         .mcp()
         .args([
             "call",
@@ -301,7 +290,7 @@ fn check_and_call_our_example_over_websocket_in_both_eras() {
     let (code, report) = check_json(&home, &[&url, "--protocol-version", "2025-11-25"]);
     assert_passed(code, &report);
     assert_eq!(report["protocolVersion"], "2025-11-25");
-    let text = ok(&home
+    let text = ok(home
         .mcp()
         .args(["call", &url, "tool-name", "arg1=over-ws"])
         .output()
@@ -313,7 +302,7 @@ fn check_and_call_our_example_over_websocket_in_both_eras() {
         "servers.json",
         &format!(r#"{{"mcpServers": {{"sock": {{"type": "ws", "url": "{url}"}}}}}}"#),
     );
-    let text = ok(&home
+    let text = ok(home
         .mcp()
         .args(["tools", "sock", "--config", "servers.json"])
         .output()

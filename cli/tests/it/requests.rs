@@ -3,7 +3,7 @@
 //! server-everything; human output by default and `--json`.
 
 use crate::common::{
-    Home, example, peer_node, peer_python, python_server, server_everything, stderr, stdout,
+    Home, example, ok, peer_node, peer_python, python_server, server_everything, stderr, stdout,
 };
 use serde_json::Value;
 
@@ -18,35 +18,24 @@ fn run(home: &Home, subcommand: &str, args: &[String]) -> std::process::Output {
     home.mcp().arg(subcommand).args(args).output().unwrap()
 }
 
-fn ok(output: &std::process::Output) -> String {
-    assert!(
-        output.status.success(),
-        "failed with {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        output.status,
-        stdout(output),
-        stderr(output)
-    );
-    stdout(output)
-}
-
 #[test]
 fn call_types_arguments_by_the_tools_schema() {
     let home = Home::new();
     let server = python_server().display().to_string();
-    let text = ok(&run(
+    let text = ok(run(
         &home,
         "call",
         &python_args(&[&server, "add", "a=2", "b=40"]),
     ));
     assert_eq!(text.trim(), "42");
     // A string parameter keeps digits as a string.
-    let text = ok(&run(
+    let text = ok(run(
         &home,
         "call",
         &python_args(&[&server, "echo", "message=007"]),
     ));
     assert_eq!(text.trim(), "007");
-    let json: Value = serde_json::from_str(&ok(&run(
+    let json: Value = serde_json::from_str(&ok(run(
         &home,
         "call",
         &python_args(&["--json", &server, "add", "--args", "{\"a\": 1, \"b\": 1}"]),
@@ -163,10 +152,10 @@ fn call_works_with_a_command_after_double_dash() {
 fn tools_lists_names_parameters_and_descriptions() {
     let home = Home::new();
     let lowlevel = example("lowlevel").display().to_string();
-    let text = ok(&run(&home, "tools", std::slice::from_ref(&lowlevel)));
+    let text = ok(run(&home, "tools", std::slice::from_ref(&lowlevel)));
     insta::assert_snapshot!(text);
     let json: Value =
-        serde_json::from_str(&ok(&run(&home, "tools", &["--json".into(), lowlevel]))).unwrap();
+        serde_json::from_str(&ok(run(&home, "tools", &["--json".into(), lowlevel]))).unwrap();
     assert_eq!(json["tools"].as_array().unwrap().len(), 3);
 }
 
@@ -174,10 +163,10 @@ fn tools_lists_names_parameters_and_descriptions() {
 fn resources_and_templates_are_listed() {
     let home = Home::new();
     let server = python_server().display().to_string();
-    let text = ok(&run(&home, "resources", &python_args(&[&server])));
+    let text = ok(run(&home, "resources", &python_args(&[&server])));
     assert!(text.contains("config://app"), "{text}");
     assert!(text.contains("templates:\ngreeting://{name}"), "{text}");
-    let json: Value = serde_json::from_str(&ok(&run(
+    let json: Value = serde_json::from_str(&ok(run(
         &home,
         "resources",
         &python_args(&["--json", &server]),
@@ -194,13 +183,13 @@ fn resources_and_templates_are_listed() {
 fn read_prints_text_contents() {
     let home = Home::new();
     let server = python_server().display().to_string();
-    let text = ok(&run(
+    let text = ok(run(
         &home,
         "read",
         &python_args(&[&server, "greeting://Ada"]),
     ));
     assert_eq!(text, "Hello, Ada!\n");
-    let json: Value = serde_json::from_str(&ok(&run(
+    let json: Value = serde_json::from_str(&ok(run(
         &home,
         "read",
         &python_args(&["--json", &server, "config://app"]),
@@ -235,10 +224,10 @@ fn read_writes_binary_contents_to_a_redirected_stdout() {
 fn prompts_and_get_prompt() {
     let home = Home::new();
     let server = python_server().display().to_string();
-    let text = ok(&run(&home, "prompts", &python_args(&[&server])));
+    let text = ok(run(&home, "prompts", &python_args(&[&server])));
     assert!(text.contains("review_code(code)"), "{text}");
     assert!(text.contains("debug_error(error)"), "{text}");
-    let text = ok(&run(
+    let text = ok(run(
         &home,
         "get-prompt",
         &python_args(&[&server, "debug_error", "error=boom"]),
@@ -247,7 +236,7 @@ fn prompts_and_get_prompt() {
         text.contains("user:\nI'm seeing this error:\n\nboom\nassistant:\n"),
         "{text}"
     );
-    let json: Value = serde_json::from_str(&ok(&run(
+    let json: Value = serde_json::from_str(&ok(run(
         &home,
         "get-prompt",
         &python_args(&["--json", &server, "review_code", "code=x=1"]),
@@ -265,15 +254,15 @@ fn prompts_and_get_prompt() {
 fn our_example_server_answers_each_request() {
     let home = Home::new();
     let lowlevel = example("lowlevel").display().to_string();
-    let text = ok(&run(
+    let text = ok(run(
         &home,
         "call",
         &[lowlevel.clone(), "tool-name".into(), "arg1=x".into()],
     ));
     assert!(!text.trim().is_empty());
-    let text = ok(&run(&home, "prompts", std::slice::from_ref(&lowlevel)));
+    let text = ok(run(&home, "prompts", std::slice::from_ref(&lowlevel)));
     assert!(text.contains("example-prompt"), "{text}");
-    let text = ok(&run(&home, "resources", &[lowlevel]));
+    let text = ok(run(&home, "resources", &[lowlevel]));
     assert!(text.contains("file://some/path"), "{text}");
 }
 
@@ -296,10 +285,10 @@ fn text_a_server_sends_cannot_drive_the_terminal() {
             .output()
             .unwrap()
     };
-    let out = ok(&call(false));
+    let out = ok(call(false));
     assert_eq!(out.trim(), "Echo: redover2Jend", "{out:?}");
     // JSON keeps the exact text, every control escaped.
-    let out = ok(&call(true));
+    let out = ok(call(true));
     assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
     let value: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(

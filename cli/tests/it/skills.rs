@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{Home, example, peer_python, peer_script, stderr, stdout};
+use crate::common::{Home, example, ok, peer_python, peer_script, stderr, stdout};
 
 /// `mcp skills ARGS... -- everything --stdio`.
 fn skills(home: &Home, args: &[&str]) -> std::process::Output {
@@ -32,17 +32,6 @@ fn python_skills(home: &Home, args: &[&str], server_args: &[&str]) -> std::proce
         .args(server_args)
         .output()
         .unwrap()
-}
-
-fn ok(output: &std::process::Output) -> String {
-    assert!(
-        output.status.success(),
-        "failed with {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        output.status,
-        stdout(output),
-        stderr(output)
-    );
-    stdout(output)
 }
 
 /// The example's skills on disk.
@@ -78,7 +67,7 @@ fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn skills_are_listed_in_both_eras() {
     let home = Home::new();
     for version in ["2025-11-25", "2026-07-28"] {
-        let text = ok(&skills(&home, &["--protocol-version", version]));
+        let text = ok(skills(&home, &["--protocol-version", version]));
         for line in [
             "refunds  Process customer refund requests",
             "skill://acme/billing/refunds/SKILL.md · 2 files",
@@ -88,7 +77,7 @@ fn skills_are_listed_in_both_eras() {
         ] {
             assert!(text.contains(line), "{version}: `{line}` in\n{text}");
         }
-        let json: Value = serde_json::from_str(&ok(&skills(
+        let json: Value = serde_json::from_str(&ok(skills(
             &home,
             &["--json", "--protocol-version", version],
         )))
@@ -118,7 +107,7 @@ fn a_skill_is_fetched_verified_and_written_out_whole() {
     let out_arg = out.display().to_string();
 
     // By name: the files as on the example's disk, byte for byte.
-    let text = ok(&skills(&home, &["pdf-processing", "--out", &out_arg]));
+    let text = ok(skills(&home, &["pdf-processing", "--out", &out_arg]));
     assert!(text.contains("wrote 3 files to"), "{text}");
     assert_eq!(
         tree(&out.join("pdf-processing")),
@@ -134,18 +123,18 @@ fn a_skill_is_fetched_verified_and_written_out_whole() {
     let again = skills(&home, &["pdf-processing", "--out", &out_arg]);
     assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
     assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
-    ok(&skills(
+    ok(skills(
         &home,
         &["pdf-processing", "--out", &out_arg, "--force"],
     ));
 
     // By path, under its prefix; by URI, a skill written in code.
-    ok(&skills(&home, &["acme/billing/refunds", "--out", &out_arg]));
+    ok(skills(&home, &["acme/billing/refunds", "--out", &out_arg]));
     assert_eq!(
         tree(&out.join("refunds")),
         tree(&fixtures().join("acme/billing/refunds"))
     );
-    ok(&skills(
+    ok(skills(
         &home,
         &["skill://git-workflow/SKILL.md", "--out", &out_arg],
     ));
@@ -161,7 +150,7 @@ fn a_skill_is_fetched_verified_and_written_out_whole() {
 #[test]
 fn a_skill_is_shown_with_its_files_and_printed_as_json() {
     let home = Home::new();
-    let text = ok(&skills(&home, &["refunds"]));
+    let text = ok(skills(&home, &["refunds"]));
     assert!(text.contains("SKILL.md"), "{text}");
     assert!(text.contains("examples/email.md"), "{text}");
     assert_eq!(text.matches("verified").count(), 2, "{text}");
@@ -170,7 +159,7 @@ fn a_skill_is_shown_with_its_files_and_printed_as_json() {
         "the SKILL.md's instructions: {text}"
     );
 
-    let json: Value = serde_json::from_str(&ok(&skills(&home, &["--json", "refunds"]))).unwrap();
+    let json: Value = serde_json::from_str(&ok(skills(&home, &["--json", "refunds"]))).unwrap();
     assert_eq!(
         json["skill"]["uri"],
         "skill://acme/billing/refunds/SKILL.md"
@@ -225,7 +214,7 @@ fn a_python_sdk_server_s_skill_is_read_and_a_tampered_one_refused() {
     let home = Home::new();
     let out = home.join("out");
     let out_arg = out.display().to_string();
-    let text = ok(&python_skills(
+    let text = ok(python_skills(
         &home,
         &["pdf-processing", "--out", &out_arg],
         &[],

@@ -8,20 +8,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use crate::common::{
-    Home, example, fixture, peer_node, peer_python, python_server, repo_root, server_everything,
-    stderr, stdout,
+    Home, example, fixture, ok, peer_node, peer_python, python_server, repo_root,
+    server_everything, stderr, stdout,
 };
-
-fn ok(output: std::process::Output) -> String {
-    assert!(
-        output.status.success(),
-        "failed with {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        output.status,
-        stdout(&output),
-        stderr(&output)
-    );
-    stdout(&output)
-}
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
