@@ -5,6 +5,7 @@
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures::FutureExt as _;
 use serde::Serialize;
@@ -138,39 +139,63 @@ async fn execute<T: Serialize>(
     record_outcome(&*store, task_id, change, deadline).await;
 }
 
-/// Records the task's outcome, trying again (after a pause growing to 2 s) while the store
-/// fails, as a shared store does while its connection is being made again: the outcome is
-/// given up only once the task's time to live is over.
+/// The pauses before asking a failing store again, as a shared store fails while its
+/// connection is being made again: 100 ms, doubling up to 2 s.
+struct Retry {
+    pause: Duration,
+}
+
+impl Retry {
+    fn new() -> Self {
+        Self {
+            pause: Duration::from_millis(100),
+        }
+    }
+
+    /// Sleeps for the next pause.
+    async fn wait(&mut self) {
+        tokio::time::sleep(self.pause).await;
+        self.pause = (self.pause * 2).min(Duration::from_secs(2));
+    }
+}
+
+/// Records the task's outcome, trying again while the store fails: the outcome is given up
+/// only once the task's time to live is over.
 async fn record_outcome(
     store: &dyn TaskStore,
     task_id: &str,
     change: TaskChange,
     deadline: Option<Instant>,
 ) {
-    let mut pause = std::time::Duration::from_millis(100);
+    let mut retry = Retry::new();
     loop {
         let Err(e) = store.update(task_id, change.clone()).await else {
             return;
         };
-        if deadline.is_some_and(|deadline| Instant::now() + pause >= deadline) {
+        if deadline.is_some_and(|deadline| Instant::now() + retry.pause >= deadline) {
             tracing::error!(task = task_id, error = %e, "could not record the task's outcome before its time to live ran out");
             return;
         }
         tracing::warn!(task = task_id, error = %e, "could not record the task's outcome; trying again");
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(std::time::Duration::from_secs(2));
+        retry.wait().await;
     }
 }
 
 /// Resolves once the task is terminal (cancelled by the client) or gone.
+/// A store that fails is asked again: the handler goes on meanwhile (its time to live still
+/// bounds it) rather than being dropped as if the task had been cancelled.
 async fn ended(store: &dyn TaskStore, task_id: &str, mut version: u64) {
+    let mut retry = Retry::new();
     loop {
         match store.changed(task_id, version).await {
-            Ok(Some(record)) if !record.status.is_terminal() => version = record.version,
+            Ok(Some(record)) if !record.status.is_terminal() => {
+                version = record.version;
+                retry = Retry::new();
+            }
             Ok(_) => return,
             Err(e) => {
-                tracing::warn!(task = task_id, error = %e, "lost track of the task");
-                return;
+                tracing::warn!(task = task_id, error = %e, "cannot follow the task; asking again");
+                retry.wait().await;
             }
         }
     }
@@ -213,5 +238,86 @@ async fn notify_session(store: Arc<dyn TaskStore>, record: TaskRecord, peer: Pee
         if record.status.is_terminal() {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::server::tasks::{InMemoryTaskStore, TaskStoreError};
+    use crate::transport::BoxFuture;
+
+    /// An in-memory store whose `changed` fails its first calls, as a shared store does while
+    /// its connection is down.
+    struct Flaky {
+        inner: InMemoryTaskStore,
+        failures: AtomicUsize,
+    }
+
+    impl TaskStore for Flaky {
+        fn create(&self, record: TaskRecord) -> BoxFuture<'_, Result<(), TaskStoreError>> {
+            self.inner.create(record)
+        }
+
+        fn get<'a>(
+            &'a self,
+            task_id: &'a str,
+        ) -> BoxFuture<'a, Result<Option<TaskRecord>, TaskStoreError>> {
+            self.inner.get(task_id)
+        }
+
+        fn update<'a>(
+            &'a self,
+            task_id: &'a str,
+            change: TaskChange,
+        ) -> BoxFuture<'a, Result<Option<TaskRecord>, TaskStoreError>> {
+            self.inner.update(task_id, change)
+        }
+
+        fn changed<'a>(
+            &'a self,
+            task_id: &'a str,
+            version: u64,
+        ) -> BoxFuture<'a, Result<Option<TaskRecord>, TaskStoreError>> {
+            let down = self
+                .failures
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok();
+            if down {
+                Box::pin(async { Err(TaskStoreError("connection refused".into())) })
+            } else {
+                self.inner.changed(task_id, version)
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_store_that_fails_is_asked_again_until_the_task_ends() {
+        let store = Flaky {
+            inner: InMemoryTaskStore::new(),
+            failures: AtomicUsize::new(3),
+        };
+        let record = TaskRecord::new("t", "tools/call", None, None, Duration::from_secs(600));
+        let version = record.version;
+        store.create(record).await.unwrap();
+        let ended = ended(&store, "t", version);
+        tokio::pin!(ended);
+        // Three failures, asked again after 100, 200 and 400 ms.
+        let still_running = tokio::time::timeout(Duration::from_millis(1500), &mut ended).await;
+        assert!(
+            still_running.is_err(),
+            "three failures did not end the task"
+        );
+        assert_eq!(
+            store.failures.load(Ordering::SeqCst),
+            0,
+            "asked again each time"
+        );
+        store.update("t", TaskChange::Cancel).await.unwrap();
+        tokio::time::timeout(Duration::from_secs(30), ended)
+            .await
+            .expect("the cancellation ends it");
     }
 }
