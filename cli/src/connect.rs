@@ -5,19 +5,18 @@
 //! message exchanged (for schema validation).
 
 use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use mcp::client::auth::OAuthClient;
 use mcp::client::{Client, ClientBuilder};
 use mcp::transport::http::{SseClientTransport, StreamableHttpTransport};
+use mcp::transport::observe::{Observer, observe};
 use mcp::transport::stdio::{ChildProcess, ChildProcessTransport, Stderr, StdioServerParameters};
 use mcp::transport::ws::{WebSocketClient, WsConnection};
-use mcp::transport::{
-    BoxFuture, Incoming, Outgoing, OutgoingKind, Transport, TransportClosed, TransportReader,
-    TransportWriter,
-};
+use mcp::transport::{Incoming, Outgoing, OutgoingKind, Transport};
 use mcp::types::{Implementation, LoggingLevel, ProtocolVersion};
+use parking_lot::Mutex;
 
 use crate::error::{CliError, Result};
 use crate::hostenv::HostEnvironment;
@@ -76,63 +75,30 @@ pub enum Direction {
 
 impl Recording {
     fn clear(&self) {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.inner.lock().clear();
     }
 
     fn push(&self, direction: Direction, bytes: &[u8]) {
-        self.inner
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push((direction, bytes.to_vec()));
+        self.inner.lock().push((direction, bytes.to_vec()));
     }
 
     /// The messages recorded so far.
     pub fn messages(&self) -> Vec<Recorded> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.inner.lock().clone()
     }
 }
 
-struct RecordingReader<R> {
-    inner: R,
-    recording: Recording,
-}
-
-impl<R: TransportReader> TransportReader for RecordingReader<R> {
-    async fn recv(&mut self) -> Option<io::Result<Incoming<'_>>> {
-        let next = self.inner.recv().await;
-        if let Some(Ok(Incoming::Message(bytes))) = &next {
-            self.recording.push(Direction::Incoming, bytes);
+impl Observer for Recording {
+    fn incoming(&self, incoming: &Incoming<'_>) {
+        if let Incoming::Message(bytes) = incoming {
+            self.push(Direction::Incoming, bytes);
         }
-        next
     }
-}
 
-struct RecordingWriter<W> {
-    inner: W,
-    recording: Recording,
-}
-
-impl<W: TransportWriter> TransportWriter for RecordingWriter<W> {
-    fn send(&self, message: Outgoing) -> Result<(), TransportClosed> {
+    fn outgoing(&self, message: &Outgoing) {
         if message.kind == OutgoingKind::Request {
-            self.recording.push(Direction::Outgoing, &message.json);
+            self.push(Direction::Outgoing, &message.json);
         }
-        self.inner.send(message)
-    }
-    fn cork(&self) {
-        self.inner.cork();
-    }
-    fn uncork(&self) -> BoxFuture<'_, ()> {
-        self.inner.uncork()
-    }
-    fn congested(&self) -> bool {
-        self.inner.congested()
-    }
-    fn drained(&self) -> BoxFuture<'_, ()> {
-        self.inner.drained()
-    }
-    fn close(&self) -> BoxFuture<'_, ()> {
-        self.inner.close()
     }
 }
 
@@ -242,21 +208,13 @@ async fn handshake<T: Transport>(
     recording: Option<&Recording>,
     limit: Duration,
 ) -> Option<mcp::Result<Client>> {
-    let (reader, writer) = transport.split();
     let connecting = match recording {
         Some(recording) => {
             recording.clear();
-            let reader = RecordingReader {
-                inner: reader,
-                recording: recording.clone(),
-            };
-            let writer = RecordingWriter {
-                inner: writer,
-                recording: recording.clone(),
-            };
-            tokio::time::timeout(limit, builder.connect((reader, writer))).await
+            let observed = observe(transport, recording.clone());
+            tokio::time::timeout(limit, builder.connect(observed)).await
         }
-        None => tokio::time::timeout(limit, builder.connect((reader, writer))).await,
+        None => tokio::time::timeout(limit, builder.connect(transport)).await,
     };
     connecting.ok()
 }
@@ -264,15 +222,7 @@ async fn handshake<T: Transport>(
 /// How `launch` starts: in this process's environment, or in `host`'s.
 fn parameters(launch: &Launch, host: Option<&HostEnvironment>) -> Result<StdioServerParameters> {
     let Some(host) = host else {
-        let mut params =
-            StdioServerParameters::new(&launch.program).args(launch.args.iter().cloned());
-        for (key, value) in &launch.env {
-            params = params.env(key, value);
-        }
-        if let Some(cwd) = &launch.cwd {
-            params = params.cwd(cwd);
-        }
-        return Ok(params);
+        return Ok(launch.parameters());
     };
     let program = if launch.program.components().count() == 1 {
         let name = launch.program.to_string_lossy();

@@ -7,12 +7,13 @@
 
 use std::borrow::Cow;
 use std::io::IsTerminal;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use anstyle::{AnsiColor, Style};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mcp::jsonrpc::Progress;
 use mcp::types::{LoggingLevel, LoggingMessageNotificationParams};
+use parking_lot::Mutex;
 
 /// Bold text.
 pub const BOLD: Style = Style::new().bold();
@@ -61,7 +62,7 @@ impl Ui {
 
     /// Prints a line on stderr without tearing a progress bar.
     pub fn line(&self, text: &str) {
-        let bar = self.inner.bar.lock().unwrap_or_else(|p| p.into_inner());
+        let bar = self.inner.bar.lock();
         match bar.as_ref() {
             Some(bar) => bar.suspend(|| anstream::eprintln!("{text}")),
             None => anstream::eprintln!("{text}"),
@@ -123,7 +124,7 @@ impl Ui {
             anstream::eprintln!("progress {}{total}{message}", number(progress.progress));
             return;
         }
-        let mut slot = self.inner.bar.lock().unwrap_or_else(|p| p.into_inner());
+        let mut slot = self.inner.bar.lock();
         let bar = slot.get_or_insert_with(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -154,13 +155,7 @@ impl Ui {
 
     /// Removes the progress bar, if one is shown.
     pub fn finish_progress(&self) {
-        if let Some(bar) = self
-            .inner
-            .bar
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-        {
+        if let Some(bar) = self.inner.bar.lock().take() {
             bar.finish_and_clear();
         }
     }

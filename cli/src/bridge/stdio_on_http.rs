@@ -32,7 +32,7 @@
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use mcp::client::{CallOptions, Client, ClientBuilder};
 use mcp::http_server::HttpServer;
@@ -40,6 +40,7 @@ use mcp::jsonrpc::{Peer, RequestOptions};
 use mcp::server::{HandlerRequest, RequestContext, Server, ServerHandler, ServerNotifier};
 use mcp::transport::stdio::{Stderr, StdioServerParameters};
 use mcp::types::*;
+use parking_lot::Mutex;
 use serde_json::Value;
 use tokio::sync::OnceCell;
 
@@ -191,7 +192,9 @@ impl StatelessLink {
     /// Passes a log message of the shared child to the one request in flight that wants its
     /// level; with several, stdio cannot say whose it is, so it goes to the bridge's stderr.
     fn log(&self, params: &LoggingMessageNotificationParams) {
-        let wanting: Vec<RequestContext> = lock(&self.in_flight)
+        let wanting: Vec<RequestContext> = self
+            .in_flight
+            .lock()
             .iter()
             .filter(|cx| cx.log_enabled(params.level))
             .cloned()
@@ -256,7 +259,7 @@ impl Asker {
     /// The request context to ask through: a request in progress, if any.
     fn current(&self) -> std::result::Result<Option<RequestContext>, ErrorData> {
         match self {
-            Asker::Session(link) => Ok(lock(&link.in_flight).last().cloned()),
+            Asker::Session(link) => Ok(link.in_flight.lock().last().cloned()),
             Asker::Stateless(_) => FORWARDING.try_with(|f| Some(f.cx.clone())).map_err(|_| {
                 ErrorData::internal_error(
                     "the server asked for client input outside of a request; over HTTP in \
@@ -463,7 +466,7 @@ struct InFlight<'a> {
 impl<'a> InFlight<'a> {
     /// Puts `cx` on `list` until dropped.
     fn track(list: &'a Mutex<Vec<RequestContext>>, cx: &'a RequestContext) -> Self {
-        lock(list).push(cx.clone());
+        list.lock().push(cx.clone());
         Self { list, cx }
     }
 }
@@ -471,14 +474,10 @@ impl<'a> InFlight<'a> {
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         // Requests of different sessions may share an id: the session tells them apart.
-        lock(self.list).retain(|other| {
+        self.list.lock().retain(|other| {
             other.request_id() != self.cx.request_id() || !other.peer().same_session(self.cx.peer())
         });
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Bridge {
@@ -491,7 +490,7 @@ impl Bridge {
         Fut: std::future::Future<Output = mcp::Result<T>>,
     {
         if cx.protocol_version().is_stateless() {
-            let child = lock(&self.0.shared).clone().ok_or_else(|| {
+            let child = self.0.shared.lock().clone().ok_or_else(|| {
                 mcp::Error::ConnectionClosed(Some("the bridge is stopping".into()))
             })?;
             let forwarding = Forwarding {
@@ -515,7 +514,7 @@ impl Bridge {
     async fn session_child(&self, cx: &RequestContext) -> mcp::Result<(SessionLink, Arc<Client>)> {
         let this = &self.0;
         let (link, cell) = {
-            let mut sessions = lock(&this.sessions);
+            let mut sessions = this.sessions.lock();
             match sessions
                 .iter()
                 .find(|s| s.link.peer.same_session(cx.peer()))
@@ -564,7 +563,7 @@ impl Bridge {
                 return;
             };
             let ended: Vec<SessionChild> = {
-                let mut sessions = lock(&bridge.sessions);
+                let mut sessions = bridge.sessions.lock();
                 let (ended, open) = std::mem::take(&mut *sessions)
                     .into_iter()
                     .partition(|s| s.link.peer.same_session(&peer));
@@ -586,9 +585,10 @@ impl Bridge {
     /// every list change, and the resources HTTP clients subscribed to, with `uri` added. The
     /// new stream is acknowledged before the old one is cancelled, so no change falls between.
     async fn listen_upstream(&self, uri: Option<&str>) -> mcp::Result<()> {
-        let child = lock(&self.0.shared)
-            .clone()
-            .ok_or_else(|| mcp::Error::ConnectionClosed(Some("the bridge is stopping".into())))?;
+        let child =
+            self.0.shared.lock().clone().ok_or_else(|| {
+                mcp::Error::ConnectionClosed(Some("the bridge is stopping".into()))
+            })?;
         let mut upstream = self.0.upstream.lock().await;
         if let Some(uri) = uri
             && !upstream.uris.insert(uri.to_owned())
@@ -626,11 +626,11 @@ impl Inner {
         if let Some(task) = self.upstream.lock().await.task.take() {
             task.abort();
         }
-        let mut children: Vec<Arc<Client>> = std::mem::take(&mut *lock(&self.sessions))
+        let mut children: Vec<Arc<Client>> = std::mem::take(&mut *self.sessions.lock())
             .into_iter()
             .filter_map(|s| s.child.get().cloned())
             .collect();
-        children.extend(lock(&self.shared).take());
+        children.extend(self.shared.lock().take());
         futures_join_all(children.into_iter().map(close)).await;
     }
 }
@@ -717,7 +717,10 @@ impl ServerHandler for Bridge {
         params: SubscribeRequestParams,
         cx: RequestContext,
     ) -> mcp::Result<()> {
-        let shared_is_stateless = lock(&self.0.shared)
+        let shared_is_stateless = self
+            .0
+            .shared
+            .lock()
             .as_ref()
             .is_some_and(|child| child.protocol_version().is_stateless());
         if cx.protocol_version().is_stateless() && shared_is_stateless {
@@ -749,7 +752,10 @@ impl ServerHandler for Bridge {
     async fn on_roots_list_changed(&self) {
         // The notification does not say which session's client it came from: every session's
         // child hears it, and asks its own client for its roots again.
-        let children: Vec<Arc<Client>> = lock(&self.0.sessions)
+        let children: Vec<Arc<Client>> = self
+            .0
+            .sessions
+            .lock()
             .iter()
             .filter_map(|s| s.child.get().cloned())
             .collect();

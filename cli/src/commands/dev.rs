@@ -120,7 +120,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         request_timeout_ms: (args.request_timeout.max(0.001) * 1000.0) as u64,
     };
     if let Err(why) = options.version() {
-        return Err(CliError::usage(why));
+        return Err(CliError::usage(why.to_string()));
     }
     block_on(async move {
         let describe = target.describe();
@@ -196,9 +196,7 @@ fn target(resolved: &Resolved, spec_args: &SpecArgs) -> (Target, bool) {
             (Target::Remote(target), false)
         }
         spec::Target::Stdio(launch) => {
-            let mut stdio = StdioTarget::new(&launch.program).args(launch.args.iter().cloned());
-            stdio.env = launch.env.clone();
-            stdio.cwd = launch.cwd.clone();
+            let mut stdio = StdioTarget::from(launch.parameters());
             stdio.label = Some(launch.display());
             let watch_by_default = match &resolved.kind {
                 Kind::Cargo { manifest, bin } => {
@@ -236,8 +234,8 @@ fn target(resolved: &Resolved, spec_args: &SpecArgs) -> (Target, bool) {
 
 /// The files named on a command line, for `--watch` on a command.
 fn existing_files(stdio: &StdioTarget) -> Vec<PathBuf> {
-    std::iter::once(stdio.program.as_os_str())
-        .chain(stdio.args.iter().map(|a| a.as_os_str()))
+    std::iter::once(stdio.server.command.as_os_str())
+        .chain(stdio.server.args.iter().map(|a| a.as_os_str()))
         .map(Path::new)
         .filter(|p| p.is_file())
         .map(Path::to_path_buf)
@@ -276,7 +274,9 @@ fn demo_target() -> Result<StdioTarget> {
     let exe = std::env::current_exe().map_err(|e| {
         CliError::environment(format!("cannot find the mcp binary to run the demo: {e}"))
     })?;
-    let mut demo = StdioTarget::new(exe).args(["demo-server"]);
+    let mut demo = StdioTarget::from(
+        mcp::transport::stdio::StdioServerParameters::new(exe).args(["demo-server"]),
+    );
     demo.label = Some(format!(
         "{} (the demo built into mcp)",
         mcp_inspector::demo::NAME

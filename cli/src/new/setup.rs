@@ -5,10 +5,11 @@ use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use parking_lot::Mutex;
 
 use super::Template;
 use crate::error::{CliError, Result};
@@ -159,7 +160,7 @@ fn run_with_progress(command: &mut Command, dir: &Path, what: &str) -> Result<()
                     Some(bar) => bar.set_message(line.trim().to_owned()),
                     None => eprintln!("  {line}"),
                 }
-                let mut tail = tail.lock().unwrap_or_else(|p| p.into_inner());
+                let mut tail = tail.lock();
                 if tail.len() == TAIL {
                     tail.pop_front();
                 }
@@ -183,7 +184,7 @@ fn run_with_progress(command: &mut Command, dir: &Path, what: &str) -> Result<()
         }
         return Ok(());
     }
-    let tail = tail.lock().unwrap_or_else(|p| p.into_inner());
+    let tail = tail.lock();
     let lines: Vec<&str> = tail.iter().map(String::as_str).collect();
     Err(CliError::environment(format!(
         "{what} failed ({status}) in {}:\n{}",

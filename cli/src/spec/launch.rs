@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use mcp::transport::stdio::StdioServerParameters;
+
 use super::python;
 
 /// How to start a local server.
@@ -40,6 +42,18 @@ impl Launch {
             .iter()
             .map(|a| a.to_string_lossy().into_owned())
             .collect()
+    }
+
+    /// How to start it in this process's environment (with what it sets over it).
+    pub fn parameters(&self) -> StdioServerParameters {
+        let mut params = StdioServerParameters::new(&self.program).args(self.args.iter().cloned());
+        for (key, value) in &self.env {
+            params = params.env(key, value);
+        }
+        if let Some(cwd) = &self.cwd {
+            params = params.cwd(cwd);
+        }
+        params
     }
 
     /// The command line, for messages (the embedded Python launcher is abbreviated).

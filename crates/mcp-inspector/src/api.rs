@@ -112,11 +112,11 @@ pub async fn connect(
     Json(options): Json<ConnectOptions>,
 ) -> Response {
     if let Err(why) = options.version() {
-        return error(StatusCode::BAD_REQUEST, why);
+        return error(StatusCode::BAD_REQUEST, why.to_string());
     }
     match backend.connect(options, "connect requested").await {
         Ok(()) => Json(json!({"status": backend.status()})).into_response(),
-        Err(why) => error(StatusCode::BAD_GATEWAY, why),
+        Err(why) => error(StatusCode::BAD_GATEWAY, why.to_string()),
     }
 }
 
@@ -129,7 +129,7 @@ pub struct Empty {}
 pub async fn restart(State(backend): State<Arc<Backend>>, Json(Empty {}): Json<Empty>) -> Response {
     match backend.restart("restart requested").await {
         Ok(()) => Json(json!({"status": backend.status()})).into_response(),
-        Err(why) => error(StatusCode::BAD_GATEWAY, why),
+        Err(why) => error(StatusCode::BAD_GATEWAY, why.to_string()),
     }
 }
 

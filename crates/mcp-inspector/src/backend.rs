@@ -4,35 +4,28 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use mcp::client::auth::OAuthClient;
 use mcp::client::{Client, ClientBuilder};
 use mcp::transport::stdio::ChildProcess;
+use mcp::types::extensions::apps::{UI_EXTENSION, UiClientCapability};
 use mcp::types::{
-    ClientCapabilities, ElicitationCapability, ErrorData, Implementation, JsonObject,
-    ListRootsResult, LoggingLevel, ProtocolVersion, Root, RootsCapability, SamplingCapability,
-    SubscriptionFilter,
+    ClientCapabilities, ElicitationCapability, ErrorData, Implementation, ListRootsResult,
+    LoggingLevel, ProtocolVersion, Root, RootsCapability, SamplingCapability, SubscriptionFilter,
+    UnknownProtocolVersion,
 };
+use parking_lot::{Mutex, MutexGuard};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::{AbortHandle, JoinHandle};
 
-use crate::connect::{self, Connected};
+use crate::connect::{self, ConnectError, Connected};
 use crate::events::{ConnectionState, Event, EventHub, ServerSnapshot, Status};
 use crate::observe::{Recorder, Traffic};
 use crate::target::Target;
-
-/// The MIME type of MCP Apps views, which the inspector declares it renders.
-pub const MCP_APP_MIME_TYPE: &str = "text/html;profile=mcp-app";
-/// The MCP Apps extension's identifier.
-pub const UI_EXTENSION: &str = "io.modelcontextprotocol/ui";
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 /// How the page wants to connect: the only knobs the API offers (no command, URL or
 /// environment: the target is fixed on the command line).
@@ -72,28 +65,18 @@ impl Default for ConnectOptions {
 
 impl ConnectOptions {
     /// The pinned version, if any; an error names the versions there are.
-    pub fn version(&self) -> Result<Option<ProtocolVersion>, String> {
-        if self.protocol_version == "auto" {
-            return Ok(None);
+    pub fn version(&self) -> Result<Option<ProtocolVersion>, UnknownVersion> {
+        match self.protocol_version.as_str() {
+            "auto" => Ok(None),
+            pinned => Ok(Some(pinned.parse()?)),
         }
-        ProtocolVersion::ALL
-            .iter()
-            .copied()
-            .find(|v| v.as_str() == self.protocol_version)
-            .map(Some)
-            .ok_or_else(|| {
-                format!(
-                    "unknown protocol version {:?}; use auto or one of: {}",
-                    self.protocol_version,
-                    ProtocolVersion::ALL
-                        .iter()
-                        .map(|v| v.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })
     }
 }
+
+/// A pinned protocol version this library does not know; the message lists those it knows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}, or auto")]
+pub struct UnknownVersion(#[from] pub UnknownProtocolVersion);
 
 /// The page's answer to a request of the server.
 #[derive(Debug, Deserialize)]
@@ -215,31 +198,31 @@ impl Backend {
 
     /// The options the next connection uses, to change.
     pub fn options_mut(&self) -> MutexGuard<'_, ConnectOptions> {
-        lock(&self.options)
+        self.options.lock()
     }
 
     /// The connection's state now.
     pub fn status(&self) -> Status {
-        lock(&self.status).clone()
+        self.status.lock().clone()
     }
 
     /// The options of the last connection.
     pub fn options(&self) -> ConnectOptions {
-        lock(&self.options).clone()
+        self.options.lock().clone()
     }
 
     fn set_status(&self, status: Status) {
-        *lock(&self.status) = status.clone();
+        *self.status.lock() = status.clone();
         self.hub.publish(Event::Status(status));
     }
 
     /// The current client, if connected.
     pub fn client(&self) -> Option<Arc<Client>> {
-        lock(&self.live).as_ref().map(|live| live.client.clone())
+        self.live.lock().as_ref().map(|live| live.client.clone())
     }
 
     /// Connects with the last options (a restart, when connected).
-    pub async fn restart(self: &Arc<Self>, reason: &str) -> Result<(), String> {
+    pub async fn restart(self: &Arc<Self>, reason: &str) -> Result<(), ConnectError> {
         let options = self.options();
         self.connect(options, reason).await
     }
@@ -249,11 +232,11 @@ impl Backend {
         self: &Arc<Self>,
         options: ConnectOptions,
         reason: &str,
-    ) -> Result<(), String> {
+    ) -> Result<(), ConnectError> {
         let version = options.version()?;
         let _switching = self.switching.lock().await;
         self.stop_live().await;
-        *lock(&self.options) = options.clone();
+        *self.options.lock() = options.clone();
         let epoch = self.epoch.fetch_add(1, Ordering::SeqCst) + 1;
         self.set_status(Status {
             state: ConnectionState::Connecting,
@@ -283,7 +266,7 @@ impl Backend {
                 let client = Arc::new(client);
                 let pid = process.as_ref().and_then(ChildProcess::pid);
                 let snapshot = snapshot(&client);
-                *lock(&self.live) = Some(Live {
+                *self.live.lock() = Some(Live {
                     client: client.clone(),
                     process: process.clone(),
                     server_task,
@@ -307,7 +290,7 @@ impl Backend {
                 self.set_status(Status {
                     state: ConnectionState::Failed,
                     epoch,
-                    detail: Some(why.clone()),
+                    detail: Some(why.to_string()),
                     server: None,
                     pid: None,
                 });
@@ -347,11 +330,11 @@ impl Backend {
     async fn stop_live(&self) {
         // A local server stopped on purpose is no failure.
         self.live_epoch.store(0, Ordering::SeqCst);
-        let live = lock(&self.live).take();
-        for (_, call) in lock(&self.calls).drain() {
+        let live = self.live.lock().take();
+        for (_, call) in self.calls.lock().drain() {
             call.abort();
         }
-        for (_, waiting) in lock(&self.pending).drain() {
+        for (_, waiting) in self.pending.lock().drain() {
             drop(waiting);
         }
         let Some(live) = live else { return };
@@ -464,7 +447,7 @@ impl Backend {
                 let me = me
                     .upgrade()
                     .ok_or_else(|| ErrorData::internal_error("the inspector is stopping"))?;
-                let roots = lock(&me.roots).clone();
+                let roots = me.roots.lock().clone();
                 me.hub.publish(Event::RootsListed {
                     roots: serde_json::to_value(&roots).unwrap_or_default(),
                 });
@@ -475,7 +458,7 @@ impl Backend {
 
     /// Answers a request of the server; `false` when none is waiting under that id.
     pub fn answer(&self, answer: Answer) -> bool {
-        let Some(waiting) = lock(&self.pending).remove(&answer.id) else {
+        let Some(waiting) = self.pending.lock().remove(&answer.id) else {
             return false;
         };
         let reply = match (answer.result, answer.error) {
@@ -496,12 +479,12 @@ impl Backend {
 
     /// Sets the roots the inspector answers `roots/list` with.
     pub fn set_roots(&self, roots: Vec<Root>) {
-        *lock(&self.roots) = roots;
+        *self.roots.lock() = roots;
     }
 
     /// The roots the inspector answers with.
     pub fn roots(&self) -> Vec<Root> {
-        lock(&self.roots).clone()
+        self.roots.lock().clone()
     }
 
     /// Runs a call of the page, cancellable under `call_id`.
@@ -513,11 +496,11 @@ impl Backend {
         let client = self.client().ok_or(CallError::NotConnected)?;
         let task = tokio::spawn(run(client));
         if let Some(id) = &call_id {
-            lock(&self.calls).insert(id.clone(), task.abort_handle());
+            self.calls.lock().insert(id.clone(), task.abort_handle());
         }
         let outcome = task.await;
         if let Some(id) = &call_id {
-            lock(&self.calls).remove(id);
+            self.calls.lock().remove(id);
         }
         match outcome {
             Ok(Ok(value)) => Ok(value),
@@ -529,7 +512,7 @@ impl Backend {
     /// Cancels a call of the page (the client sends `notifications/cancelled`, or in the
     /// stateless era closes the request); `false` when no such call runs.
     pub fn cancel(&self, call_id: &str) -> bool {
-        match lock(&self.calls).remove(call_id) {
+        match self.calls.lock().remove(call_id) {
             Some(call) => {
                 call.abort();
                 true
@@ -544,7 +527,7 @@ impl Backend {
         let client = self.client().ok_or(CallError::NotConnected)?;
         if client.protocol_version().is_stateless() {
             {
-                let mut subscriptions = lock(&self.subscriptions);
+                let mut subscriptions = self.subscriptions.lock();
                 if on {
                     subscriptions.insert(uri.to_owned());
                 } else {
@@ -560,7 +543,7 @@ impl Backend {
             client.unsubscribe_resource(uri).await
         };
         done.map_err(CallError::Failed)?;
-        let mut subscriptions = lock(&self.subscriptions);
+        let mut subscriptions = self.subscriptions.lock();
         if on {
             subscriptions.insert(uri.to_owned());
         } else {
@@ -573,7 +556,7 @@ impl Backend {
     /// stream: (re)opens one for the list changes the server offers and the resources
     /// subscribed to.
     fn listen_for_changes(self: &Arc<Self>) {
-        let mut live = lock(&self.live);
+        let mut live = self.live.lock();
         let Some(live) = live.as_mut() else { return };
         if let Some(old) = live.listener.take() {
             old.abort();
@@ -584,7 +567,7 @@ impl Backend {
         }
         let capabilities = client.server_capabilities();
         let list_changed = |flag: Option<bool>| flag.filter(|on| *on);
-        let subscriptions: Vec<String> = lock(&self.subscriptions).iter().cloned().collect();
+        let subscriptions: Vec<String> = self.subscriptions.lock().iter().cloned().collect();
         let filter = SubscriptionFilter {
             tools_list_changed: capabilities
                 .tools
@@ -653,7 +636,7 @@ async fn ask(
     let params = params.map_err(|e| ErrorData::internal_error(e.to_string()))?;
     let id = backend.next_pending.fetch_add(1, Ordering::SeqCst);
     let (tx, rx) = oneshot::channel();
-    lock(&backend.pending).insert(id, tx);
+    backend.pending.lock().insert(id, tx);
     let stateless = backend
         .client()
         .is_some_and(|c| c.protocol_version().is_stateless());
@@ -689,7 +672,7 @@ struct Withdraw {
 
 impl Drop for Withdraw {
     fn drop(&mut self) {
-        if lock(&self.backend.pending).remove(&self.id).is_some() {
+        if self.backend.pending.lock().remove(&self.id).is_some() {
             self.backend.hub.publish(Event::RequestDone {
                 id: self.id,
                 outcome: "cancelled".to_owned(),
@@ -701,8 +684,6 @@ impl Drop for Withdraw {
 /// What the inspector declares: sampling, elicitation in both modes, roots with list changes,
 /// and the MCP Apps extension.
 pub fn client_capabilities() -> ClientCapabilities {
-    let mut ui = JsonObject::new();
-    ui.insert("mimeTypes".to_owned(), json!([MCP_APP_MIME_TYPE]));
     ClientCapabilities {
         sampling: Some(SamplingCapability::default()),
         elicitation: Some(ElicitationCapability {
@@ -712,7 +693,14 @@ pub fn client_capabilities() -> ClientCapabilities {
         roots: Some(RootsCapability {
             list_changed: Some(true),
         }),
-        extensions: Some([(UI_EXTENSION.to_owned(), ui)].into_iter().collect()),
+        extensions: Some(
+            [(
+                UI_EXTENSION.to_owned(),
+                UiClientCapability::html().settings(),
+            )]
+            .into_iter()
+            .collect(),
+        ),
         ..Default::default()
     }
 }

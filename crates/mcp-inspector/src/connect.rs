@@ -1,6 +1,7 @@
 //! Starting or reaching the target and connecting the SDK's client to it, with every message
 //! and HTTP exchange reported.
 
+use std::process::ExitStatus;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,13 +9,60 @@ use axum::http::HeaderMap;
 use mcp::client::auth::OAuthClient;
 use mcp::client::{Client, ClientBuilder};
 use mcp::transport::http::{HttpExchange, SseClientTransport, StreamableHttpTransport};
-use mcp::transport::stdio::{ChildProcess, ChildProcessTransport, Stderr, StdioServerParameters};
+use mcp::transport::stdio::{ChildProcess, ChildProcessTransport, Stderr};
 use mcp::transport::ws::WebSocketClient;
 use tokio::task::JoinHandle;
 
 use crate::events::{Event, EventHub, HttpEvent};
 use crate::observe::Traffic;
 use crate::target::{InProcessTarget, RemoteTarget, RemoteTransport, StdioTarget, Target};
+
+/// Why a connection to the target failed; its text is what the page shows.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// The options pin a protocol version this library does not know.
+    #[error(transparent)]
+    UnknownVersion(#[from] crate::backend::UnknownVersion),
+    /// The server process could not be started.
+    #[error("cannot start `{command}`: {source}")]
+    Spawn {
+        /// The command line.
+        command: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No answer within the connection timeout.
+    #[error("{what} did not answer within {:.1} s (the connection timeout)", .limit.as_secs_f64())]
+    Timeout {
+        /// What was waited for: the server, or its URL.
+        what: String,
+        /// The connection timeout.
+        limit: Duration,
+    },
+    /// The server process exited before it answered.
+    #[error("`{command}` exited with {status} before it answered{}", with_stderr(.stderr))]
+    Exited {
+        /// The command line.
+        command: String,
+        /// How it exited.
+        status: ExitStatus,
+        /// Its last stderr lines.
+        stderr: Vec<String>,
+    },
+    /// The transport or the handshake failed.
+    #[error(transparent)]
+    Mcp(#[from] mcp::Error),
+}
+
+/// `; its last stderr lines:` and the lines, or nothing without any.
+fn with_stderr(lines: &[String]) -> String {
+    if lines.is_empty() {
+        String::new()
+    } else {
+        format!("; its last stderr lines:\n{}", lines.join("\n"))
+    }
+}
 
 /// A live connection: the client, and what to stop when it ends.
 pub struct Connected {
@@ -34,7 +82,7 @@ pub async fn connect(
     hub: &Arc<EventHub>,
     oauth: Option<&OAuthClient>,
     limit: Duration,
-) -> Result<Connected, String> {
+) -> Result<Connected, ConnectError> {
     match target {
         Target::Stdio(stdio) => connect_stdio(stdio, builder, traffic, hub, limit).await,
         Target::Remote(remote) => connect_remote(remote, builder, traffic, oauth, limit).await,
@@ -44,30 +92,18 @@ pub async fn connect(
     }
 }
 
+/// Runs `future` within `limit`: its error, or the timeout.
 async fn within<T>(
     limit: Duration,
     what: &str,
     future: impl Future<Output = mcp::Result<T>>,
-) -> Result<T, String> {
-    attempt(limit, what, future).await.map_err(|e| match e {
-        Ok(error) => error.to_string(),
-        Err(timeout) => timeout,
-    })
-}
-
-/// Runs `future` within `limit`: its error, or the timeout's message.
-async fn attempt<T>(
-    limit: Duration,
-    what: &str,
-    future: impl Future<Output = mcp::Result<T>>,
-) -> Result<T, Result<mcp::Error, String>> {
+) -> Result<T, ConnectError> {
     match tokio::time::timeout(limit, future).await {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(e)) => Err(Ok(e)),
-        Err(_) => Err(Err(format!(
-            "{what} did not answer within {:.1} s (the connection timeout)",
-            limit.as_secs_f64()
-        ))),
+        Ok(result) => Ok(result?),
+        Err(_) => Err(ConnectError::Timeout {
+            what: what.to_owned(),
+            limit,
+        }),
     }
 }
 
@@ -77,24 +113,22 @@ async fn connect_stdio(
     traffic: &Traffic,
     hub: &Arc<EventHub>,
     limit: Duration,
-) -> Result<Connected, String> {
+) -> Result<Connected, ConnectError> {
     let stderr_hub = hub.clone();
-    let mut params = StdioServerParameters::new(&stdio.program)
-        .args(stdio.args.iter().cloned())
+    let mut params = stdio
+        .server
+        .clone()
         .stderr(Stderr::Lines(Arc::new(move |line: &str| {
             stderr_hub.publish(Event::Stderr {
                 line: line.to_owned(),
             })
         })));
-    for (key, value) in &stdio.env {
-        params = params.env(key, value);
-    }
-    if let Some(cwd) = &stdio.cwd {
-        params = params.cwd(cwd);
-    }
     params.shutdown_grace = Duration::from_millis(500);
-    let transport = ChildProcessTransport::spawn(&params)
-        .map_err(|e| format!("cannot start `{}`: {e}", stdio.display()))?;
+    let transport =
+        ChildProcessTransport::spawn(&params).map_err(|source| ConnectError::Spawn {
+            command: stdio.display(),
+            source,
+        })?;
     let process = transport.process().clone();
     match within(
         limit,
@@ -111,18 +145,11 @@ async fn connect_stdio(
         Err(why) => {
             let _ = tokio::time::timeout(Duration::from_millis(300), process.wait()).await;
             let why = match process.exit_status() {
-                Some(status) => {
-                    let mut text = format!(
-                        "`{}` exited with {status} before it answered",
-                        stdio.display()
-                    );
-                    let tail = process.stderr_tail();
-                    if !tail.is_empty() {
-                        text.push_str("; its last stderr lines:\n");
-                        text.push_str(&tail.join("\n"));
-                    }
-                    text
-                }
+                Some(status) => ConnectError::Exited {
+                    command: stdio.display(),
+                    status,
+                    stderr: process.stderr_tail(),
+                },
                 None => why,
             };
             process.shut_down().await;
@@ -136,7 +163,7 @@ async fn connect_in_process(
     builder: ClientBuilder,
     traffic: &Traffic,
     limit: Duration,
-) -> Result<Connected, String> {
+) -> Result<Connected, ConnectError> {
     let (client_end, server_end) = mcp::transport::memory::pair();
     let server = in_process.make();
     let server_task = tokio::spawn(async move {
@@ -207,10 +234,10 @@ fn streamable_http(
     remote: &RemoteTarget,
     traffic: &Traffic,
     oauth: Option<&OAuthClient>,
-) -> Result<StreamableHttpTransport, String> {
-    let mut transport = StreamableHttpTransport::new(&remote.url).map_err(|e| e.to_string())?;
+) -> mcp::Result<StreamableHttpTransport> {
+    let mut transport = StreamableHttpTransport::new(&remote.url)?;
     for (name, value) in &remote.headers {
-        transport = transport.header(name, value).map_err(|e| e.to_string())?;
+        transport = transport.header(name, value)?;
     }
     if let Some(oauth) = oauth {
         transport = transport.auth(oauth.clone());
@@ -259,7 +286,7 @@ async fn connect_remote(
     traffic: &Traffic,
     oauth: Option<&OAuthClient>,
     limit: Duration,
-) -> Result<Connected, String> {
+) -> Result<Connected, ConnectError> {
     let oauth = oauth.filter(|_| remote.oauth);
     // Authorizing takes a person in a browser: the connection waits for them.
     let limit = if oauth.is_some() {
@@ -287,7 +314,7 @@ async fn connect_remote(
         }
         RemoteTransport::StreamableHttp => {
             let transport = streamable_http(remote, traffic, oauth)?;
-            match attempt(
+            match within(
                 limit,
                 &remote.url,
                 builder.clone().connect(traffic.wrap(transport)),
@@ -295,18 +322,17 @@ async fn connect_remote(
             .await
             {
                 Ok(client) => client,
-                Err(Ok(error)) if suggests_legacy_sse(&error) => {
+                Err(ConnectError::Mcp(error)) if suggests_legacy_sse(&error) => {
                     match within(limit, &remote.url, sse(remote, traffic, oauth)).await {
                         Ok(legacy) => {
                             within(limit, &remote.url, builder.connect(traffic.wrap(legacy)))
                                 .await?
                         }
                         // Not an SSE server either: the first error says more.
-                        Err(_) => return Err(error.to_string()),
+                        Err(_) => return Err(error.into()),
                     }
                 }
-                Err(Ok(error)) => return Err(error.to_string()),
-                Err(Err(timeout)) => return Err(timeout),
+                Err(other) => return Err(other),
             }
         }
     };

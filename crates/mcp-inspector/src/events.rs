@@ -3,9 +3,10 @@
 //! open event stream.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use parking_lot::Mutex;
 use serde::Serialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -249,7 +250,7 @@ pub fn now_ms() -> u64 {
 impl EventHub {
     /// Publishes an event.
     pub fn publish(&self, event: Event) {
-        let mut history = self.history.lock().unwrap_or_else(|p| p.into_inner());
+        let mut history = self.history.lock();
         history.seq += 1;
         let seq = history.seq;
         let json = serde_json::to_string(&Envelope {
@@ -274,7 +275,7 @@ impl EventHub {
 
     /// The events kept so far and a channel of the ones to come.
     pub fn subscribe(&self) -> (Vec<Arc<Published>>, broadcast::Receiver<Arc<Published>>) {
-        let history = self.history.lock().unwrap_or_else(|p| p.into_inner());
+        let history = self.history.lock();
         (
             history.events.iter().cloned().collect(),
             self.tx.subscribe(),

@@ -4,10 +4,12 @@
 //! works the same. It is what `mcp dev` runs.
 //!
 //! ```no_run
+//! use mcp::transport::stdio::StdioServerParameters;
 //! use mcp_inspector::{Inspector, StdioTarget, Target};
 //!
 //! # async fn run() -> Result<(), mcp_inspector::Error> {
-//! let target = Target::Stdio(StdioTarget::new("python3").args(["server.py"]).watch("server.py"));
+//! let server = StdioServerParameters::new("python3").args(["server.py"]);
+//! let target = Target::Stdio(StdioTarget::from(server).watch("server.py"));
 //! let inspector = Inspector::builder(target).watch(true).bind().await?;
 //! println!("open {}", inspector.url());
 //! inspector.run_until(async { let _ = tokio::signal::ctrl_c().await; }).await
@@ -45,7 +47,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch as signal;
 use tokio::task::JoinHandle;
 
-pub use backend::ConnectOptions;
+pub use backend::{ConnectOptions, UnknownVersion};
 pub use error::Error;
 pub use target::{BuildStep, InProcessTarget, RemoteTarget, RemoteTransport, StdioTarget, Target};
 

@@ -6,12 +6,13 @@
 //! an authorization that is waiting under the response's `state`.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use mcp::BoxError;
 use mcp::client::auth::AuthorizationRedirect;
 use mcp::transport::BoxFuture;
+use parking_lot::Mutex;
 use tokio::sync::oneshot;
 use url::Url;
 
@@ -36,11 +37,7 @@ impl Callbacks {
         else {
             return false;
         };
-        let waiting = self
-            .waiting
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&state);
+        let waiting = self.waiting.lock().remove(&state);
         match waiting {
             Some(tx) => tx.send(url).is_ok(),
             None => false,
@@ -80,22 +77,14 @@ impl AuthorizationRedirect for PageRedirect {
                 .map(|(_, v)| v.into_owned())
                 .ok_or("the authorization URL has no state")?;
             let (tx, rx) = oneshot::channel();
-            self.callbacks
-                .waiting
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(state.clone(), tx);
+            self.callbacks.waiting.lock().insert(state.clone(), tx);
             let hub = self.hub.upgrade().ok_or("the inspector is stopping")?;
             hub.publish(Event::Oauth {
                 state: "required".to_owned(),
                 url: Some(authorization_url.to_string()),
             });
             let answer = tokio::time::timeout(AUTHORIZATION_PATIENCE, rx).await;
-            self.callbacks
-                .waiting
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(&state);
+            self.callbacks.waiting.lock().remove(&state);
             let url = answer
                 .map_err(|_| "nobody completed the authorization in the browser within 10 minutes")?
                 .map_err(|_| "the authorization was abandoned")?;

@@ -4,11 +4,11 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use mcp::transport::{
-    BoxFuture, Incoming, Outgoing, Transport, TransportClosed, TransportReader, TransportWriter,
-};
+use mcp::transport::observe::{ObservedReader, ObservedWriter, Observer, observe};
+use mcp::transport::{Incoming, Outgoing, Transport};
+use parking_lot::Mutex;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -56,71 +56,30 @@ impl Traffic {
     pub fn wrap<T: Transport>(
         &self,
         transport: T,
-    ) -> (ObservedReader<T::Reader>, ObservedWriter<T::Writer>) {
-        let (reader, writer) = transport.split();
-        (
-            ObservedReader {
-                inner: reader,
-                traffic: self.clone(),
-            },
-            ObservedWriter {
-                inner: writer,
-                traffic: self.clone(),
-            },
-        )
+    ) -> (
+        ObservedReader<T::Reader, Self>,
+        ObservedWriter<T::Writer, Self>,
+    ) {
+        observe(transport, self.clone())
     }
 }
 
-/// The incoming half of an observed transport.
-pub struct ObservedReader<R> {
-    inner: R,
-    traffic: Traffic,
-}
-
-impl<R: TransportReader> TransportReader for ObservedReader<R> {
-    async fn recv(&mut self) -> Option<io::Result<Incoming<'_>>> {
-        let next = self.inner.recv().await;
-        match &next {
-            Some(Ok(Incoming::Message(bytes))) => self.traffic.message(Direction::In, bytes),
-            Some(Ok(Incoming::TooLarge { prefix, size, .. })) => {
+impl Observer for Traffic {
+    fn incoming(&self, incoming: &Incoming<'_>) {
+        match incoming {
+            Incoming::Message(bytes) => self.message(Direction::In, bytes),
+            Incoming::TooLarge { prefix, size, .. } => {
                 let note = format!(
                     "a message of {size} bytes was over the size limit; it began: {}",
                     String::from_utf8_lossy(prefix)
                 );
-                self.traffic
-                    .message(Direction::In, &serde_json::to_vec(&note).expect("a string"));
+                self.message(Direction::In, &serde_json::to_vec(&note).expect("a string"));
             }
-            _ => {}
         }
-        next
     }
-}
 
-/// The outgoing half of an observed transport.
-pub struct ObservedWriter<W> {
-    inner: W,
-    traffic: Traffic,
-}
-
-impl<W: TransportWriter> TransportWriter for ObservedWriter<W> {
-    fn send(&self, message: Outgoing) -> Result<(), TransportClosed> {
-        self.traffic.message(Direction::Out, &message.json);
-        self.inner.send(message)
-    }
-    fn cork(&self) {
-        self.inner.cork();
-    }
-    fn uncork(&self) -> BoxFuture<'_, ()> {
-        self.inner.uncork()
-    }
-    fn congested(&self) -> bool {
-        self.inner.congested()
-    }
-    fn drained(&self) -> BoxFuture<'_, ()> {
-        self.inner.drained()
-    }
-    fn close(&self) -> BoxFuture<'_, ()> {
-        self.inner.close()
+    fn outgoing(&self, message: &Outgoing) {
+        self.message(Direction::Out, &message.json);
     }
 }
 
@@ -179,7 +138,7 @@ impl Recorder {
     }
 
     fn write(&self, line: &Line<'_>) {
-        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        let mut file = self.file.lock();
         let written = serde_json::to_writer(&mut *file, line)
             .map_err(io::Error::other)
             .and_then(|()| file.write_all(b"\n"))

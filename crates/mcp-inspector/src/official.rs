@@ -87,17 +87,23 @@ pub fn arguments(target: &Target) -> Result<Vec<OsString>, Error> {
     let mut args: Vec<OsString> = Vec::new();
     match target {
         Target::Stdio(stdio) => {
-            for (key, value) in &stdio.env {
+            let server = &stdio.server;
+            let mut env: Vec<_> = server.env.iter().collect();
+            env.sort();
+            for (key, value) in env {
+                let mut pair = key.clone();
+                pair.push("=");
+                pair.push(value);
                 args.push("-e".into());
-                args.push(format!("{key}={value}").into());
+                args.push(pair);
             }
-            if let Some(cwd) = &stdio.cwd {
+            if let Some(cwd) = &server.cwd {
                 args.push("--cwd".into());
                 args.push(cwd.clone().into_os_string());
             }
             args.push("--".into());
-            args.push(stdio.program.clone().into_os_string());
-            args.extend(stdio.args.iter().cloned());
+            args.push(server.command.clone());
+            args.extend(server.args.iter().cloned());
         }
         Target::Remote(remote) => {
             let transport = match remote.transport {
@@ -134,6 +140,8 @@ pub fn arguments(target: &Target) -> Result<Vec<OsString>, Error> {
 
 #[cfg(test)]
 mod tests {
+    use mcp::transport::stdio::StdioServerParameters;
+
     use super::*;
     use crate::target::{RemoteTarget, StdioTarget};
 
@@ -148,12 +156,12 @@ mod tests {
 
     #[test]
     fn arguments_name_the_server_and_its_settings() {
-        let stdio = Target::Stdio(
-            StdioTarget::new("/usr/bin/python3")
+        let stdio = Target::Stdio(StdioTarget::from(
+            StdioServerParameters::new("/usr/bin/python3")
                 .args(["server.py"])
                 .env("KEY", "v")
                 .cwd("/srv"),
-        );
+        ));
         let args: Vec<String> = arguments(&stdio)
             .unwrap()
             .into_iter()

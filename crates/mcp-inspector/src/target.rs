@@ -9,9 +9,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use mcp::fastmcp::FastMcp;
+use mcp::transport::stdio::StdioServerParameters;
 
 /// The server to inspect.
 #[derive(Clone)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per inspector, made once: boxing would only add noise"
+)]
 pub enum Target {
     /// A local process speaking stdio.
     Stdio(StdioTarget),
@@ -48,16 +53,20 @@ impl fmt::Debug for Target {
 }
 
 /// How to start a local server, and how to keep it fresh while its sources change.
-#[derive(Debug, Clone, Default)]
+///
+/// ```
+/// use mcp::transport::stdio::StdioServerParameters;
+/// use mcp_inspector::StdioTarget;
+///
+/// let target = StdioTarget::from(StdioServerParameters::new("python3").args(["server.py"]))
+///     .watch("server.py");
+/// assert_eq!(target.display(), "python3 server.py");
+/// ```
+#[derive(Debug, Clone)]
 pub struct StdioTarget {
-    /// The program.
-    pub program: PathBuf,
-    /// Its arguments.
-    pub args: Vec<OsString>,
-    /// Environment variables set for it (over this process's environment).
-    pub env: BTreeMap<String, String>,
-    /// Its working directory.
-    pub cwd: Option<PathBuf>,
+    /// The program, its arguments, environment and working directory (its stderr is the
+    /// inspector's to decide: shown on the page).
+    pub server: StdioServerParameters,
     /// A command to run before each restart caused by a change (`cargo build ...`); the server
     /// is restarted only when it succeeds.
     pub build: Option<BuildStep>,
@@ -68,37 +77,18 @@ pub struct StdioTarget {
     pub label: Option<String>,
 }
 
-impl StdioTarget {
-    /// A target running `program` with no arguments.
-    pub fn new(program: impl Into<PathBuf>) -> Self {
+impl From<StdioServerParameters> for StdioTarget {
+    fn from(server: StdioServerParameters) -> Self {
         Self {
-            program: program.into(),
-            ..Self::default()
+            server,
+            build: None,
+            watch: Vec::new(),
+            label: None,
         }
     }
+}
 
-    /// Appends arguments.
-    pub fn args<I, S>(mut self, args: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<OsString>,
-    {
-        self.args.extend(args.into_iter().map(Into::into));
-        self
-    }
-
-    /// Sets an environment variable.
-    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.env.insert(key.into(), value.into());
-        self
-    }
-
-    /// Sets the working directory.
-    pub fn cwd(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.cwd = Some(dir.into());
-        self
-    }
-
+impl StdioTarget {
     /// Sets the build step run before a restart.
     pub fn build(mut self, step: BuildStep) -> Self {
         self.build = Some(step);
@@ -111,15 +101,9 @@ impl StdioTarget {
         self
     }
 
-    /// The command line, for messages.
+    /// The label, or else the command line: for messages.
     pub fn display(&self) -> String {
-        if let Some(label) = &self.label {
-            return label.clone();
-        }
-        std::iter::once(self.program.display().to_string())
-            .chain(self.args.iter().map(|a| a.to_string_lossy().into_owned()))
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.label.clone().unwrap_or_else(|| self.server.display())
     }
 }
 

@@ -100,7 +100,11 @@ pub fn start(backend: Arc<Backend>, target: &StdioTarget) -> notify::Result<Watc
         watcher.watch(dir, *mode)?;
     }
     let build = target.build.clone();
-    let base = target.cwd.clone().or_else(|| std::env::current_dir().ok());
+    let base = target
+        .server
+        .cwd
+        .clone()
+        .or_else(|| std::env::current_dir().ok());
     let task = tokio::spawn(async move {
         while let Some(first) = rx.recv().await {
             let mut changed = vec![first];

@@ -104,6 +104,8 @@
 //! | `http-client` | the HTTP client transports and OAuth (reqwest) | yes |
 //! | `ws-server` | WebSocket hosting beside HTTP | yes |
 //! | `ws-client` | the WebSocket client transport | yes |
+//! | `redis` | state in Redis shared by the replicas of a server (`http_server::Redis*`; turns on `http-server`) | no |
+//! | `store-contracts` | `store_contracts`: the storage traits' contracts as checks, for a store's tests | no |
 //!
 //! Without any, the crate is the engine, the client, the low-level server and the stdio and
 //! in-memory transports: `default-features = false` for a client or a `ServerHandler` that
@@ -128,6 +130,7 @@ pub mod http_server;
 pub mod jsonrpc;
 #[cfg(any(feature = "http-client", feature = "http-server"))]
 mod jwt;
+pub mod secret;
 pub mod server;
 pub mod skills;
 #[cfg(any(test, feature = "store-contracts"))]

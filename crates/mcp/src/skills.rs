@@ -82,22 +82,49 @@ pub fn digest(bytes: &[u8]) -> String {
     out
 }
 
+/// A skill name that breaks the Agent Skills naming rules ([`check_name`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{name}` is not a valid skill name: {rule}")]
+pub struct SkillNameError {
+    /// The name.
+    pub name: String,
+    /// The rule it breaks.
+    pub rule: SkillNameRule,
+}
+
+/// One of the Agent Skills naming rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SkillNameRule {
+    /// 1 to 64 characters.
+    #[error("it must be 1 to 64 characters long")]
+    Length,
+    /// Lowercase ASCII letters, digits and hyphens only.
+    #[error("it may hold only lowercase letters, digits and hyphens")]
+    Characters,
+    /// No hyphen first, last or twice in a row.
+    #[error("it may not begin or end with a hyphen, nor hold two in a row")]
+    Hyphens,
+}
+
 /// Checks a skill name against the Agent Skills naming rules: 1 to 64 characters, lowercase
 /// letters, digits and hyphens, no hyphen first, last or twice in a row.
-pub fn check_name(name: &str) -> Result<(), String> {
-    let why = if name.is_empty() || name.len() > 64 {
-        "it must be 1 to 64 characters long"
+pub fn check_name(name: &str) -> Result<(), SkillNameError> {
+    let rule = if name.is_empty() || name.len() > 64 {
+        SkillNameRule::Length
     } else if !name
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        "it may hold only lowercase letters, digits and hyphens"
+        SkillNameRule::Characters
     } else if name.starts_with('-') || name.ends_with('-') || name.contains("--") {
-        "it may not begin or end with a hyphen, nor hold two in a row"
+        SkillNameRule::Hyphens
     } else {
         return Ok(());
     };
-    Err(format!("`{name}` is not a valid skill name: {why}"))
+    Err(SkillNameError {
+        name: name.to_owned(),
+        rule,
+    })
 }
 
 #[cfg(test)]
@@ -136,8 +163,18 @@ mod tests {
         for good in ["a", "pdf-processing", "x9", &"a".repeat(64)] {
             assert!(check_name(good).is_ok(), "{good}");
         }
-        for bad in ["", "-a", "a-", "a--b", "A", "a_b", "a b", &"a".repeat(65)] {
-            assert!(check_name(bad).is_err(), "{bad}");
+        use SkillNameRule::*;
+        for (bad, rule) in [
+            ("", Length),
+            (&"a".repeat(65), Length),
+            ("-a", Hyphens),
+            ("a-", Hyphens),
+            ("a--b", Hyphens),
+            ("A", Characters),
+            ("a_b", Characters),
+            ("a b", Characters),
+        ] {
+            assert_eq!(check_name(bad).unwrap_err().rule, rule, "{bad}");
         }
     }
 }

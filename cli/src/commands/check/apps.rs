@@ -33,7 +33,12 @@ pub(super) async fn step(steps: &mut Steps, client: &Client, tools: &[Tool], lim
             )),
             Ok(Err(e)) => problems.push(format!("{uri} (view of {by}): {e}")),
             Ok(Ok(view)) => {
-                let mut issues = view.meta.problems();
+                let mut issues: Vec<String> = view
+                    .meta
+                    .problems()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
                 if !view.html.trim_start().starts_with('<') {
                     issues.push("its text does not look like an HTML document".to_owned());
                 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::backend::MCP_APP_MIME_TYPE;
+use mcp::types::extensions::apps::APP_MIME_TYPE;
 
 /// The view's URI.
 pub const DASHBOARD_URI: &str = "ui://demo/dashboard";
@@ -128,7 +128,7 @@ pub fn add(mcp: &FastMcp) {
     mcp.add_resource(
         ResourceDef::function(DASHBOARD_URI, "dashboard", |_cx: Context| async move {
             let mut contents = TextResourceContents::new(DASHBOARD_URI, DASHBOARD_HTML)
-                .with_mime_type(MCP_APP_MIME_TYPE);
+                .with_mime_type(APP_MIME_TYPE);
             let mut meta = JsonObject::new();
             meta.insert("ui".to_owned(), json!({"prefersBorder": true, "csp": {}}));
             contents.meta = Some(meta);
@@ -136,6 +136,6 @@ pub fn add(mcp: &FastMcp) {
         })
         .with_title("Dashboard view")
         .with_description("An MCP App view: HTML rendered by the host in a sandbox")
-        .with_mime_type(MCP_APP_MIME_TYPE),
+        .with_mime_type(APP_MIME_TYPE),
     );
 }

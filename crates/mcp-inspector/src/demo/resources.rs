@@ -1,12 +1,13 @@
 //! The demo's resources: Markdown, JSON, an image, a note that changes (subscribe to it), and
 //! two templates whose parameters complete.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use mcp::fastmcp::{Context, FastMcp, ResourceDef, ResourceTemplateDef};
 use mcp::types::{
     BlobResourceContents, ResourceContents, ResourceTemplateReference, TextResourceContents,
 };
+use parking_lot::Mutex;
 use serde_json::json;
 
 /// The demo's logo.
@@ -42,14 +43,14 @@ pub struct Notes {
 impl Notes {
     /// Adds a line; the note's new text.
     pub fn append(&self, line: &str) -> String {
-        let mut lines = self.lines.lock().unwrap_or_else(|p| p.into_inner());
+        let mut lines = self.lines.lock();
         lines.push(line.to_owned());
         render(&lines)
     }
 
     /// The note's text.
     pub fn text(&self) -> String {
-        render(&self.lines.lock().unwrap_or_else(|p| p.into_inner()))
+        render(&self.lines.lock())
     }
 }
 

@@ -33,6 +33,8 @@
 //! );
 //! ```
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::capabilities::ClientCapabilities;
@@ -219,20 +221,22 @@ impl UiCsp {
 /// nothing that would end the directive or add another (a space, `;`, `,`, a quote).
 ///
 /// ```
-/// use mcp_types::extensions::apps::check_csp_origin;
+/// use mcp_types::extensions::apps::{CspOriginFault, check_csp_origin};
 /// assert!(check_csp_origin("https://api.example.com").is_ok());
 /// assert!(check_csp_origin("https://*.example.com:8443").is_ok());
-/// assert!(check_csp_origin("https://a.com; script-src *").is_err());
-/// assert!(check_csp_origin("'unsafe-inline'").is_err());
+/// let error = check_csp_origin("https://a.com; script-src *").unwrap_err();
+/// assert_eq!(error.fault, CspOriginFault::ChangesThePolicy);
+/// assert_eq!(check_csp_origin("'unsafe-inline'").unwrap_err().fault, CspOriginFault::ChangesThePolicy);
+/// assert_eq!(check_csp_origin("example.com").unwrap_err().fault, CspOriginFault::NotAnOrigin);
 /// ```
-pub fn check_csp_origin(origin: &str) -> Result<(), String> {
-    let why = if origin.is_empty() {
-        "it is empty"
+pub fn check_csp_origin(origin: &str) -> Result<(), CspOriginError> {
+    let fault = if origin.is_empty() {
+        CspOriginFault::Empty
     } else if origin
         .chars()
         .any(|c| c.is_whitespace() || c.is_control() || matches!(c, ';' | ',' | '\'' | '"'))
     {
-        "it holds a space, `;`, `,` or a quote, which would change the policy"
+        CspOriginFault::ChangesThePolicy
     } else if !origin.split_once("://").is_some_and(|(scheme, host)| {
         !scheme.is_empty()
             && scheme
@@ -240,12 +244,73 @@ pub fn check_csp_origin(origin: &str) -> Result<(), String> {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
             && !host.is_empty()
     }) {
-        "it is not an origin such as https://api.example.com"
+        CspOriginFault::NotAnOrigin
     } else {
         return Ok(());
     };
-    Err(format!("`{origin}` is not a CSP origin: {why}"))
+    Err(CspOriginError {
+        origin: origin.to_owned(),
+        fault,
+    })
 }
+
+/// A CSP entry of a view's metadata that is not an origin ([`check_csp_origin`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CspOriginError {
+    /// The entry.
+    pub origin: String,
+    /// What is wrong with it.
+    pub fault: CspOriginFault,
+}
+
+/// What makes a CSP entry something other than an origin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CspOriginFault {
+    /// It is empty.
+    Empty,
+    /// It holds a space, `;`, `,` or a quote: it would end the directive or add another.
+    ChangesThePolicy,
+    /// It has no scheme or no host (`example.com`, `https://`).
+    NotAnOrigin,
+}
+
+impl fmt::Display for CspOriginFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Empty => "it is empty",
+            Self::ChangesThePolicy => {
+                "it holds a space, `;`, `,` or a quote, which would change the policy"
+            }
+            Self::NotAnOrigin => "it is not an origin such as https://api.example.com",
+        })
+    }
+}
+
+impl fmt::Display for CspOriginError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not a CSP origin: {}", self.origin, self.fault)
+    }
+}
+
+impl std::error::Error for CspOriginError {}
+
+/// Something in a view's `_meta.ui` that hosts would refuse or misread
+/// ([`UiResourceMeta::problems`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UiMetaProblem {
+    /// The `csp` field holding the entry (`connectDomains`, `resourceDomains`, ...).
+    pub field: &'static str,
+    /// What is wrong with the entry.
+    pub error: CspOriginError,
+}
+
+impl fmt::Display for UiMetaProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "csp.{}: {}", self.field, self.error)
+    }
+}
+
+impl std::error::Error for UiMetaProblem {}
 
 /// The browser permissions a view asks for; hosts may grant them. Each is an object (empty
 /// today) when asked for.
@@ -351,14 +416,14 @@ impl UiResourceMeta {
 
     /// Every problem of the metadata a host would refuse or misread: CSP origins that are not
     /// origins ([`check_csp_origin`]).
-    pub fn problems(&self) -> Vec<String> {
+    pub fn problems(&self) -> Vec<UiMetaProblem> {
         self.csp
             .iter()
             .flat_map(UiCsp::sources)
             .filter_map(|(field, origin)| {
                 check_csp_origin(origin)
                     .err()
-                    .map(|why| format!("csp.{field}: {why}"))
+                    .map(|error| UiMetaProblem { field, error })
             })
             .collect()
     }
@@ -425,16 +490,23 @@ mod tests {
                 .frame_domain("example.com")
                 .base_uri_domain("'self'"),
         );
-        let problems = meta.problems();
-        assert_eq!(problems.len(), 3, "{problems:?}");
-        assert!(
-            problems[0].starts_with("csp.resourceDomains"),
-            "{problems:?}"
+        let problems: Vec<_> = meta
+            .problems()
+            .into_iter()
+            .map(|p| (p.field, p.error.fault))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                ("resourceDomains", CspOriginFault::ChangesThePolicy),
+                ("frameDomains", CspOriginFault::NotAnOrigin),
+                ("baseUriDomains", CspOriginFault::ChangesThePolicy),
+            ]
         );
-        assert!(problems[1].starts_with("csp.frameDomains"), "{problems:?}");
-        assert!(
-            problems[2].starts_with("csp.baseUriDomains"),
-            "{problems:?}"
+        assert_eq!(
+            meta.problems()[1].to_string(),
+            "csp.frameDomains: `example.com` is not a CSP origin: it is not an origin such as \
+             https://api.example.com"
         );
         assert!(UiResourceMeta::default().problems().is_empty());
     }

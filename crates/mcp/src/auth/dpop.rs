@@ -12,7 +12,6 @@
 //! given this one's, and retries).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use axum::http::Uri;
@@ -20,6 +19,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::jwk::{Jwk, ThumbprintHash};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use parking_lot::Mutex;
 use serde::Deserialize;
 
 use crate::jwt::{access_token_hash, install_crypto_provider, now};
@@ -295,9 +295,7 @@ impl DpopVerifier {
 
     /// The nonce to hand out now (`DPoP-Nonce`), when the verifier asks for one.
     pub fn nonce(&self) -> Option<String> {
-        self.nonces
-            .as_ref()
-            .map(|n| n.lock().unwrap_or_else(|p| p.into_inner()).current())
+        self.nonces.as_ref().map(|n| n.lock().current())
     }
 
     /// Checks `proof` (the `DPoP` header's value) against `request`.
@@ -358,7 +356,7 @@ impl DpopVerifier {
             return Err(DpopError::Binding);
         }
         if let Some(nonces) = &self.nonces {
-            let mut nonces = nonces.lock().unwrap_or_else(|p| p.into_inner());
+            let mut nonces = nonces.lock();
             if !claims.nonce.as_deref().is_some_and(|n| nonces.accepts(n)) {
                 return Err(DpopError::UseNonce(nonces.current()));
             }
@@ -370,7 +368,7 @@ impl DpopVerifier {
     /// Records an accepted proof; refuses one seen before.
     fn remember(&self, thumbprint: &str, jti: &str, iat: f64) -> Result<(), DpopError> {
         let forget_at = iat.max(0.0) as u64 + self.settings.max_age.as_secs() + 1;
-        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        let mut seen = self.seen.lock();
         let now = now();
         if seen.len() >= 1024 {
             seen.retain(|_, at| *at > now);

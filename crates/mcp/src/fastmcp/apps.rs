@@ -11,8 +11,8 @@ use serde_json::Value;
 use super::{FastMcp, ResourceDef, ToolDef};
 use crate::error::{Error, Result};
 use crate::types::extensions::apps::{
-    APP_MIME_TYPE, LEGACY_RESOURCE_URI_META_KEY, UI_META_KEY, UiCsp, UiPermissions, UiResourceMeta,
-    UiVisibility,
+    APP_MIME_TYPE, LEGACY_RESOURCE_URI_META_KEY, UI_META_KEY, UiCsp, UiMetaProblem, UiPermissions,
+    UiResourceMeta, UiVisibility,
 };
 use crate::types::{ErrorData, JsonObject, Resource, ResourceContents, TextResourceContents};
 
@@ -28,7 +28,8 @@ pub enum AppError {
         /// The view.
         uri: String,
         /// What is wrong.
-        problem: String,
+        #[source]
+        problem: UiMetaProblem,
     },
 }
 

@@ -48,8 +48,8 @@ pub enum SkillDefError {
         error: FrontmatterError,
     },
     /// The name breaks the Agent Skills naming rules.
-    #[error("{0}")]
-    BadName(String),
+    #[error(transparent)]
+    BadName(#[from] crate::skills::SkillNameError),
     /// The skill's path does not end in its name, as the extension requires.
     #[error("the skill at `{path}` is named `{name}`: its path must end in its name")]
     NameNotLast {
@@ -481,7 +481,7 @@ impl SkillCatalog {
 
 /// A skill checked against the extension's rules, ready to serve at its path.
 fn prepare(def: SkillDef) -> Result<(String, ServedSkill), SkillDefError> {
-    check_name(def.name()).map_err(SkillDefError::BadName)?;
+    check_name(def.name())?;
     check_prefix(&def.prefix)?;
     let path = def.path();
     frontmatter(&def.skill_md()).map_err(|error| SkillDefError::Frontmatter {

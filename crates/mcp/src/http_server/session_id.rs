@@ -8,7 +8,7 @@ use chacha20poly1305::aead::rand_core::RngCore;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::server::request_state::parse_secret;
+use crate::secret::{self, SecretFault};
 
 /// The environment variable [`SessionSecret::from_env`] reads: 32 bytes in base64 (as
 /// `openssl rand -base64 32` prints them) or in hex, the same for every replica of a server.
@@ -24,7 +24,7 @@ pub struct SessionSecretError {
     /// Where the secret came from (the variable's name, or "the text").
     pub origin: String,
     /// What is wrong with it.
-    pub reason: String,
+    pub reason: SecretFault,
 }
 
 /// The key that signs the session ids an [`HttpServer`](super::HttpServer) issues: replicas
@@ -54,7 +54,7 @@ impl std::str::FromStr for SessionSecret {
 
     /// Reads 32 bytes in base64 (standard or URL-safe, padded or not) or in hex.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        parse_secret(text)
+        secret::parse(text)
             .map(Self::from_bytes)
             .map_err(|reason| SessionSecretError {
                 origin: "the text".into(),
@@ -67,19 +67,12 @@ impl SessionSecret {
     /// The secret in [`SESSION_SECRET_ENV`] (`MCP_SESSION_SECRET`), or `None` when that is not
     /// set.
     pub fn from_env() -> Result<Option<Self>, SessionSecretError> {
-        let Some(value) = std::env::var_os(SESSION_SECRET_ENV) else {
-            return Ok(None);
-        };
-        let refused = |reason: String| SessionSecretError {
-            origin: SESSION_SECRET_ENV.into(),
-            reason,
-        };
-        let text = value
-            .to_str()
-            .ok_or_else(|| refused("it is not UTF-8".into()))?;
-        parse_secret(text)
-            .map(|bytes| Some(Self::from_bytes(bytes)))
-            .map_err(refused)
+        secret::from_env(SESSION_SECRET_ENV)
+            .map(|bytes| bytes.map(Self::from_bytes))
+            .map_err(|reason| SessionSecretError {
+                origin: SESSION_SECRET_ENV.into(),
+                reason,
+            })
     }
 
     /// A secret from 32 secret bytes.

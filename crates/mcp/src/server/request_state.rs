@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::secret::{self, SecretFault};
 use crate::types::ErrorData;
 
 /// The key that seals request state. Random per server by default; servers behind a load
@@ -49,7 +50,7 @@ pub struct RequestStateKeyError {
     /// Where the key came from (the variable's name, or "the text").
     pub origin: String,
     /// What is wrong with it.
-    pub reason: String,
+    pub reason: SecretFault,
 }
 
 impl std::str::FromStr for RequestStateKey {
@@ -57,36 +58,13 @@ impl std::str::FromStr for RequestStateKey {
 
     /// Reads 32 bytes in base64 (standard or URL-safe, padded or not) or in hex.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        parse_secret(text)
+        secret::parse(text)
             .map(RequestStateKey::from_bytes)
             .map_err(|reason| RequestStateKeyError {
                 origin: "the text".into(),
                 reason,
             })
     }
-}
-
-/// 32 secret bytes written in base64 (standard or URL-safe, padded or not) or in hex; what is
-/// wrong with them otherwise.
-pub(crate) fn parse_secret(text: &str) -> Result<[u8; 32], String> {
-    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE};
-    let text = text.trim();
-    let bytes = if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        (0..32)
-            .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16))
-            .collect::<Result<Vec<u8>, _>>()
-            .map_err(|e| e.to_string())?
-    } else {
-        [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
-            .iter()
-            .find_map(|engine| engine.decode(text).ok())
-            .ok_or_else(|| "it is neither base64 nor 64 hex digits".to_owned())?
-    };
-    let bytes: [u8; 32] = bytes
-        .as_slice()
-        .try_into()
-        .map_err(|_| format!("it holds {} bytes, not 32", bytes.len()))?;
-    Ok(bytes)
 }
 
 impl RequestStateKey {
@@ -104,19 +82,12 @@ impl RequestStateKey {
     /// # Ok(()) }
     /// ```
     pub fn from_env() -> Result<Option<Self>, RequestStateKeyError> {
-        let Some(value) = std::env::var_os(REQUEST_STATE_KEY_ENV) else {
-            return Ok(None);
-        };
-        let refused = |reason: String| RequestStateKeyError {
-            origin: REQUEST_STATE_KEY_ENV.into(),
-            reason,
-        };
-        let text = value
-            .to_str()
-            .ok_or_else(|| refused("it is not UTF-8".into()))?;
-        parse_secret(text)
-            .map(|bytes| Some(Self::from_bytes(bytes)))
-            .map_err(refused)
+        secret::from_env(REQUEST_STATE_KEY_ENV)
+            .map(|bytes| bytes.map(Self::from_bytes))
+            .map_err(|reason| RequestStateKeyError {
+                origin: REQUEST_STATE_KEY_ENV.into(),
+                reason,
+            })
     }
 
     /// A fresh random key.
@@ -347,13 +318,13 @@ mod tests {
             assert!(key.open(&state, &binding(&digest)).is_ok(), "{text}");
         }
         let short = "c2hvcnQ=".parse::<RequestStateKey>().unwrap_err();
-        assert_eq!(short.reason, "it holds 5 bytes, not 32");
+        assert_eq!(short.reason, SecretFault::WrongLength(5));
         assert!(
             short.to_string().contains("openssl rand -base64 32"),
             "{short}"
         );
         let garbage = "not a key!".parse::<RequestStateKey>().unwrap_err();
-        assert!(garbage.reason.contains("neither base64"), "{garbage}");
+        assert_eq!(garbage.reason, SecretFault::NotBase64OrHex, "{garbage}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod framing;
 #[cfg(any(feature = "http-server", feature = "http-client"))]
 pub mod http;
 pub mod memory;
+pub mod observe;
 pub mod stdio;
 mod writer;
 #[cfg(any(feature = "ws-server", feature = "ws-client"))]

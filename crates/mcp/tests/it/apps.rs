@@ -180,7 +180,7 @@ async fn views_outside_ui_or_with_a_policy_that_is_not_origins_are_refused() {
         .with_csp(UiCsp::default().connect_domain("https://time.example.com; script-src *"));
     let error = mcp.add_app_tool(get_time::tool(), &injected).unwrap_err();
     assert!(
-        matches!(&error, AppError::BadMeta { problem, .. } if problem.contains("csp.connectDomains")),
+        matches!(&error, AppError::BadMeta { problem, .. } if problem.field == "connectDomains"),
         "{error}"
     );
     assert!(mcp.tools().is_empty(), "nothing was added");

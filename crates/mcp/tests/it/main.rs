@@ -10,7 +10,6 @@ mod http_auth;
 mod http_bad_input;
 mod http_client;
 mod http_limits;
-mod macros;
 mod oauth_client;
 mod proptests;
 mod server;

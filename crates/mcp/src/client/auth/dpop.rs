@@ -2,8 +2,8 @@
 //! request and every request that carries a DPoP-bound token, and the nonces servers hand out.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 
+use parking_lot::Mutex;
 use reqwest::Url;
 
 use super::AuthError;
@@ -50,14 +50,13 @@ impl Dpop {
     pub fn nonce(&self, url: &Url) -> Option<String> {
         self.nonces
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
             .get(&url.origin().ascii_serialization())
             .cloned()
     }
 
     /// Keeps `nonce` for the later proofs sent to the server of `url`; whether it is new.
     pub fn remember_nonce(&self, url: &Url, nonce: &str) -> bool {
-        let mut nonces = self.nonces.lock().unwrap_or_else(|p| p.into_inner());
+        let mut nonces = self.nonces.lock();
         let origin = url.origin().ascii_serialization();
         if nonces.get(&origin).map(String::as_str) == Some(nonce) {
             return false;
