@@ -3,7 +3,7 @@
 //! called with a client secret from a file or the environment, with a signed client assertion,
 //! with and without DPoP; and the options' usage errors.
 
-use crate::common::{Home, Listening, example, fixture, stderr, stdout};
+use crate::common::{Home, Listening, example, fixture, ok, stderr};
 
 /// The example with `signing-bot`'s public key registered.
 fn protected_server() -> Listening {
@@ -25,17 +25,6 @@ fn mcp(home: &Home, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-fn assert_ok(output: &std::process::Output) -> String {
-    assert!(
-        output.status.success(),
-        "failed with {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        output.status,
-        stdout(output),
-        stderr(output)
-    );
-    stdout(output)
-}
-
 #[test]
 fn client_credentials_with_a_secret_and_dpop() {
     let server = protected_server();
@@ -43,7 +32,7 @@ fn client_credentials_with_a_secret_and_dpop() {
     let home = Home::new();
     home.write("secret.txt", "s3cret:with/odd&chars\n");
     let secret = home.join("secret.txt").display().to_string();
-    let text = assert_ok(&mcp(
+    let text = ok(mcp(
         &home,
         &[
             "call",
@@ -72,7 +61,7 @@ fn client_credentials_with_a_secret_and_dpop() {
         ])
         .output()
         .unwrap();
-    let tools: serde_json::Value = serde_json::from_str(&assert_ok(&output)).unwrap();
+    let tools: serde_json::Value = serde_json::from_str(&ok(&output)).unwrap();
     assert_eq!(tools["tools"][0]["name"], "whoami");
     let output = mcp(
         &home,
@@ -87,7 +76,7 @@ fn client_credentials_with_a_secret_and_dpop() {
             "--json",
         ],
     );
-    let report: serde_json::Value = serde_json::from_str(&assert_ok(&output)).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&ok(&output)).unwrap();
     assert_eq!(report["passed"], true);
 }
 
@@ -97,7 +86,7 @@ fn client_credentials_with_a_signed_assertion() {
     let url = server.url("/mcp");
     let home = Home::new();
     let key = fixture("oauth/signing-bot.pem").display().to_string();
-    let text = assert_ok(&mcp(
+    let text = ok(mcp(
         &home,
         &[
             "call",
