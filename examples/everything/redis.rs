@@ -69,6 +69,9 @@ impl Redis {
             .event_store(self.events)
             .shared_sessions(self.sessions, self.bus);
         #[cfg(not(feature = "redis"))]
-        match self {}
+        {
+            let _ = http;
+            match self {}
+        }
     }
 }

@@ -185,6 +185,11 @@ fn parse_id(raw: &RawValue) -> Result<Option<RequestId>, ErrorData> {
     if raw.get() == "null" {
         return Ok(None);
     }
+    // Most ids are integers: read as one straight away (the text is valid JSON, so a plain
+    // integer reads the same either way); anything else goes through serde.
+    if let Ok(number) = raw.get().parse::<i64>() {
+        return Ok(Some(RequestId::Number(number)));
+    }
     serde_json::from_str::<RequestId>(raw.get())
         .map(Some)
         .map_err(|_| ErrorData::invalid_request("a request id must be a string or an integer"))
@@ -402,6 +407,31 @@ mod tests {
             invalid(r#"{"jsonrpc":2,"id":2,"method":"x"}"#),
             (None, ErrorCode::INVALID_REQUEST)
         );
+    }
+
+    #[test]
+    fn ids_read_as_serde_reads_them() {
+        let id = |text: &str| parse_id(&RawValue::from_string(text.to_owned()).unwrap());
+        for (text, expected) in [
+            ("0", RequestId::Number(0)),
+            ("-0", RequestId::Number(0)),
+            ("7", RequestId::Number(7)),
+            ("-42", RequestId::Number(-42)),
+            ("9223372036854775807", RequestId::Number(i64::MAX)),
+            ("-9223372036854775808", RequestId::Number(i64::MIN)),
+            (r#""7""#, RequestId::String("7".into())),
+            (r#""a\"b""#, RequestId::String("a\"b".into())),
+        ] {
+            assert_eq!(id(text).unwrap(), Some(expected), "{text}");
+        }
+        assert_eq!(id("null").unwrap(), None);
+        for text in ["9223372036854775808", "1.5", "1e3", "true", "[1]", "{}"] {
+            assert_eq!(
+                id(text).unwrap_err().code,
+                ErrorCode::INVALID_REQUEST,
+                "{text}"
+            );
+        }
     }
 
     #[test]

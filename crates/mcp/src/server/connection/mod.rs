@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use std::future::{Future, ready};
 use std::sync::Arc;
 
+use futures::FutureExt;
 use serde_json::Value;
 
 pub use self::reply::ServerReply;
@@ -275,12 +276,13 @@ impl<H: ServerHandler> Connection<H> {
         let Some((responses, state)) = input else {
             let cx = self.context(origin, method, meta, resolved, None, link);
             let future = handle(self.handler.clone(), params, cx);
-            // Without a task to switch to, the handler's future is awaited as it is: the task
-            // driver around it would be moved and polled on every request for nothing.
+            // Without a task to switch to, the handler's future is polled as it is: the task
+            // driver around it would be moved and polled on every request for nothing. `map`
+            // polls it where it lies, where an `async` block awaiting it would move it first.
             let Some(switch) = switch else {
-                return Ok(Box::pin(async move {
-                    complete::<R>(future.await, version, &core)
-                }));
+                return Ok(Box::pin(
+                    future.map(move |outcome| complete::<R>(outcome, version, &core)),
+                ));
             };
             return Ok(Box::pin(async move {
                 match drive_task(future, switch, version).await {
@@ -314,9 +316,9 @@ impl<H: ServerHandler> Connection<H> {
             principal,
         };
         let Some(switch) = switch else {
-            return Ok(Box::pin(async move {
-                asked.complete::<R>(future.await, version, &core)
-            }));
+            return Ok(Box::pin(
+                future.map(move |outcome| asked.complete::<R>(outcome, version, &core)),
+            ));
         };
         Ok(Box::pin(async move {
             match drive_task(future, switch, version).await {
